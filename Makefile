@@ -1,0 +1,67 @@
+# Samarbejdsportalen. The README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: compile-messages install install-runtime run test lint format e2e bench reliability messages migrate seed backup restore clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+install-runtime: $(VENV)/.runtime-installed compile-messages
+install: $(VENV)/.dev-installed compile-messages
+
+compile-messages: | $(PY)
+	@$(MANAGE) compilemessages --ignore '.venv' -v0
+
+messages: install
+	$(MANAGE) makemessages -l da -l en -l kl --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+
+migrate: install-runtime
+	$(MANAGE) preflight
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+run: seed
+	@bash scripts/run.sh
+
+test: install
+	@bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+e2e: install
+	@bash scripts/ensure-chromium.sh
+	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
+
+backup: install-runtime
+	@bash scripts/backup.sh
+
+restore: install-runtime
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/portal-....dump"; exit 2; }
+	@bash scripts/restore.sh "$(FILE)"
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,11 @@
+"""The Celery application: Redis broker, JSON only, tasks acknowledged after they finish."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("samarbejdsportalen")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,82 @@
+"""Shared pytest fixtures: alice/bob/charlie-style users for each role, and helpers."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from core.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    counter = {"n": 0}
+
+    def make(*, role: Role | None = None, organisation=None, email=None, password="Testkodeord-123", **extra):
+        counter["n"] += 1
+        email = email or f"user{counter['n']}-{role.value if role else 'none'}@example.test"
+        extra.setdefault("full_name", f"Test Bruger {counter['n']}")
+        user = User.objects.create_user(email=email, password=password, **extra)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+        if organisation is not None:
+            from samarbejde.models import Membership
+
+            Membership.objects.create(user=user, organisation=organisation)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def municipality(db):
+    from samarbejde.models import Municipality
+
+    return Municipality.objects.create(name="Aarhus", slug="aarhus", code="751")
+
+
+@pytest.fixture
+def other_municipality(db):
+    from samarbejde.models import Municipality
+
+    return Municipality.objects.create(name="Odense", slug="odense", code="461")
+
+
+@pytest.fixture
+def organisation(municipality):
+    from samarbejde.models import Organisation
+
+    return Organisation.objects.create(
+        name="Aarhus Kommune, Socialforvaltningen",
+        municipality=municipality,
+        kind=Organisation.Kind.MUNICIPAL,
+    )
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the real Redis, reading the test database.
+
+    Tests that need the worker to see their rows must use ``transactional_db``.
+    """
+    from django.conf import settings
+
+    from tests.services import CeleryWorker
+
+    worker = CeleryWorker(
+        database_name=settings.DATABASES["default"]["NAME"], broker_url=settings.CELERY_BROKER_URL
+    )
+    worker.start()
+    yield worker
+    worker.stop()

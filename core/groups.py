@@ -1,0 +1,18 @@
+"""The four role groups exist in every database, and administrators may edit the framework."""
+
+from django.contrib.auth.models import Group, Permission
+
+from core.roles import Role
+
+# Apps whose models the administrator group manages in Django admin.
+ADMINISTERED_APPS = ["samarbejde", "tilbud", "borgerforloeb", "django_celery_beat"]
+READ_ONLY_MODELS = {"auditevent"}
+
+
+def ensure_groups(sender=None, **kwargs):
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    admin_group = Group.objects.get(name=Role.ADMINISTRATOR.value)
+    perms = Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS)
+    audit_view = Permission.objects.filter(content_type__app_label="core", codename="view_auditevent")
+    admin_group.permissions.add(*perms, *audit_view)

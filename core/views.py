@@ -1,0 +1,25 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.health import service_states
+from samarbejde.models import Municipality
+
+
+def home(request):
+    municipalities = Municipality.objects.only("name", "slug")
+    return render(request, "core/home.html", {"municipalities": municipalities})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    services = service_states()
+    down = [name for name, state in services.items() if not state["up"]]
+    body = {"status": "ok" if not down else "down", "down": down, "services": services}
+    return JsonResponse(body, status=503 if down else 200)
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)

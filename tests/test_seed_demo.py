@@ -1,0 +1,49 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+
+def table_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"core", "samarbejde", "tilbud", "borgerforloeb"}
+        and model._meta.label != "core.AuditEvent"
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_logins(settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    first = table_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert table_counts() == first
+    assert first["samarbejde.Municipality"] == 5
+    text = out.getvalue()
+    for login in ["sagsbehandler@demo.dk", "tovholder@demo.dk", "frivillig@demo.dk", "admin@demo.dk"]:
+        assert login in text
+    assert "Samarbejde-demo-2026" in text
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_for_every_kind_of_user(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    for email in ["sagsbehandler@demo.dk", "tovholder@demo.dk", "frivillig@demo.dk", "admin@demo.dk"]:
+        response = client.post("/konto/login/", {"username": email, "password": "Samarbejde-demo-2026"})
+        assert response.status_code == 302, email
+        assert client.session["_auth_user_id"]
+        client.post("/konto/logout/")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run when DEBUG is off"):
+        call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert apps.get_model("samarbejde", "Municipality").objects.count() == 5
