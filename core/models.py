@@ -161,3 +161,33 @@ class AuditEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
+
+
+# --- Outbox of background jobs (reliability; see core/queue.py and core/outbox.py) -----------------
+
+
+class OutboxJob(models.Model):
+    """A Celery task waiting to be handed to the broker.
+
+    Written in the same transaction as the data the job is about, so a job is never lost when Redis
+    is down: after commit it is sent at once, and when that fails ``core.outbox.flush_outbox`` (run
+    by Celery beat and by ``manage.py flush_outbox``) sends it once Redis is back. A row is deleted
+    as soon as the broker has accepted the task.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    task = models.CharField(_("opgave"), max_length=200)
+    args = models.JSONField(_("argumenter"), default=list, blank=True)
+    kwargs = models.JSONField(_("navngivne argumenter"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
+    last_error = models.CharField(_("seneste fejl"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ventende baggrundsopgave")
+        verbose_name_plural = _("ventende baggrundsopgaver")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"
+
