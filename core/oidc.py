@@ -1,0 +1,146 @@
+"""Staff sign-in through the municipality's own OpenID Connect identity provider.
+
+mozilla-django-oidc runs the authorization-code flow; this module adapts it to the portal:
+users are matched by e-mail (case-insensitive), a person signing in for the first time gets a
+user with no groups and therefore no rights until an administrator assigns a role, and a failed
+sign-in goes back to the login page with a plain Danish message. django-axes stays first in
+``AUTHENTICATION_BACKENDS`` and sees every attempt (the callback passes the request on).
+
+OIDC is on only when every ``OIDC_*`` setting in ``REQUIRED_SETTINGS`` is non-empty.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from core import audit
+from core.forms import EmailAuthenticationForm
+
+log = logging.getLogger(__name__)
+
+REQUIRED_SETTINGS = (
+    "OIDC_RP_CLIENT_ID",
+    "OIDC_RP_CLIENT_SECRET",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+)
+
+
+def oidc_enabled() -> bool:
+    """True when the deployment has configured an OIDC identity provider."""
+    return all(getattr(settings, name, "") for name in REQUIRED_SETTINGS)
+
+
+class StaffOIDCBackend(OIDCAuthenticationBackend):
+    """Match staff by e-mail; create unknown people without any group (no rights)."""
+
+    def authenticate(self, request, **kwargs):
+        if not oidc_enabled():
+            return None
+        try:
+            return super().authenticate(request, **kwargs)
+        except requests.RequestException as exc:  # provider down or refused the code
+            log.warning("OIDC sign-in failed at the provider: %s", exc)
+            return None
+
+    def verify_claims(self, claims):
+        # An e-mail is required, and a provider that says it is unverified is not trusted with it.
+        return bool(claims.get("email")) and claims.get("email_verified", True) is not False
+
+    def filter_users_by_claims(self, claims):
+        email = (claims.get("email") or "").strip()
+        if not email:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(email__iexact=email)
+
+    @transaction.atomic
+    def create_user(self, claims):
+        full_name = (claims.get("name") or "").strip()
+        if not full_name:
+            full_name = " ".join(p for p in (claims.get("given_name"), claims.get("family_name")) if p)
+        user = self.UserModel.objects.create_user(
+            email=claims["email"].strip(), password=None, full_name=full_name[:200] or claims["email"]
+        )
+        audit.record(
+            actor=None,
+            action="create",
+            obj=user,
+            changes={"email": [None, user.email]},
+            request=getattr(self, "request", None),
+            note="Oprettet ved første login med kommunens login (ingen rettigheder)",
+        )
+        return user
+
+    def update_user(self, user, claims):
+        if not user.full_name and claims.get("name"):
+            user.full_name = claims["name"][:200]
+            user.save(update_fields=["full_name"])
+        return user
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        user = super().get_or_create_user(access_token, id_token, payload)
+        if user is not None:
+            audit.record(
+                actor=user, action="login", obj=user, request=getattr(self, "request", None), note="OIDC"
+            )
+        return user
+
+
+class StaffOIDCAuthenticateView(OIDCAuthenticationRequestView):
+    """Start the flow; "not found" while OIDC is not configured."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not oidc_enabled():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StaffOIDCCallbackView(OIDCAuthenticationCallbackView):
+    """Finish the flow; a failure goes back to the login page with a plain message."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not oidc_enabled():
+            raise Http404
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except SuspiciousOperation as exc:  # unknown state, bad token signature or nonce
+            log.warning("OIDC callback rejected: %s", exc)
+            return self.login_failure()
+
+    @property
+    def failure_url(self):
+        return reverse("login")
+
+    def login_failure(self):
+        if getattr(self.request, "axes_locked_out", False):
+            return super().login_failure()  # axes middleware answers with its lockout page
+        messages.error(
+            self.request,
+            _("Login med kommunens login lykkedes ikke. Prøv igen, eller log ind med e-mail og adgangskode."),
+        )
+        return HttpResponseRedirect(self.failure_url)
+
+
+class LoginView(auth_views.LoginView):
+    """The e-mail login page, with the municipality's login button when OIDC is configured."""
+
+    authentication_form = EmailAuthenticationForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = oidc_enabled()
+        return context
