@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TilbudConfig(AppConfig):
     name = "tilbud"
     verbose_name = _("Tilbudsoversigt")
+
+    def ready(self):
+        from tilbud import signals  # noqa: F401

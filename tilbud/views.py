@@ -1,15 +1,160 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from tilbud.models import Offer
+from tilbud import csv_io, search, services
+from tilbud.filters import OfferFilter, facets
+from tilbud.forms import FORMSETS, OfferForm
+from tilbud.models import STALE_AFTER_DAYS, Offer, TaxonomyTerm
+
+PAGE_SIZE = 20
+
+
+def _list_prefetch(queryset):
+    return queryset.select_related("organisation").prefetch_related(
+        "municipalities",
+        Prefetch("categories", queryset=TaxonomyTerm.objects.select_related("parent")),
+        "target_groups",
+        "schedules",
+        "schedule_exceptions",
+    )
+
+
+def _directory(request):
+    base = Offer.objects.visible_to(request.user).listed()
+    return OfferFilter(request.GET, queryset=base, request=request)
 
 
 def offer_list(request):
-    offers = Offer.objects.filter(status=Offer.Status.ACTIVE).select_related("organisation")
-    page = Paginator(offers, 25).get_page(request.GET.get("page"))
-    return render(request, "tilbud/offer_list.html", {"page": page})
+    filterset = _directory(request)
+    offers = filterset.qs
+    q = filterset.search_query
+    offers = search.rank(offers, q) if q else offers.order_by("name", "pk")
+    facet_data = facets(filterset)
+    paginator = Paginator(_list_prefetch(offers), PAGE_SIZE)
+    paginator.__dict__["count"] = facet_data["total"]  # already counted with the facets
+    page = paginator.get_page(request.GET.get("page"))
+    now = timezone.now()
+    for offer in page:
+        offer.open_state = offer.opening_state(now)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "tilbud/offer_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "facets": facet_data,
+            "q": q,
+            "query_string": params.urlencode(),
+            "stale_after_days": STALE_AFTER_DAYS,
+            "has_filters": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+def offer_export(request):
+    """The current filtered list as CSV (same parameters as the list)."""
+    filterset = _directory(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tilbud.csv"'
+    csv_io.write_csv(filterset.qs, response)
+    return response
+
+
+def _detail_queryset(user):
+    return (
+        Offer.objects.visible_to(user)
+        .select_related("organisation__municipality", "assured_by")
+        .prefetch_related(
+            "municipalities",
+            Prefetch("categories", queryset=TaxonomyTerm.objects.select_related("parent")),
+            "target_groups",
+            "languages",
+            "locations",
+            "phones",
+            "contacts",
+            "schedules",
+            "schedule_exceptions",
+        )
+    )
+
+
+def _detail_context(request, pk):
+    offer = get_object_or_404(_detail_queryset(request.user), pk=pk)
+    now = timezone.now()
+    is_open, next_change = offer.opening_state(now)
+    today = timezone.localdate()
+    return offer, {
+        "offer": offer,
+        "is_open": is_open,
+        "next_change": next_change,
+        "next_change_is_today": next_change is not None and next_change.date() == today,
+        "days_since_assured": offer.days_since_assured(today),
+        "stale_after_days": STALE_AFTER_DAYS,
+        "upcoming_exceptions": [e for e in offer.schedule_exceptions.all() if e.date >= today][:10],
+        "can_edit": Offer.objects.editable_by(request.user).filter(pk=offer.pk).exists(),
+    }
 
 
 def offer_detail(request, pk):
-    offer = get_object_or_404(Offer.objects.select_related("organisation"), pk=pk)
-    return render(request, "tilbud/offer_detail.html", {"offer": offer})
+    _offer, context = _detail_context(request, pk)
+    return render(request, "tilbud/offer_detail.html", context)
+
+
+def offer_print(request, pk):
+    _offer, context = _detail_context(request, pk)
+    return render(request, "tilbud/offer_print.html", context)
+
+
+@login_required
+def my_offers(request):
+    offers = (
+        Offer.objects.editable_by(request.user)
+        .select_related("organisation", "assured_by")
+        .order_by("organisation__name", "name")
+    )
+    return render(request, "tilbud/my_offers.html", {"offers": offers, "stale_after_days": STALE_AFTER_DAYS})
+
+
+@login_required
+def offer_edit(request, pk):
+    offer = get_object_or_404(Offer.objects.editable_by(request.user), pk=pk)
+    before = services.snapshot(offer)
+    data = request.POST if request.method == "POST" else None
+    form = OfferForm(data, instance=offer)
+    formsets = [(title, formset(data, instance=offer, prefix=prefix)) for prefix, formset, title in FORMSETS]
+    if request.method == "POST" and form.is_valid() and all(fs.is_valid() for _t, fs in formsets):
+        services.update_offer(
+            actor=request.user,
+            offer=offer,
+            form=form,
+            formsets=[fs for _t, fs in formsets],
+            before=before,
+            assure=form.cleaned_data.get("assure", False),
+            request=request,
+        )
+        messages.success(request, _("Tilbuddet er gemt."))
+        return redirect(offer)
+    return render(request, "tilbud/offer_form.html", {"offer": offer, "form": form, "formsets": formsets})
+
+
+@require_POST
+@login_required
+def offer_assure(request, pk):
+    """One click: "still correct" sets the HSDS assured date to today."""
+    offer = get_object_or_404(Offer.objects.editable_by(request.user), pk=pk)
+    services.assure_offer(actor=request.user, offer=offer, request=request)
+    messages.success(request, _("Tak! „%(name)s“ er bekræftet som korrekt i dag.") % {"name": offer.name})
+    next_url = request.POST.get("next")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return redirect(next_url)
+    return redirect(offer)
