@@ -1,0 +1,216 @@
+"""Django admin for citizen cases. Lists go through the visibility rule; CPR is always masked."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from borgerforloeb.models import (
+    AttentionPoint,
+    AttentionPointTemplate,
+    Case,
+    Citizen,
+    Consent,
+    CoordinatorAssignment,
+    Decision,
+    Effort,
+    Goal,
+    Meeting,
+    Participant,
+    Plan,
+    PlanAcceptance,
+    PlanVersion,
+    Task,
+    TimelineEvent,
+)
+
+
+class CaseScopedAdmin(admin.ModelAdmin):
+    """Rows of cases the user may see (``case_path`` leads from the model to its case)."""
+
+    case_path = "case"
+
+    def get_queryset(self, request):
+        visible = Case.objects.visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(**{f"{self.case_path}__in": visible})
+
+
+@admin.register(Citizen)
+class CitizenAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "preferred_name", "masked_cpr", "date_of_birth", "municipality"]
+    list_filter = ["municipality", "preferred_language", "is_newcomer"]
+    search_fields = ["full_name", "preferred_name"]
+    list_select_related = ["municipality"]
+    exclude = ["cpr"]
+    readonly_fields = ["masked_cpr", "created_at", "updated_at", "created_by"]
+
+    @admin.display(description=_("CPR-nummer"))
+    def masked_cpr(self, obj):
+        return obj.cpr_masked or "–"
+
+    def get_queryset(self, request):
+        return Citizen.objects.visible_to(request.user).select_related("municipality")
+
+
+class CoordinatorAssignmentInline(admin.TabularInline):
+    model = CoordinatorAssignment
+    extra = 0
+    fields = ["person", "organisation", "started_at", "ended_at", "reason"]
+    autocomplete_fields = ["person"]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    fields = ["user", "name", "organisation", "role", "responsibility", "active"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["citizen_name", "masked_cpr", "municipality", "status", "start_date"]
+    list_filter = ["status", "municipality"]
+    search_fields = ["citizen__full_name", "citizen__preferred_name"]
+    list_select_related = ["citizen", "municipality"]
+    readonly_fields = ["version", "created_at", "updated_at", "created_by"]
+    raw_id_fields = ["citizen"]
+    inlines = [CoordinatorAssignmentInline, ParticipantInline]
+
+    @admin.display(description=_("borger"), ordering="citizen__full_name")
+    def citizen_name(self, obj):
+        return obj.citizen.display_name
+
+    @admin.display(description=_("CPR-nummer"))
+    def masked_cpr(self, obj):
+        return obj.citizen.cpr_masked or "–"
+
+    def get_queryset(self, request):
+        return Case.objects.visible_to(request.user).select_related("citizen", "municipality")
+
+
+@admin.register(CoordinatorAssignment)
+class CoordinatorAssignmentAdmin(CaseScopedAdmin):
+    list_display = ["case", "person", "organisation", "started_at", "ended_at"]
+    list_filter = ["ended_at"]
+    list_select_related = ["case__citizen", "person", "organisation"]
+    raw_id_fields = ["case"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(CaseScopedAdmin):
+    list_display = ["case", "person_name", "organisation", "role", "active"]
+    list_filter = ["role", "active"]
+    list_select_related = ["case__citizen", "user", "organisation"]
+    raw_id_fields = ["case"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["citizen", "case", "given_how", "valid_from", "valid_until", "withdrawn_at"]
+    list_filter = ["given_how", "language"]
+    list_select_related = ["citizen", "case__citizen"]
+    raw_id_fields = ["citizen", "case"]
+    filter_horizontal = ["organisations", "persons"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(citizen__in=Citizen.objects.visible_to(request.user).values("pk"))
+        )
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(CaseScopedAdmin):
+    list_display = ["case", "created_at"]
+    list_select_related = ["case__citizen"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(CaseScopedAdmin):
+    case_path = "plan__case"
+    list_display = ["plan", "number", "status", "next_review", "accepted_at"]
+    list_filter = ["status"]
+    list_select_related = ["plan__case__citizen"]
+    readonly_fields = ["lock_version", "created_at", "updated_at"]
+    raw_id_fields = ["plan"]
+    inlines = [GoalInline]
+
+
+@admin.register(PlanAcceptance)
+class PlanAcceptanceAdmin(CaseScopedAdmin):
+    case_path = "version__plan__case"
+    list_display = ["version", "accepted_at", "citizen_participation"]
+    raw_id_fields = ["version"]
+    filter_horizontal = ["participants"]
+
+
+@admin.register(Effort)
+class EffortAdmin(CaseScopedAdmin):
+    list_display = ["title", "case", "status", "receiving_organisation", "responsible"]
+    list_filter = ["status"]
+    list_select_related = ["case__citizen", "receiving_organisation", "responsible"]
+    raw_id_fields = ["case", "offer"]
+    autocomplete_fields = ["responsible"]
+
+
+@admin.register(Task)
+class TaskAdmin(CaseScopedAdmin):
+    list_display = ["title", "case", "responsible", "due_date", "status"]
+    list_filter = ["status"]
+    list_select_related = ["case__citizen", "responsible"]
+    raw_id_fields = ["case", "meeting"]
+    autocomplete_fields = ["responsible"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(CaseScopedAdmin):
+    list_display = ["__str__", "case", "starts_at", "interpreter_needed", "interpreter_booked"]
+    list_filter = ["interpreter_needed", "interpreter_booked"]
+    list_select_related = ["case__citizen"]
+    raw_id_fields = ["case"]
+    filter_horizontal = ["participants"]
+
+
+@admin.register(AttentionPointTemplate)
+class AttentionPointTemplateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at"]
+
+
+@admin.register(AttentionPoint)
+class AttentionPointAdmin(CaseScopedAdmin):
+    list_display = ["label", "case", "status"]
+    list_filter = ["status", "key"]
+    list_select_related = ["case__citizen"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(CaseScopedAdmin):
+    list_display = ["__str__", "case", "decided_by", "decided_on", "shared_with_citizen"]
+    list_select_related = ["case__citizen"]
+    raw_id_fields = ["case", "meeting"]
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(CaseScopedAdmin):
+    """Read-only: the timeline is written by the services."""
+
+    list_display = ["at", "case", "kind", "actor", "summary"]
+    list_filter = ["kind"]
+    list_select_related = ["case__citizen", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,1057 @@
+"""Level 2 of the cooperation model: the concrete citizen case (borgerforløb).
+
+Invariants live in the database (see each model's ``Meta.constraints``). Reads go through
+``Case.objects.visible_to(user)`` (and ``Citizen.objects.visible_to(user)``), the ONE visibility
+rule of the app; every view, export and notification uses it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from borgerforloeb import cpr as cprlib
+from core.roles import Role
+from samarbejde.models import Municipality, Organisation
+
+USER = settings.AUTH_USER_MODEL
+
+
+# --- Choices shared by several models ---------------------------------------------------------
+
+
+class Language(models.TextChoices):
+    DANISH = "da", _("Dansk")
+    GREENLANDIC = "kl", _("Grønlandsk (kalaallisut)")
+    OTHER = "other", _("Andet sprog")
+
+
+class TargetGroup(models.TextChoices):
+    FAMILIES = "boernefamilier", _("Børnefamilier")
+    NEWCOMERS = "nytilkomne", _("Nytilkomne")
+    HOMELESS = "hjemloese", _("Hjemløse")
+    SUBSTANCE = "misbrug", _("Misbrug")
+    MENTAL_HEALTH = "psykisk_saarbarhed", _("Psykisk sårbarhed")
+    ELDERLY = "aeldre", _("Ældre")
+    YOUNG = "unge", _("Unge")
+    OTHER = "andet", _("Andet")
+
+
+class ContactPreference(models.TextChoices):
+    ANY = "any", _("Alle kontaktformer")
+    PHONE = "phone", _("Telefon")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail / digital post")
+    LETTER = "letter", _("Brev")
+    IN_PERSON = "in_person", _("Personligt fremmøde")
+    NOT_BY_PHONE = "not_by_phone", _("Ikke på telefon")
+    ONLY_COORDINATOR = "only_coordinator", _("Kun gennem tovholderen")
+
+
+# --- Citizen ----------------------------------------------------------------------------------
+
+
+class CitizenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Citizens with at least one case the user may see (derived from the case rule)."""
+        if getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser:
+            return self.all()
+        return self.filter(Exists(Case.objects.visible_to(user).filter(citizen=OuterRef("pk"))))
+
+
+class Citizen(models.Model):
+    """The person the effort is for. CPR is optional (newcomers may not have one yet)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    full_name = models.CharField(_("fulde navn"), max_length=200)
+    preferred_name = models.CharField(
+        _("kaldenavn"), max_length=100, blank=True, help_text=_("Det navn borgeren ønsker at blive kaldt.")
+    )
+    cpr = models.CharField(
+        _("CPR-nummer"),
+        max_length=10,
+        blank=True,
+        validators=[cprlib.validate_cpr],
+        help_text=_("DDMMÅÅ-XXXX. Kan være tomt, hvis borgeren endnu ikke har et CPR-nummer."),
+    )
+    date_of_birth = models.DateField(_("fødselsdato"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("foretrukket sprog"), max_length=8, choices=Language.choices, default=Language.DANISH
+    )
+    other_language = models.CharField(_("andet sprog"), max_length=100, blank=True)
+    interpreter_wanted = models.BooleanField(_("ønsker tolk"), default=False)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    contact_preference = models.CharField(
+        _("ønsket kontaktform"),
+        max_length=20,
+        choices=ContactPreference.choices,
+        default=ContactPreference.ANY,
+    )
+    contact_notes = models.CharField(_("bemærkning om kontakt"), max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="citizens"
+    )
+    target_groups = ArrayField(
+        models.CharField(max_length=30, choices=TargetGroup.choices),
+        verbose_name=_("målgrupper"),
+        default=list,
+        blank=True,
+    )
+    is_newcomer = models.BooleanField(_("nytilkommen"), default=False)
+    arrived_on = models.DateField(_("ankomstdato"), null=True, blank=True)
+    what_matters = models.TextField(
+        _("det der betyder noget for borgeren"),
+        blank=True,
+        help_text=_("Med borgerens egne ord: hvad er vigtigt, hvad ønsker borgeren?"),
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("oprettet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CitizenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("borger")
+        verbose_name_plural = _("borgere")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cpr"], condition=~Q(cpr=""), name="borgerforloeb_citizen_cpr_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(cpr="") | Q(cpr__regex=r"^[0-9]{10}$"), name="borgerforloeb_citizen_cpr_10_digits"
+            ),
+        ]
+        indexes = [models.Index(fields=["date_of_birth"], name="bf_citizen_dob")]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("borgerforloeb:citizen_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.full_name:
+            return f"{self.full_name} ({self.preferred_name})"
+        return self.full_name
+
+    @property
+    def cpr_masked(self) -> str:
+        return cprlib.mask(self.cpr)
+
+
+# --- Case and its visibility rule -------------------------------------------------------------
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """THE visibility rule for citizen cases (issue 7).
+
+        - superuser: every case;
+        - caseworker: cases in the municipalities of their municipal organisations;
+        - administrator: the framework only, no cases, unless also caseworker;
+        - anyone else: cases where they are an active participant or the active coordinator,
+          and only while a valid consent covers one of their organisations or them personally.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from samarbejde.models import Membership
+
+        involved = Exists(Participant.objects.filter(case=OuterRef("pk"), user=user, active=True)) | Exists(
+            CoordinatorAssignment.objects.filter(case=OuterRef("pk"), person=user, ended_at__isnull=True)
+        )
+        user_orgs = Membership.objects.filter(user=user).values("organisation_id")
+        consent = Exists(
+            Consent.objects.valid()
+            .filter(citizen=OuterRef("citizen_id"))
+            .filter(Q(case__isnull=True) | Q(case=OuterRef("pk")))
+            .filter(Q(organisations__in=user_orgs) | Q(persons=user))
+        )
+        rule = involved & consent
+        if user.has_role(Role.CASEWORKER):
+            municipalities = Organisation.objects.filter(
+                memberships__user=user, kind=Organisation.Kind.MUNICIPAL
+            ).values("municipality_id")
+            rule = rule | Q(municipality_id__in=municipalities)
+        return self.filter(rule)
+
+    def open(self):
+        return self.filter(status=Case.Status.OPEN)
+
+    def involving(self, user):
+        """Cases where the user is the active coordinator or an active participant."""
+        return self.filter(
+            Exists(Participant.objects.filter(case=OuterRef("pk"), user=user, active=True))
+            | Exists(
+                CoordinatorAssignment.objects.filter(case=OuterRef("pk"), person=user, ended_at__isnull=True)
+            )
+        )
+
+
+class Case(models.Model):
+    """A citizen's course of cooperation (borgerforløb)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åbent")
+        PAUSED = "paused", _("Sat på pause")
+        CLOSED = "closed", _("Afsluttet")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("borger"), on_delete=models.PROTECT, related_name="cases"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="cases"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_reason = models.TextField(_("begrundelse for afslutning"), blank=True)
+    start_date = models.DateField(_("startdato"), default=date.today)
+    end_date = models.DateField(_("slutdato"), null=True, blank=True)
+    summary = models.TextField(_("situationen kort"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("oprettet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forløb")
+        verbose_name_plural = _("forløb")
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_reason__regex=r"\S"),
+                name="borgerforloeb_case_closed_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="borgerforloeb_case_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "status"], name="bf_case_muni_status")]
+
+    def __str__(self):
+        return str(_("Forløb for %(name)s") % {"name": self.citizen.display_name})
+
+    def get_absolute_url(self):
+        return reverse("borgerforloeb:case_detail", kwargs={"pk": self.pk})
+
+    @property
+    def active_coordinator_assignment(self):
+        """The active assignment (uses a prefetched ``active_coordinators`` list when present)."""
+        cached = getattr(self, "active_coordinators", None)
+        if cached is not None:
+            return cached[0] if cached else None
+        return self.coordinator_assignments.filter(ended_at__isnull=True).select_related("person").first()
+
+
+class CoordinatorAssignment(models.Model):
+    """Who holds the threads (tovholder) and when. History is kept; one active row per case."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="coordinator_assignments"
+    )
+    person = models.ForeignKey(
+        USER, verbose_name=_("tovholder"), on_delete=models.PROTECT, related_name="coordinator_assignments"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinator_assignments",
+    )
+    started_at = models.DateTimeField(_("startet"), default=timezone.now)
+    ended_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    reason = models.TextField(_("begrundelse"), blank=True)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("registreret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tovholdertildeling")
+        verbose_name_plural = _("tovholdertildelinger")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_at__isnull=True),
+                name="borgerforloeb_one_active_coordinator",
+                violation_error_message=_("Forløbet har allerede en aktiv tovholder. Brug overdragelse."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="borgerforloeb_coordinator_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.started_at:%d-%m-%Y})"
+
+    @property
+    def is_active(self):
+        return self.ended_at is None
+
+
+class Participant(models.Model):
+    """A person with a role in the case and what they are responsible for."""
+
+    class Role(models.TextChoices):
+        CASEWORKER = "caseworker", _("Sagsbehandler")
+        COORDINATOR = "coordinator", _("Tovholder")
+        CONTACT = "contact", _("Kontaktperson")
+        VOLUNTEER = "volunteer", _("Frivillig")
+        RELATIVE = "relative", _("Pårørende")
+        INTERPRETER = "interpreter", _("Tolk")
+        OTHER = "other", _("Andet")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        USER,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_participations",
+        help_text=_("Personen, hvis vedkommende har et login. Pårørende kan angives med navn alene."),
+    )
+    name = models.CharField(_("navn"), max_length=200, blank=True, help_text=_("Navn på person uden login."))
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_participations",
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    responsibility = models.TextField(_("ansvar i forløbet"), blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    added_at = models.DateTimeField(_("tilføjet"), default=timezone.now)
+    ended_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deltager")
+        verbose_name_plural = _("deltagere")
+        ordering = ["role", "added_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(name__regex=r"\S"), name="borgerforloeb_participant_who"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "user", "role"],
+                condition=Q(active=True, user__isnull=False),
+                name="borgerforloeb_participant_unique_active",
+                violation_error_message=_("Personen deltager allerede i forløbet med denne rolle."),
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "active"], name="bf_participant_user")]
+
+    def __str__(self):
+        return f"{self.person_name} – {self.get_role_display()}"
+
+    @property
+    def person_name(self) -> str:
+        return str(self.user) if self.user_id else self.name
+
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+class ConsentQuerySet(models.QuerySet):
+    def valid(self, on: date | None = None):
+        """Not withdrawn, started and not expired on ``on`` (default today)."""
+        on = on or timezone.localdate()
+        return self.filter(withdrawn_at__isnull=True, valid_from__lte=on).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )
+
+    def covering(self, *, case, organisation=None, user=None):
+        """Valid consents of the case's citizen (whole citizen or this case) covering org/user."""
+        who = Q(pk__in=[])
+        if organisation is not None:
+            who |= Q(organisations=organisation)
+        if user is not None:
+            who |= Q(persons=user)
+        return (
+            self.valid()
+            .filter(citizen_id=case.citizen_id)
+            .filter(Q(case__isnull=True) | Q(case=case))
+            .filter(who)
+            .distinct()
+        )
+
+
+class Consent(models.Model):
+    """The citizen's consent to share information between named actors (samtykke)."""
+
+    class InformationKind(models.TextChoices):
+        BASIC = "basic", _("Navn og kontaktoplysninger")
+        SITUATION = "situation", _("Situation og plan")
+        HEALTH = "health", _("Helbred")
+        SUBSTANCE = "substance", _("Misbrug")
+        ECONOMY = "economy", _("Økonomi og forsørgelse")
+        HOUSING = "housing", _("Bolig")
+        CHILDREN = "children", _("Børn og familie")
+        EMPLOYMENT = "employment", _("Beskæftigelse og uddannelse")
+
+    class GivenHow(models.TextChoices):
+        SIGNED = "signed", _("Underskrevet")
+        ORAL_WITNESS = "oral_witness", _("Mundtligt med vidne")
+        INTERPRETER = "interpreter", _("Med tolk")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("borger"), on_delete=models.CASCADE, related_name="consents"
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("forløb"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        help_text=_("Tom: samtykket gælder alle borgerens forløb."),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisationer"), blank=True, related_name="consents"
+    )
+    persons = models.ManyToManyField(USER, verbose_name=_("personer"), blank=True, related_name="consents")
+    information_kinds = ArrayField(
+        models.CharField(max_length=20, choices=InformationKind.choices),
+        verbose_name=_("oplysninger der må deles"),
+        default=list,
+    )
+    text_shown = models.TextField(_("teksten borgeren fik forelagt"))
+    language = models.CharField(_("sprog"), max_length=8, choices=Language.choices, default=Language.DANISH)
+    given_how = models.CharField(_("givet hvordan"), max_length=20, choices=GivenHow.choices)
+    witness = models.CharField(_("vidne"), max_length=200, blank=True)
+    interpreter_name = models.CharField(_("tolk"), max_length=200, blank=True)
+    valid_from = models.DateField(_("gyldigt fra"), default=date.today)
+    valid_until = models.DateField(_("gyldigt til"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER,
+        verbose_name=_("tilbagekaldelse registreret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_note = models.TextField(_("bemærkning om tilbagekaldelse"), blank=True)
+    recorded_by = models.ForeignKey(
+        USER,
+        verbose_name=_("registreret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+        ordering = ["-valid_from", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="borgerforloeb_consent_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=~Q(given_how="oral_witness") | Q(witness__regex=r"\S"),
+                name="borgerforloeb_consent_oral_needs_witness",
+            ),
+            models.CheckConstraint(
+                condition=Q(text_shown__regex=r"\S"), name="borgerforloeb_consent_text_required"
+            ),
+        ]
+        indexes = [models.Index(fields=["citizen", "withdrawn_at"], name="bf_consent_citizen")]
+
+    def __str__(self):
+        return str(_("Samtykke fra %(date)s") % {"date": self.valid_from.strftime("%d-%m-%Y")})
+
+    def is_valid(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.withdrawn_at is None
+            and self.valid_from <= on
+            and (self.valid_until is None or self.valid_until >= on)
+        )
+
+
+# --- Plan ----------------------------------------------------------------------------------------
+
+
+def six_months_ahead() -> date:
+    today = timezone.localdate()
+    month = today.month + 6
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return today + timedelta(days=182)
+
+
+class Plan(models.Model):
+    """The case's plan (§ 141 handleplan shape); its content lives in versions."""
+
+    case = models.OneToOneField(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="plan")
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("planer")
+
+    def __str__(self):
+        return str(_("Plan for %(case)s") % {"case": self.case})
+
+    @property
+    def current_version(self):
+        return self.versions.filter(status=PlanVersion.Status.ACCEPTED).first()
+
+    @property
+    def draft_version(self):
+        return self.versions.filter(status=PlanVersion.Status.DRAFT).first()
+
+
+class PlanVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        ACCEPTED = "accepted", _("Accepteret")
+        SUPERSEDED = "superseded", _("Erstattet")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("versionsnummer"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    purpose = models.TextField(_("formål"), blank=True)
+    efforts = models.TextField(_("indsatser"), blank=True)
+    expected_duration = models.CharField(_("forventet varighed"), max_length=200, blank=True)
+    other_matters = models.TextField(_("andre forhold"), blank=True)
+    next_review = models.DateField(_("næste opfølgning"), default=six_months_ahead)
+    lock_version = models.PositiveIntegerField(_("låseversion"), default=1)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("oprettet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("ændret af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepteret"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("planversion")
+        verbose_name_plural = _("planversioner")
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="borgerforloeb_planversion_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(status="draft"), name="borgerforloeb_planversion_one_draft"
+            ),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(status="accepted"), name="borgerforloeb_planversion_one_accepted"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(accepted_at__isnull=False),
+                name="borgerforloeb_planversion_accepted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Version %(number)s") % {"number": self.number})
+
+
+class Goal(models.Model):
+    """A goal in the plan, in the citizen's own words, and who helps."""
+
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("planversion"), on_delete=models.CASCADE, related_name="goals"
+    )
+    text = models.TextField(_("mål med borgerens egne ord"))
+    who_helps = models.CharField(_("hvem hjælper"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("rækkefølge"), default=0)
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["version", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(text__regex=r"\S"), name="borgerforloeb_goal_text_required")
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class PlanAcceptance(models.Model):
+    """Who accepted a plan version, when, and how the citizen took part."""
+
+    class CitizenParticipation(models.TextChoices):
+        PRESENT = "present", _("Til stede")
+        PHONE = "phone", _("Per telefon")
+        INTERPRETER = "interpreter", _("Med tolk")
+
+    version = models.OneToOneField(
+        PlanVersion, verbose_name=_("planversion"), on_delete=models.CASCADE, related_name="acceptance"
+    )
+    accepted_at = models.DateTimeField(_("accepteret"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("registreret af"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    participants = models.ManyToManyField(
+        USER, verbose_name=_("deltagere der har accepteret"), blank=True, related_name="plan_acceptances"
+    )
+    citizen_participation = models.CharField(
+        _("borgerens deltagelse"), max_length=20, choices=CitizenParticipation.choices
+    )
+    interpreter_name = models.CharField(_("tolk"), max_length=200, blank=True)
+    note = models.TextField(_("bemærkning"), blank=True)
+
+    class Meta:
+        verbose_name = _("accept af plan")
+        verbose_name_plural = _("accepter af planer")
+
+    def __str__(self):
+        return f"{self.version} – {self.accepted_at:%d-%m-%Y}"
+
+
+# --- Efforts, tasks, meetings --------------------------------------------------------------------
+
+
+class Effort(models.Model):
+    """A concrete effort, often a referral to an offer; one named responsible person."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Foreslået")
+        REFERRED = "referred", _("Henvist")
+        ACCEPTED = "accepted", _("Accepteret")
+        STARTED = "started", _("Startet")
+        ENDED = "ended", _("Afsluttet")
+        DECLINED = "declined", _("Afvist")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="efforts")
+    offer = models.ForeignKey(
+        "tilbud.Offer",
+        verbose_name=_("tilbud"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="efforts",
+    )
+    title = models.CharField(_("indsats"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    receiving_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("modtagende organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_efforts",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decline_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
+    responsible = models.ForeignKey(
+        USER, verbose_name=_("ansvarlig"), on_delete=models.PROTECT, related_name="responsible_efforts"
+    )
+    proposed_on = models.DateField(_("foreslået"), default=date.today)
+    referred_at = models.DateTimeField(_("henvist"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("besvaret"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER,
+        verbose_name=_("besvaret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    start_date = models.DateField(_("startdato"), null=True, blank=True)
+    end_date = models.DateField(_("slutdato"), null=True, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indsats")
+        verbose_name_plural = _("indsatser")
+        ordering = ["-proposed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | Q(decline_reason__regex=r"\S"),
+                name="borgerforloeb_effort_decline_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="borgerforloeb_effort_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["receiving_organisation", "status"], name="bf_effort_inbound")]
+
+    def __str__(self):
+        return self.title
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Task.Status.OPEN)
+
+    def overdue(self, today: date | None = None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Task(models.Model):
+    """An agreement: who does what by when. Exactly one responsible person."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åben")
+        DONE = "done", _("Udført")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("opgave"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    responsible = models.ForeignKey(
+        USER, verbose_name=_("ansvarlig"), on_delete=models.PROTECT, related_name="responsible_tasks"
+    )
+    due_date = models.DateField(_("frist"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField(_("udført"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        USER, verbose_name=_("udført af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("fra møde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("oprettet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opgave")
+        verbose_name_plural = _("opgaver")
+        ordering = [models.F("due_date").asc(nulls_last=True), "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(completed_at__isnull=True))
+                | (Q(status="done") & Q(completed_at__isnull=False)),
+                name="borgerforloeb_task_done_has_completed_at",
+            ),
+            models.CheckConstraint(condition=Q(title__regex=r"\S"), name="borgerforloeb_task_title_required"),
+        ]
+        indexes = [
+            models.Index(fields=["due_date"], condition=Q(status="open"), name="bf_task_open_due"),
+            models.Index(
+                fields=["responsible", "due_date"],
+                condition=Q(status="open"),
+                name="bf_task_resp_open_due",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status == self.Status.OPEN
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+
+class Meeting(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starter"))
+    ends_at = models.DateTimeField(_("slutter"), null=True, blank=True)
+    place = models.CharField(_("sted"), max_length=300, blank=True)
+    participants = models.ManyToManyField(
+        USER, verbose_name=_("deltagere"), blank=True, related_name="case_meetings"
+    )
+    interpreter_needed = models.BooleanField(_("tolk nødvendig"), default=False)
+    interpreter_language = models.CharField(_("tolkesprog"), max_length=100, blank=True)
+    interpreter_name = models.CharField(_("tolkens navn"), max_length=200, blank=True)
+    interpreter_booked = models.BooleanField(_("tolk bestilt"), default=False)
+    agenda = models.TextField(_("dagsorden"), blank=True)
+    minutes = models.TextField(_("referat"), blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("oprettet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("møde")
+        verbose_name_plural = _("møder")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="borgerforloeb_meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(interpreter_booked=False) | Q(interpreter_needed=True),
+                name="borgerforloeb_meeting_booked_needs_interpreter",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "starts_at"], name="bf_meeting_case_start")]
+
+    def __str__(self):
+        return self.title or str(
+            _("Møde %(date)s") % {"date": timezone.localtime(self.starts_at).strftime("%d-%m-%Y %H:%M")}
+        )
+
+
+# --- Attention points, decisions, timeline -------------------------------------------------------
+
+DEFAULT_ATTENTION_ITEMS = [
+    {"key": "language", "label": "Sprog og tolk"},
+    {"key": "culture", "label": "Kulturel baggrund"},
+    {"key": "consent", "label": "Samtykke givet"},
+    {"key": "network", "label": "Borgerens eget netværk"},
+    {"key": "children", "label": "Børn i familien"},
+    {"key": "housing", "label": "Bolig"},
+    {"key": "substance", "label": "Misbrug"},
+    {"key": "contact", "label": "Kontakt mellem aktørerne"},
+    {"key": "handover", "label": "Overdragelse"},
+    {"key": "newcomer", "label": "Behov som nytilkommen"},
+]
+
+
+def default_attention_items():
+    return [dict(item) for item in DEFAULT_ATTENTION_ITEMS]
+
+
+class AttentionPointTemplate(models.Model):
+    """The checklist of attention points; municipality empty = the portal's default."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attention_point_template",
+        help_text=_("Tom: standardlisten for kommuner uden egen liste."),
+    )
+    items = models.JSONField(
+        _("punkter"),
+        default=default_attention_items,
+        help_text=_('Liste af {"key": ..., "label": ...}.'),
+    )
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("skabelon for opmærksomhedspunkter")
+        verbose_name_plural = _("skabeloner for opmærksomhedspunkter")
+        constraints = [
+            # At most one default template (municipality empty).
+            models.UniqueConstraint(
+                Coalesce("municipality", Value(0)), name="borgerforloeb_attention_one_per_municipality"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.municipality or _("Standard"))
+
+    @classmethod
+    def items_for(cls, municipality) -> list[dict]:
+        template = (
+            cls.objects.filter(municipality=municipality).first()
+            or cls.objects.filter(municipality__isnull=True).first()
+        )
+        return list(template.items) if template else default_attention_items()
+
+
+class AttentionPoint(models.Model):
+    class Status(models.TextChoices):
+        NOT_ASSESSED = "not_assessed", _("Ikke vurderet")
+        OK = "ok", _("I orden")
+        ATTENTION = "attention", _("Kræver opmærksomhed")
+        HANDLED = "handled", _("Håndteret")
+        NOT_RELEVANT = "not_relevant", _("Ikke relevant")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="attention_points"
+    )
+    key = models.SlugField(_("nøgle"), max_length=50)
+    label = models.CharField(_("punkt"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_ASSESSED)
+    note = models.TextField(_("note"), blank=True)
+    order = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("ændret af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("opmærksomhedspunkt")
+        verbose_name_plural = _("opmærksomhedspunkter")
+        ordering = ["case", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="borgerforloeb_attention_unique_key")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Decision(models.Model):
+    """A decision in the case and how the citizen was involved (mandatory)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    text = models.TextField(_("beslutning"))
+    decided_by = models.CharField(_("besluttet af"), max_length=300)
+    decided_on = models.DateField(_("dato"), default=date.today)
+    citizen_involvement = models.TextField(
+        _("sådan var borgeren involveret"),
+        help_text=_("Skal udfyldes: hvordan deltog borgeren i beslutningen?"),
+    )
+    shared_with_citizen = models.BooleanField(_("delt med borgeren"), default=False)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("fra møde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+    )
+    recorded_by = models.ForeignKey(
+        USER,
+        verbose_name=_("registreret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beslutning")
+        verbose_name_plural = _("beslutninger")
+        ordering = ["-decided_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(citizen_involvement__regex=r"\S"),
+                name="borgerforloeb_decision_citizen_involvement_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(text__regex=r"\S"), name="borgerforloeb_decision_text_required"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class TimelineEvent(models.Model):
+    """One event of the case, in order. ``summary`` never contains a CPR number."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("Forløb")
+        COORDINATOR = "coordinator", _("Tovholder")
+        PARTICIPANT = "participant", _("Deltagere")
+        CONSENT = "consent", _("Samtykke")
+        PLAN = "plan", _("Plan")
+        EFFORT = "effort", _("Indsatser")
+        TASK = "task", _("Opgaver")
+        MEETING = "meeting", _("Møder")
+        ATTENTION = "attention", _("Opmærksomhedspunkter")
+        DECISION = "decision", _("Beslutninger")
+        NOTE = "note", _("Notat")
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="timeline"
+    )
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        USER, verbose_name=_("udført af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.CharField(_("hændelse"), max_length=300)
+    object_type = models.CharField(_("objekttype"), max_length=100, blank=True)
+    object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("tidslinjehændelse")
+        verbose_name_plural = _("tidslinje")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at", "-id"], name="bf_timeline_case_at")]
+
+    def __str__(self):
+        return self.summary
