@@ -3,11 +3,25 @@
 Everyone here is invented. ``DEMO_PASSWORD`` is printed by ``seed_demo``.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from core.roles import Role
-from samarbejde.models import Membership, Municipality, Organisation, Unit
+from samarbejde.models import (
+    Channel,
+    Forum,
+    ForumAction,
+    ForumMeeting,
+    KnowledgePage,
+    Membership,
+    Municipality,
+    Organisation,
+    Unit,
+    WorkTool,
+)
 
 DEMO_PASSWORD = "Samarbejde-demo-2026"
 
@@ -125,3 +139,220 @@ def seed(stdout):
             defaults={"title": title, "contact_about": contact_about, "is_key_contact": True},
         )
         stdout.write(f"  {str(role.label):<14} {email}")
+
+    seed_framework(municipalities, organisations)
+
+
+# Per city: (topic, description, organisation index, unit name or None, way, contact, hours, fallback)
+CHANNELS = [
+    (
+        "Bestilling af tolk",
+        "Tolk til grønlandsk (kalaallisut) eller dansk til møder med borgeren. Bestil mindst fem "
+        "hverdage før mødet; oplys dato, sted, varighed og sprog.",
+        0,
+        "Team for socialt udsatte",
+        Channel.Way.SECURE_EMAIL,
+        "tolkebestilling@{slug}.demo.dk",
+        "Hverdage 8–15, svar inden for én hverdag",
+        "Akut tolk samme dag: ring til Det Grønlandske Hus' rådgivning.",
+    ),
+    (
+        "Boligakut",
+        "Borger uden tag over hovedet eller med udsættelse inden for 14 dage.",
+        0,
+        "Team for socialt udsatte",
+        Channel.Way.PHONE,
+        "Tlf. 70 10 20 30",
+        "Hverdage 8–16",
+        "Uden for åbningstid: kommunens socialvagt, tlf. 70 10 20 99.",
+    ),
+    (
+        "Bekymring for et barn",
+        "Underretning om et barn eller en ung under 18 år, der kan have brug for særlig støtte.",
+        0,
+        None,
+        Channel.Way.SECURE_EMAIL,
+        "underretning@{slug}.demo.dk",
+        "Døgnet rundt (postkassen læses hverdage 8–15)",
+        "Er barnet i akut fare: ring 112.",
+    ),
+    (
+        "Nyankommen borger",
+        "Borger, der for nylig er flyttet fra Grønland: første samtale, CPR, sundhedskort, bolig og "
+        "forsørgelse.",
+        0,
+        "Modtagelse af nytilkomne",
+        Channel.Way.WALK_IN,
+        "Borgerservice, Rådhuset. Tag pas eller grønlandsk sundhedskort med.",
+        "Mandag–torsdag 10–14",
+        "Det Grønlandske Hus hjælper med at finde vej og kan følge borgeren.",
+    ),
+    (
+        "Rådgivning og følgeskab",
+        "Rådgivning på grønlandsk og dansk og følgeskab til møder med kommunen.",
+        2,
+        "Rådgivningen",
+        Channel.Way.PHONE,
+        "Tlf. 33 12 34 56",
+        "Hverdage 10–15, torsdag til 18",
+        "Skriv en besked via hjemmesiden, så ringer vi tilbage.",
+    ),
+]
+
+WORK_TOOLS = [
+    (
+        WorkTool.Kind.CONSENT,
+        "Samtykkeerklæring",
+        "Borgerens samtykke til, at navngivne aktører må udveksle oplysninger. Konkret, afgrænset "
+        "og tidsbegrænset, og det kan altid trækkes tilbage.",
+        "Jeg, {borger}, giver samtykke til, at følgende aktører må udveksle oplysninger om mig:\n"
+        "{aktoerer}\n\nFormål: {formaal}\nOplysninger: {oplysninger}\n"
+        "Samtykket gælder til: {udloeb}\n\nJeg kan altid trække samtykket tilbage.\n\n"
+        "Dato og underskrift: ____________________",
+    ),
+    (
+        WorkTool.Kind.NETWORK_MAP,
+        "Netværkskort",
+        "Et kort over borgerens netværk: familie, venner, fagpersoner og frivillige, tegnet sammen "
+        "med borgeren.",
+        "Borger: {borger}\n\nFamilie:\nVenner og bekendte:\nFagpersoner:\nFrivillige:\n"
+        "Hvem vil borgeren gerne have med i forløbet?",
+    ),
+    (
+        WorkTool.Kind.OVERVIEW,
+        "Indsatsoverblik",
+        "Overblik over alle indsatser i forløbet: hvem gør hvad, hvornår og med hvilket formål.",
+        "Borger: {borger}\nTovholder: {tovholder}\n\nIndsats | Aktør | Kontaktperson | Start | "
+        "Slut | Formål\n",
+    ),
+    (
+        WorkTool.Kind.GOALS,
+        "Mål- og aftaleskema",
+        "Borgerens mål med egne ord og aftalerne om, hvem der gør hvad inden hvornår.",
+        "Borger: {borger}\n\nMit mål (med mine egne ord):\n\nAftaler:\nHvad | Hvem (én ansvarlig) | Frist\n",
+    ),
+]
+
+KNOWLEDGE_PAGES = [
+    (
+        "introduktion-til-maalgruppen",
+        "Introduktion til målgruppen",
+        "Hvem er socialt udsatte grønlændere i Danmark, og hvad kendetegner deres situation?",
+        "## Hvem er målgruppen?\n\nEn mindre gruppe af de grønlændere, der bor i Danmark, er socialt "
+        "udsatte: nogle er hjemløse, nogle har et misbrug, og mange har oplevet svigt eller traumer.\n\n"
+        "## Hvad virker?\n\n- Én tovholder, som borgeren kender og har tillid til\n"
+        "- Tolk, når borgeren har brug for det, også selv om borgeren taler lidt dansk\n"
+        "- Tid til at skabe relationen, før der stilles krav\n",
+    ),
+    (
+        "groenlandsk-kultur-og-sprog",
+        "Grønlandsk kultur og sprog",
+        "Sprog, kommunikation og kulturelle forskelle, der har betydning i mødet med borgeren.",
+        "## Sprog\n\nGrønlandsk (*kalaallisut*) er mange borgeres første sprog. Dansk kan være et "
+        "andetsprog, også når borgeren taler det i hverdagen. Tilbyd altid tolk ved vigtige møder.\n\n"
+        "## Kommunikation\n\n- Pauser og tavshed er en naturlig del af samtalen\n"
+        '- Et "ja" kan betyde "jeg har hørt dig", ikke "jeg er enig"\n'
+        "- Spørg åbent, og giv tid til svar\n",
+    ),
+    (
+        "nytilkomnes-behov",
+        "Nytilkomnes behov",
+        "Hvad har en borger brug for de første uger efter flytningen fra Grønland?",
+        "## De første uger\n\n1. CPR-nummer, sundhedskort og NemID/MitID\n"
+        "2. Bolig eller midlertidigt ophold\n3. Forsørgelse og kontakt til jobcenter\n"
+        "4. Kontakt til Det Grønlandske Hus og andre grønlændere\n\n"
+        "## Samarbejde\n\nAftal tidligt, hvem der er tovholder, og brug kommunikationsvejen "
+        "*Nyankommen borger* i din kommune.\n",
+    ),
+]
+
+
+def network_contact(municipality, organisation):
+    """One invented key contact per city who leads the network forum (no login)."""
+    User = get_user_model()
+    email = f"netvaerk.{municipality.slug}@demo.dk"
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=None, full_name=f"Netværkskoordinator {municipality.name}"
+        )
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.update_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={
+            "title": "Netværkskoordinator",
+            "contact_about": "Netværksmøder og samarbejdet mellem aktørerne",
+            "is_key_contact": True,
+        },
+    )
+    return user
+
+
+def seed_framework(municipalities, organisations):
+    """Channels, a quarterly network forum, work tools and knowledge pages. Safe to run again."""
+    User = get_user_model()
+    for city_index, municipality in enumerate(municipalities):
+        for topic, description, org_index, unit_name, way, contact, hours, fallback in CHANNELS:
+            organisation = organisations[city_index, org_index]
+            unit = organisation.units.filter(name=unit_name).first() if unit_name else None
+            Channel.objects.update_or_create(
+                municipality=municipality,
+                topic=topic,
+                way=way,
+                defaults={
+                    "description": description,
+                    "organisation": organisation,
+                    "unit": unit,
+                    "contact_details": contact.format(slug=municipality.slug),
+                    "opening_hours": hours,
+                    "fallback": fallback,
+                },
+            )
+        forum, _ = Forum.objects.update_or_create(
+            municipality=municipality,
+            name=f"Netværksmøde for aktører i {municipality.name}",
+            defaults={
+                "purpose": "Fælles overblik over indsatsen for socialt udsatte grønlændere, "
+                "erfaringer fra forløb og aftaler om samarbejdet.",
+                "cadence": Forum.Cadence.QUARTERLY,
+            },
+        )
+        city_organisations = [organisations[city_index, i] for i in range(len(ORGANISATIONS))]
+        forum.member_organisations.set(city_organisations)
+        members = User.objects.filter(memberships__organisation__in=city_organisations).distinct()
+        forum.member_users.set(members)
+        meeting_date = timezone.make_aware(datetime.datetime(2026, 9, 15, 13, 0))
+        meeting, _ = ForumMeeting.objects.update_or_create(
+            forum=forum,
+            date=meeting_date,
+            defaults={
+                "place": f"Rådhuset, {municipality.name}",
+                "agenda": "1. Nyt fra aktørerne\n2. Tolkebestilling: erfaringer\n3. Eventuelt",
+                "minutes": "Aktørerne fortalte om nye forløb. Tolkebestilling tager for lang tid; "
+                "kommunen undersøger en hurtigere vej. Næste møde i december.",
+            },
+        )
+        responsible = network_contact(municipality, organisations[city_index, 0])
+        if responsible is not None:
+            forum.member_users.add(responsible)
+            ForumAction.objects.update_or_create(
+                meeting=meeting,
+                title="Undersøg hurtigere bestilling af tolk",
+                defaults={
+                    "responsible": responsible,
+                    "due_date": datetime.date(2026, 12, 1),
+                },
+            )
+
+    for kind, name, description, body in WORK_TOOLS:
+        WorkTool.objects.update_or_create(
+            municipality=None,
+            name=name,
+            defaults={"kind": kind, "description": description, "template_body": body},
+        )
+    for slug, title, summary, body in KNOWLEDGE_PAGES:
+        KnowledgePage.objects.update_or_create(
+            slug=slug, defaults={"title": title, "summary": summary, "body": body}
+        )

@@ -4,8 +4,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from samarbejde.access import MunicipalityScopedQuerySet
 
 
 class Municipality(models.Model):
@@ -27,7 +31,7 @@ class Municipality(models.Model):
         return reverse("samarbejde:municipality_detail", kwargs={"slug": self.slug})
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(MunicipalityScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
@@ -79,6 +83,9 @@ class Organisation(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="samarbejde_organisation_unique_name"
             ),
+            models.UniqueConstraint(
+                "municipality", Lower("name"), name="samarbejde_organisation_unique_name_ci"
+            ),
             models.CheckConstraint(
                 condition=models.Q(cvr="") | models.Q(cvr__regex=r"^[0-9]{8}$"),
                 name="samarbejde_organisation_cvr_8_digits",
@@ -87,6 +94,19 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "samarbejde:organisation_detail", kwargs={"slug": self.municipality.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+
+class UnitQuerySet(MunicipalityScopedQuerySet):
+    municipality_lookup = "organisation__municipality"
 
 
 class Unit(models.Model):
@@ -98,6 +118,8 @@ class Unit(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enhed")
         verbose_name_plural = _("enheder")
@@ -108,6 +130,10 @@ class Unit(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation})"
+
+
+class MembershipQuerySet(MunicipalityScopedQuerySet):
+    municipality_lookup = "organisation__municipality"
 
 
 class Membership(models.Model):
@@ -137,6 +163,8 @@ class Membership(models.Model):
     contact_about = models.CharField(_("kan kontaktes om"), max_length=300, blank=True)
     is_key_contact = models.BooleanField(_("nøgleperson"), default=False)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("medlemskab")
         verbose_name_plural = _("medlemskaber")
@@ -147,3 +175,362 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+
+class ChannelQuerySet(MunicipalityScopedQuerySet):
+    def search(self, query):
+        """Channels whose topic, description, responsible or contact details match ``query``."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        condition = models.Q()
+        for word in query.split():
+            condition &= (
+                models.Q(topic__icontains=word)
+                | models.Q(description__icontains=word)
+                | models.Q(contact_details__icontains=word)
+                | models.Q(organisation__name__icontains=word)
+                | models.Q(unit__name__icontains=word)
+                | models.Q(contact_person__user__full_name__icontains=word)
+                | models.Q(municipality__name__icontains=word)
+            )
+        return self.filter(condition)
+
+    def with_related(self):
+        return self.select_related(
+            "municipality", "organisation", "unit", "contact_person__user", "contact_person__organisation"
+        )
+
+
+class Channel(models.Model):
+    """A communication path: who to contact about what, how and when (kommunikationsvej)."""
+
+    class Way(models.TextChoices):
+        PHONE = "telefon", _("Telefon")
+        SECURE_EMAIL = "sikker_mail", _("Sikker e-mail")
+        WALK_IN = "personligt", _("Personligt fremmøde")
+        MEETING = "moede", _("Møde")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="channels"
+    )
+    topic = models.CharField(_("emne"), max_length=200, help_text=_("F.eks. Bestilling af tolk."))
+    description = models.TextField(_("beskrivelse"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("ansvarlig organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="channels",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("ansvarlig enhed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="channels",
+    )
+    contact_person = models.ForeignKey(
+        Membership,
+        verbose_name=_("ansvarlig person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="channels",
+    )
+    way = models.CharField(_("kontaktform"), max_length=20, choices=Way.choices)
+    contact_details = models.TextField(
+        _("kontaktoplysninger"), help_text=_("Telefonnummer, sikker e-mailadresse eller adresse.")
+    )
+    opening_hours = models.CharField(_("åbningstider"), max_length=300, blank=True)
+    fallback = models.TextField(
+        _("hvis du ikke kommer igennem"),
+        blank=True,
+        help_text=_("Hvem du kontakter uden for åbningstid, eller hvis den ansvarlige ikke svarer."),
+    )
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = ChannelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kommunikationsvej")
+        verbose_name_plural = _("kommunikationsveje")
+        ordering = ["municipality__name", "topic"]
+        constraints = [
+            models.UniqueConstraint(
+                "municipality", Lower("topic"), "way", name="samarbejde_channel_unique_topic_way"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic} ({self.municipality})"
+
+    @property
+    def responsible_display(self):
+        if self.contact_person_id:
+            return str(self.contact_person.user)
+        if self.unit_id:
+            return str(self.unit)
+        if self.organisation_id:
+            return str(self.organisation)
+        return ""
+
+
+class Forum(models.Model):
+    """A standing cooperation forum, e.g. a quarterly network meeting of all actors."""
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "ugentlig", _("Ugentligt")
+        MONTHLY = "maanedlig", _("Månedligt")
+        QUARTERLY = "kvartalsvis", _("Kvartalsvis")
+        HALF_YEARLY = "halvaarlig", _("Halvårligt")
+        YEARLY = "aarlig", _("Årligt")
+        AD_HOC = "efter_behov", _("Efter behov")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="forums"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    purpose = models.TextField(_("formål"), blank=True)
+    cadence = models.CharField(_("mødekadence"), max_length=20, choices=Cadence.choices)
+    member_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("deltagende organisationer"), related_name="forums", blank=True
+    )
+    member_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("deltagere"), related_name="forums", blank=True
+    )
+
+    objects = MunicipalityScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forum")
+        verbose_name_plural = _("fora")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint("municipality", Lower("name"), name="samarbejde_forum_unique_name_ci")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("samarbejde:forum_detail", kwargs={"slug": self.municipality.slug, "pk": self.pk})
+
+
+class ForumMeetingQuerySet(MunicipalityScopedQuerySet):
+    municipality_lookup = "forum__municipality"
+
+
+class ForumMeeting(models.Model):
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    date = models.DateTimeField(_("tidspunkt"))
+    place = models.CharField(_("sted"), max_length=200, blank=True)
+    agenda = models.TextField(_("dagsorden"), blank=True)
+    minutes = models.TextField(_("referat"), blank=True)
+
+    objects = ForumMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forummøde")
+        verbose_name_plural = _("forummøder")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.forum} {timezone.localtime(self.date):%d.%m.%Y}"
+
+
+class ForumActionQuerySet(MunicipalityScopedQuerySet):
+    municipality_lookup = "meeting__forum__municipality"
+
+    def open(self):
+        return self.filter(status=ForumAction.Status.OPEN)
+
+    def open_for(self, user):
+        """Open actions from forum minutes that ``user`` is responsible for, soonest due first."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return (
+            self.open()
+            .filter(responsible=user)
+            .select_related("meeting__forum__municipality")
+            .order_by("due_date", "pk")
+        )
+
+
+class ForumAction(models.Model):
+    """A task agreed in a forum meeting: one responsible person and a due date (handleansvar)."""
+
+    class Status(models.TextChoices):
+        OPEN = "aaben", _("Åben")
+        DONE = "udfoert", _("Udført")
+        CANCELLED = "annulleret", _("Annulleret")
+
+    meeting = models.ForeignKey(
+        ForumMeeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="actions"
+    )
+    title = models.CharField(_("opgave"), max_length=300)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarlig"),
+        on_delete=models.PROTECT,
+        related_name="forum_actions",
+    )
+    due_date = models.DateField(_("frist"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    objects = ForumActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opgave fra forum")
+        verbose_name_plural = _("opgaver fra fora")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        forum = self.meeting.forum
+        return reverse("samarbejde:forum_detail", kwargs={"slug": forum.municipality.slug, "pk": forum.pk})
+
+    @property
+    def is_overdue(self):
+        return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
+
+
+class WorkToolQuerySet(MunicipalityScopedQuerySet):
+    def visible_in(self, municipality):
+        """Common tools (no municipality) plus the municipality's own."""
+        return self.filter(models.Q(municipality__isnull=True) | models.Q(municipality=municipality))
+
+
+class WorkTool(models.Model):
+    """One of the model's work tools, as a template the portal can fill in for a case."""
+
+    class Kind(models.TextChoices):
+        CONSENT = "samtykke", _("Samtykkeerklæring")
+        NETWORK_MAP = "netvaerkskort", _("Netværkskort")
+        OVERVIEW = "indsatsoverblik", _("Indsatsoverblik")
+        GOALS = "maal_og_aftaler", _("Mål- og aftaleskema")
+        OTHER = "andet", _("Andet")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_tools",
+        help_text=_("Tom: fælles redskab for alle kommuner."),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("navn"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    template_body = models.TextField(
+        _("skabelon"),
+        blank=True,
+        help_text=_("Teksten der udfyldes for et borgerforløb. Felter skrives som {felt}."),
+    )
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = WorkToolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("arbejdsredskab")
+        verbose_name_plural = _("arbejdsredskaber")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "municipality",
+                Lower("name"),
+                name="samarbejde_worktool_unique_name_ci",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("samarbejde:worktool_detail", kwargs={"pk": self.pk})
+
+
+def guidance_upload_to(instance, filename):
+    return f"vejledninger/{uuid.uuid4().hex}/{filename}"
+
+
+class GuidanceDocumentQuerySet(MunicipalityScopedQuerySet):
+    municipality_lookup = "work_tool__municipality"
+
+
+class GuidanceDocument(models.Model):
+    """An uploaded guidance document (PDF or DOCX) for a work tool."""
+
+    work_tool = models.ForeignKey(
+        WorkTool, verbose_name=_("arbejdsredskab"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    file = models.FileField(_("fil"), upload_to=guidance_upload_to, max_length=300)
+    content_type = models.CharField(_("filtype"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("størrelse"), editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploadet af"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+
+    objects = GuidanceDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vejledning")
+        verbose_name_plural = _("vejledninger")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("samarbejde:document_download", kwargs={"pk": self.pk})
+
+
+class KnowledgePage(models.Model):
+    """A knowledge page in Markdown: the target group, Greenlandic culture and language, newcomers."""
+
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("kortnavn"), max_length=200, unique=True)
+    summary = models.CharField(_("kort beskrivelse"), max_length=300, blank=True)
+    body = models.TextField(_("indhold"), help_text=_("Skrives i Markdown."))
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ændret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("videnside")
+        verbose_name_plural = _("videnssider")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("samarbejde:knowledge_detail", kwargs={"slug": self.slug})
+
+    def body_html(self):
+        from samarbejde.markup import render_markdown
+
+        return render_markdown(self.body)

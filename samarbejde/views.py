@@ -1,19 +1,656 @@
-from django.shortcuts import get_object_or_404, render
+"""Thin views: read through QuerySet methods, write through ``samarbejde.services``.
 
-from samarbejde.models import Municipality
+Edit views find their objects through ``editable_by(request.user)`` (see ``samarbejde.access``),
+so another municipality's administrator gets 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.roles import Role, has_role
+from samarbejde import dashboard, services
+from samarbejde.access import can_administer, municipalities_administered_by
+from samarbejde.forms import (
+    ChannelForm,
+    ChannelSearchForm,
+    ForumActionFormSet,
+    ForumForm,
+    ForumMeetingForm,
+    GuidanceDocumentForm,
+    KnowledgePageForm,
+    OrganisationForm,
+    WorkToolForm,
+    duplicate_message,
+)
+from samarbejde.models import (
+    Channel,
+    Forum,
+    ForumAction,
+    ForumMeeting,
+    GuidanceDocument,
+    KnowledgePage,
+    Membership,
+    Municipality,
+    Organisation,
+    WorkTool,
+)
+
+# --- Reading ---------------------------------------------------------------------------------
 
 
 def municipality_list(request):
-    return render(
-        request, "samarbejde/municipality_list.html", {"municipalities": Municipality.objects.all()}
+    municipalities = Municipality.objects.annotate(
+        channel_count=Count("channels", distinct=True),
+        organisation_count=Count(
+            "organisations", filter=Q(organisations__archived_at__isnull=True), distinct=True
+        ),
     )
+    return render(request, "samarbejde/municipality_list.html", {"municipalities": municipalities})
 
 
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
-    organisations = municipality.organisations.active()
+    organisations = list(
+        municipality.organisations.active().prefetch_related("units").order_by("kind", "name")
+    )
+    by_kind = {kind: [o for o in organisations if o.kind == kind] for kind in Organisation.Kind.values}
+    channels = list(Channel.objects.for_municipality(municipality).with_related())
+    forums = list(
+        Forum.objects.for_municipality(municipality)
+        .annotate(
+            organisation_count=Count("member_organisations", distinct=True),
+            meeting_count=Count("meetings", distinct=True),
+        )
+        .order_by("name")
+    )
+    offers = municipality.offers.exclude(status="defunct")
+    visible_to = getattr(offers, "visible_to", None)  # tilbud's visibility rule, when it has one
+    if callable(visible_to):
+        offers = visible_to(request.user)
+    offers = list(offers.select_related("organisation").order_by("name"))
+    key_contacts = []
+    if request.user.is_authenticated:
+        key_contacts = list(
+            Membership.objects.filter(
+                organisation__municipality=municipality,
+                organisation__archived_at__isnull=True,
+                is_key_contact=True,
+                user__is_active=True,
+            )
+            .select_related("user", "organisation", "unit")
+            .order_by("organisation__name", "user__full_name")
+        )
+    counts = {
+        "municipal": len(by_kind[Organisation.Kind.MUNICIPAL]),
+        "private": len(by_kind[Organisation.Kind.PRIVATE]),
+        "voluntary": len(by_kind[Organisation.Kind.VOLUNTARY]),
+        "organisations": len(organisations),
+        "channels": len(channels),
+        "forums": len(forums),
+        "offers": len(offers),
+        "key_contacts": len(key_contacts),
+    }
     return render(
         request,
         "samarbejde/municipality_detail.html",
-        {"municipality": municipality, "organisations": organisations},
+        {
+            "municipality": municipality,
+            "organisation_groups": [
+                (Organisation.Kind(kind).label, group) for kind, group in by_kind.items() if group
+            ],
+            "channels": channels,
+            "forums": forums,
+            "offers": offers,
+            "key_contacts": key_contacts,
+            "counts": counts,
+            "dashboard_items": dashboard.items_for(municipality, request.user),
+            "can_edit": can_administer(request.user, municipality),
+        },
+    )
+
+
+def channel_list(request, slug):
+    """One municipality's channels, searchable, and printable as one page."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    form = ChannelSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    channels = Channel.objects.for_municipality(municipality).search(query).with_related()
+    return render(
+        request,
+        "samarbejde/channel_list.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "query": query,
+            "channels": channels,
+            "can_edit": can_administer(request.user, municipality),
+        },
+    )
+
+
+def channel_search(request):
+    """Channels of every municipality: "who do I contact about ...?"."""
+    form = ChannelSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    channels = Channel.objects.search(query).with_related() if query else Channel.objects.none()
+    return render(
+        request, "samarbejde/channel_search.html", {"form": form, "query": query, "channels": channels}
+    )
+
+
+def organisation_detail(request, slug, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("municipality"), municipality__slug=slug, pk=pk
+    )
+    members = []
+    if request.user.is_authenticated:
+        members = organisation.memberships.filter(user__is_active=True).select_related("user", "unit")
+    return render(
+        request,
+        "samarbejde/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "municipality": organisation.municipality,
+            "units": organisation.units.all(),
+            "members": members,
+            "channels": organisation.channels.all(),
+            "offers": organisation.offers.all(),
+            "can_edit": can_administer(request.user, organisation.municipality),
+        },
+    )
+
+
+@login_required
+def forum_detail(request, slug, pk):
+    forum = get_object_or_404(
+        Forum.objects.select_related("municipality").prefetch_related(
+            "member_organisations",
+            "member_users",
+            Prefetch(
+                "meetings",
+                queryset=ForumMeeting.objects.prefetch_related(
+                    Prefetch("actions", queryset=ForumAction.objects.select_related("responsible"))
+                ),
+            ),
+        ),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    return render(
+        request,
+        "samarbejde/forum_detail.html",
+        {
+            "forum": forum,
+            "municipality": forum.municipality,
+            "can_edit": can_administer(request.user, forum.municipality),
+        },
+    )
+
+
+@login_required
+def my_forum_actions(request):
+    return render(
+        request,
+        "samarbejde/my_forum_actions.html",
+        {"actions": ForumAction.objects.open_for(request.user)},
+    )
+
+
+def worktool_list(request):
+    municipality = None
+    slug = request.GET.get("kommune")
+    tools = WorkTool.objects.select_related("municipality").prefetch_related("documents")
+    if slug:
+        municipality = get_object_or_404(Municipality, slug=slug)
+        tools = tools.visible_in(municipality)
+    return render(
+        request,
+        "samarbejde/worktool_list.html",
+        {
+            "tools": tools,
+            "municipality": municipality,
+            "municipalities": Municipality.objects.all(),
+            "administered": list(municipalities_administered_by(request.user)),
+        },
+    )
+
+
+def worktool_detail(request, pk):
+    tool = get_object_or_404(WorkTool.objects.select_related("municipality"), pk=pk)
+    return render(
+        request,
+        "samarbejde/worktool_detail.html",
+        {
+            "tool": tool,
+            "documents": tool.documents.all(),
+            "can_edit": can_administer(request.user, tool.municipality),
+        },
+    )
+
+
+@login_required
+def document_download(request, pk):
+    document = get_object_or_404(GuidanceDocument, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = ".pdf" if document.content_type == "application/pdf" else ".docx"
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{document.title}{extension}",
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def knowledge_list(request):
+    return render(
+        request,
+        "samarbejde/knowledge_list.html",
+        {"pages": KnowledgePage.objects.all(), "can_edit": _edits_knowledge(request.user)},
+    )
+
+
+def knowledge_detail(request, slug):
+    page = get_object_or_404(KnowledgePage, slug=slug)
+    return render(
+        request,
+        "samarbejde/knowledge_detail.html",
+        {"page": page, "can_edit": _edits_knowledge(request.user)},
+    )
+
+
+# --- Editing (municipality administrators) -----------------------------------------------------
+
+
+def _administered(request, slug):
+    """The municipality with ``slug`` if the user administers it, else 404."""
+    return get_object_or_404(municipalities_administered_by(request.user), slug=slug)
+
+
+def _edits_knowledge(user):
+    return bool(getattr(user, "is_superuser", False) and user.is_active) or has_role(user, Role.ADMINISTRATOR)
+
+
+def _form_page(
+    request, form, *, title, municipality=None, cancel_url=None, extra=None, multipart=False, status=200
+):
+    return render(
+        request,
+        "samarbejde/form.html",
+        {
+            "form": form,
+            "title": title,
+            "municipality": municipality,
+            "cancel_url": cancel_url,
+            "multipart": multipart,
+            **(extra or {}),
+        },
+        status=status,
+    )
+
+
+@login_required
+def organisation_create(request, slug):
+    municipality = _administered(request, slug)
+    return _organisation_form(request, municipality, Organisation(municipality=municipality))
+
+
+@login_required
+def organisation_edit(request, slug, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    return _organisation_form(request, organisation.municipality, organisation)
+
+
+def _organisation_form(request, municipality, organisation):
+    creating = organisation._state.adding
+    form = OrganisationForm(request.POST or None, instance=organisation, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            organisation = services.save_organisation(
+                actor=request.user,
+                organisation=organisation,
+                fields={**fields, "municipality": municipality},
+                request=request,
+            )
+        except services.DuplicateOrganisation as error:
+            form.add_error("name", duplicate_message(error.existing))
+        else:
+            messages.success(request, _("Organisationen er gemt."))
+            return redirect(organisation.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Ny organisation") if creating else _("Rediger %(name)s") % {"name": organisation.name},
+        municipality=municipality,
+        cancel_url=municipality.get_absolute_url() if creating else organisation.get_absolute_url(),
+    )
+
+
+@login_required
+def organisation_delete(request, slug, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    blockers = services.organisation_blockers(organisation)
+    if request.method == "POST" and not blockers:
+        try:
+            services.delete_organisation(actor=request.user, organisation=organisation, request=request)
+        except services.OrganisationInUse as error:
+            blockers = error.blocking
+        else:
+            messages.success(request, _("Organisationen er slettet."))
+            return redirect(organisation.municipality.get_absolute_url())
+    return render(
+        request,
+        "samarbejde/organisation_delete.html",
+        {"organisation": organisation, "municipality": organisation.municipality, "blockers": blockers},
+        status=409 if request.method == "POST" and blockers else 200,
+    )
+
+
+@login_required
+@require_POST
+def organisation_archive(request, slug, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    if request.POST.get("restore"):
+        services.restore_organisation(actor=request.user, organisation=organisation, request=request)
+        messages.success(request, _("Organisationen er genoprettet."))
+    else:
+        services.archive_organisation(actor=request.user, organisation=organisation, request=request)
+        messages.success(request, _("Organisationen er arkiveret. Den vises ikke længere på kommunens side."))
+    return redirect(organisation.get_absolute_url())
+
+
+@login_required
+def channel_create(request, slug):
+    municipality = _administered(request, slug)
+    return _channel_form(request, municipality, Channel(municipality=municipality))
+
+
+@login_required
+def channel_edit(request, slug, pk):
+    channel = get_object_or_404(
+        Channel.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    return _channel_form(request, channel.municipality, channel)
+
+
+def _channel_form(request, municipality, channel):
+    creating = channel._state.adding
+    form = ChannelForm(request.POST or None, instance=channel, municipality=municipality)
+    list_url = _channel_list_url(municipality)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.save_channel(actor=request.user, channel=channel, fields=fields, request=request)
+        messages.success(request, _("Kommunikationsvejen er gemt."))
+        return redirect(list_url)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny kommunikationsvej") if creating else _("Rediger kommunikationsvej"),
+        municipality=municipality,
+        cancel_url=list_url,
+    )
+
+
+def _channel_list_url(municipality):
+    return reverse("samarbejde:channel_list", kwargs={"slug": municipality.slug})
+
+
+@login_required
+def channel_delete(request, slug, pk):
+    channel = get_object_or_404(
+        Channel.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    if request.method == "POST":
+        services.delete_object(actor=request.user, obj=channel, request=request)
+        messages.success(request, _("Kommunikationsvejen er slettet."))
+        return redirect(_channel_list_url(channel.municipality))
+    return render(
+        request,
+        "samarbejde/confirm_delete.html",
+        {
+            "object": channel,
+            "municipality": channel.municipality,
+            "cancel_url": _channel_list_url(channel.municipality),
+        },
+    )
+
+
+@login_required
+def forum_create(request, slug):
+    municipality = _administered(request, slug)
+    return _forum_form(request, municipality, Forum(municipality=municipality))
+
+
+@login_required
+def forum_edit(request, slug, pk):
+    forum = get_object_or_404(
+        Forum.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    return _forum_form(request, forum.municipality, forum)
+
+
+def _forum_form(request, municipality, forum):
+    creating = forum._state.adding
+    form = ForumForm(request.POST or None, instance=forum, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        forum = services.save_forum(
+            actor=request.user,
+            forum=forum,
+            fields={"name": data["name"], "purpose": data["purpose"], "cadence": data["cadence"]},
+            members={
+                "member_organisations": data["member_organisations"],
+                "member_users": data["member_users"],
+            },
+            request=request,
+        )
+        messages.success(request, _("Forummet er gemt."))
+        return redirect(forum.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Nyt forum") if creating else _("Rediger %(name)s") % {"name": forum.name},
+        municipality=municipality,
+        cancel_url=municipality.get_absolute_url() if creating else forum.get_absolute_url(),
+    )
+
+
+@login_required
+def meeting_create(request, slug, pk):
+    forum = get_object_or_404(
+        Forum.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    return _meeting_form(request, forum, ForumMeeting(forum=forum))
+
+
+@login_required
+def meeting_edit(request, slug, pk, meeting_pk):
+    meeting = get_object_or_404(
+        ForumMeeting.objects.editable_by(request.user).select_related("forum__municipality"),
+        forum__municipality__slug=slug,
+        forum__pk=pk,
+        pk=meeting_pk,
+    )
+    return _meeting_form(request, meeting.forum, meeting)
+
+
+def _meeting_form(request, forum, meeting):
+    """A meeting's agenda and minutes, with the actions agreed: each one responsible and a due date."""
+    creating = meeting._state.adding
+    actions = ForumAction.objects.none() if creating else meeting.actions.select_related("responsible")
+    data = request.POST if request.method == "POST" else None
+    form = ForumMeetingForm(data, instance=meeting, prefix="meeting")
+    formset = ForumActionFormSet(data, queryset=actions, forum=forum, prefix="actions")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        action_rows, deleted = [], []
+        for action_form in formset.forms:
+            if not action_form.has_changed() and action_form.instance._state.adding:
+                continue
+            if formset.can_delete and formset._should_delete_form(action_form):
+                if not action_form.instance._state.adding:
+                    deleted.append(action_form.instance)
+                continue
+            row = {
+                name: action_form.cleaned_data[name]
+                for name in ("title", "responsible", "due_date", "status")
+            }
+            if not action_form.instance._state.adding:
+                row["instance"] = action_form.instance
+            action_rows.append(row)
+        services.save_meeting(
+            actor=request.user,
+            meeting=meeting,
+            fields={name: form.cleaned_data[name] for name in ("date", "place", "agenda", "minutes")},
+            actions=action_rows,
+            deleted_actions=deleted,
+            request=request,
+        )
+        messages.success(request, _("Mødet og referatet er gemt."))
+        return redirect(forum.get_absolute_url())
+    return render(
+        request,
+        "samarbejde/meeting_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "forum": forum,
+            "municipality": forum.municipality,
+            "creating": creating,
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_status(request, pk):
+    """The responsible person (or an administrator) marks an action done or open again."""
+    action = get_object_or_404(
+        ForumAction.objects.select_related("meeting__forum__municipality"),
+        Q(responsible=request.user) | Q(pk__in=ForumAction.objects.editable_by(request.user).values("pk")),
+        pk=pk,
+    )
+    status = request.POST.get("status")
+    if status in ForumAction.Status.values:
+        services.set_action_status(actor=request.user, action=action, status=status, request=request)
+        messages.success(request, _("Opgavens status er ændret."))
+    return redirect(request.POST.get("next") if _safe_next(request) else action.get_absolute_url())
+
+
+def _safe_next(request):
+    target = request.POST.get("next")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+@login_required
+def worktool_create(request, slug):
+    municipality = _administered(request, slug)
+    return _worktool_form(request, municipality, WorkTool(municipality=municipality))
+
+
+@login_required
+def worktool_edit(request, pk):
+    tool = get_object_or_404(WorkTool.objects.editable_by(request.user).select_related("municipality"), pk=pk)
+    return _worktool_form(request, tool.municipality, tool)
+
+
+def _worktool_form(request, municipality, tool):
+    creating = tool._state.adding
+    form = WorkToolForm(request.POST or None, instance=tool, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        tool = services.save_work_tool(actor=request.user, work_tool=tool, fields=fields, request=request)
+        messages.success(request, _("Arbejdsredskabet er gemt."))
+        return redirect(tool.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Nyt arbejdsredskab") if creating else _("Rediger %(name)s") % {"name": tool.name},
+        municipality=municipality,
+        cancel_url=tool.get_absolute_url() if not creating else None,
+    )
+
+
+@login_required
+def document_upload(request, pk):
+    tool = get_object_or_404(WorkTool.objects.editable_by(request.user).select_related("municipality"), pk=pk)
+    form = GuidanceDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_guidance_document(
+            actor=request.user,
+            work_tool=tool,
+            title=form.cleaned_data["title"],
+            uploaded_file=form.cleaned_data["file"],
+            content_type=form.content_type,
+            request=request,
+        )
+        messages.success(request, _("Vejledningen er uploadet."))
+        return redirect(tool.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Upload vejledning til %(name)s") % {"name": tool.name},
+        municipality=tool.municipality,
+        cancel_url=tool.get_absolute_url(),
+        multipart=True,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def knowledge_create(request):
+    return _knowledge_form(request, KnowledgePage())
+
+
+@login_required
+def knowledge_edit(request, slug):
+    return _knowledge_form(request, get_object_or_404(KnowledgePage, slug=slug))
+
+
+def _knowledge_form(request, page):
+    if not _edits_knowledge(request.user):
+        raise Http404
+    creating = page._state.adding
+    form = KnowledgePageForm(request.POST or None, instance=page)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        page = services.save_knowledge_page(actor=request.user, page=page, fields=fields, request=request)
+        messages.success(request, _("Videnssiden er gemt."))
+        return redirect(page.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Ny videnside") if creating else _("Rediger %(name)s") % {"name": page.title},
+        cancel_url=None if creating else page.get_absolute_url(),
     )

@@ -1,0 +1,267 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from samarbejde import services
+from samarbejde.models import (
+    Channel,
+    Forum,
+    ForumAction,
+    ForumMeeting,
+    KnowledgePage,
+    Membership,
+    Organisation,
+    Unit,
+    WorkTool,
+)
+from samarbejde.uploads import max_upload_bytes, validate_guidance_file
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "role_in_effort", "description", "website", "email", "phone", "cvr"]
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def clean_cvr(self):
+        cvr = self.cleaned_data.get("cvr", "").strip()
+        if cvr and not (len(cvr) == 8 and cvr.isdigit()):
+            raise forms.ValidationError(_("Et CVR-nummer består af 8 cifre."))
+        return cvr
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        existing = services.find_duplicate_organisation(
+            municipality=self.municipality,
+            name=name,
+            exclude_pk=None if self.instance._state.adding else self.instance.pk,
+        )
+        if existing is not None:
+            raise forms.ValidationError(duplicate_message(existing))
+        return name
+
+    def validate_unique(self):
+        # Uniqueness is checked case-insensitively in clean_name and by the database.
+        pass
+
+
+def duplicate_message(existing):
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("Organisationen findes allerede i denne kommune:"),
+        existing.get_absolute_url(),
+        existing.name,
+    )
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = Channel
+        fields = [
+            "topic",
+            "description",
+            "organisation",
+            "unit",
+            "contact_person",
+            "way",
+            "contact_details",
+            "opening_hours",
+            "fallback",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "contact_details": forms.Textarea(attrs={"rows": 2}),
+            "fallback": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        organisations = Organisation.objects.filter(municipality=municipality).active()
+        self.fields["organisation"].queryset = organisations
+        self.fields["unit"].queryset = Unit.objects.filter(organisation__in=organisations).select_related(
+            "organisation"
+        )
+        self.fields["contact_person"].queryset = Membership.objects.filter(
+            organisation__in=organisations
+        ).select_related("user", "organisation")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("organisation") or cleaned.get("unit") or cleaned.get("contact_person")):
+            raise forms.ValidationError(_("Angiv den ansvarlige: en organisation, en enhed eller en person."))
+        topic, way = cleaned.get("topic"), cleaned.get("way")
+        if topic and way:
+            clash = Channel.objects.filter(municipality=self.municipality, topic__iexact=topic, way=way)
+            if not self.instance._state.adding:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "topic",
+                    _("Der findes allerede en kommunikationsvej med dette emne og denne kontaktform."),
+                )
+        return cleaned
+
+    def validate_unique(self):
+        pass
+
+
+class ForumForm(forms.ModelForm):
+    class Meta:
+        model = Forum
+        fields = ["name", "purpose", "cadence", "member_organisations", "member_users"]
+        widgets = {
+            "member_organisations": forms.CheckboxSelectMultiple,
+            "member_users": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["member_organisations"].queryset = Organisation.objects.filter(
+            municipality=municipality
+        ).active()
+        self.fields["member_users"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation__municipality=municipality, is_active=True)
+            .distinct()
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Forum.objects.filter(municipality=self.municipality, name__iexact=name)
+        if not self.instance._state.adding:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Der findes allerede et forum med dette navn i kommunen."))
+        return name
+
+    def validate_unique(self):
+        pass
+
+
+class ForumMeetingForm(forms.ModelForm):
+    date = forms.DateTimeField(
+        label=_("Tidspunkt"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    class Meta:
+        model = ForumMeeting
+        fields = ["date", "place", "agenda", "minutes"]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 4}), "minutes": forms.Textarea(attrs={"rows": 8})}
+
+
+class ForumActionForm(forms.ModelForm):
+    due_date = forms.DateField(
+        label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    class Meta:
+        model = ForumAction
+        fields = ["title", "responsible", "due_date", "status"]
+
+    def __init__(self, *args, forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = responsible_choices(forum)
+        self.fields["responsible"].error_messages["required"] = _("Vælg én ansvarlig person.")
+        self.fields["due_date"].error_messages["required"] = _("Angiv en frist.")
+
+
+def responsible_choices(forum):
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(forums=forum) | Q(memberships__organisation__municipality=forum.municipality), is_active=True
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class BaseForumActionFormSet(forms.BaseModelFormSet):
+    def __init__(self, *args, forum, **kwargs):
+        self.forum = forum
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "forum": self.forum}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            forum=self.forum,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+ForumActionFormSet = forms.modelformset_factory(
+    ForumAction, form=ForumActionForm, formset=BaseForumActionFormSet, extra=3, can_delete=True
+)
+
+
+class WorkToolForm(forms.ModelForm):
+    class Meta:
+        model = WorkTool
+        fields = ["kind", "name", "description", "template_body"]
+        widgets = {"template_body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = WorkTool.objects.filter(municipality=self.municipality, name__iexact=name)
+        if not self.instance._state.adding:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Der findes allerede et arbejdsredskab med dette navn."))
+        return name
+
+    def validate_unique(self):
+        pass
+
+
+class GuidanceDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    file = forms.FileField(
+        label=_("Fil (PDF eller DOCX)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,.docx,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_mb = max_upload_bytes() // (1024 * 1024)
+        self.fields["file"].help_text = _("Højst %(mb)s MB.") % {"mb": limit_mb}
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.content_type = validate_guidance_file(uploaded)
+        return uploaded
+
+
+class KnowledgePageForm(forms.ModelForm):
+    class Meta:
+        model = KnowledgePage
+        fields = ["title", "slug", "summary", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+
+
+class ChannelSearchForm(forms.Form):
+    q = forms.CharField(label=_("Søg efter emne, enhed eller person"), required=False, max_length=100)
