@@ -57,15 +57,28 @@ class ContactPreference(models.TextChoices):
     ONLY_COORDINATOR = "only_coordinator", _("Kun gennem tovholderen")
 
 
+def caseworker_municipalities(user):
+    """Subquery: municipalities of the user's municipal organisations (a caseworker's scope)."""
+    return Organisation.objects.filter(memberships__user=user, kind=Organisation.Kind.MUNICIPAL).values(
+        "municipality_id"
+    )
+
+
 # --- Citizen ----------------------------------------------------------------------------------
 
 
 class CitizenQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Citizens with at least one case the user may see (derived from the case rule)."""
-        if getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser:
+        """Citizens derived from the case rule: those with a case the user may see, and for a
+        caseworker also the citizens of their municipalities (who may have no case yet)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
             return self.all()
-        return self.filter(Exists(Case.objects.visible_to(user).filter(citizen=OuterRef("pk"))))
+        rule = Exists(Case.objects.visible_to(user).filter(citizen=OuterRef("pk")))
+        if user.has_role(Role.CASEWORKER):
+            rule = rule | Q(municipality_id__in=caseworker_municipalities(user))
+        return self.filter(rule)
 
 
 class Citizen(models.Model):
@@ -190,10 +203,7 @@ class CaseQuerySet(models.QuerySet):
         )
         rule = involved & consent
         if user.has_role(Role.CASEWORKER):
-            municipalities = Organisation.objects.filter(
-                memberships__user=user, kind=Organisation.Kind.MUNICIPAL
-            ).values("municipality_id")
-            rule = rule | Q(municipality_id__in=municipalities)
+            rule = rule | Q(municipality_id__in=caseworker_municipalities(user))
         return self.filter(rule)
 
     def open(self):

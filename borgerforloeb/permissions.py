@@ -1,0 +1,45 @@
+"""Who may do what on a case the user can already see (visibility itself: ``visible_to``).
+
+A case the user may not see is a 404 before any of these is asked; a visible case where the
+action is not allowed is a 403.
+"""
+
+from __future__ import annotations
+
+from borgerforloeb.models import Case, CoordinatorAssignment, Task, caseworker_municipalities
+from core.roles import Role
+
+
+def is_case_caseworker(user, case: Case) -> bool:
+    """A caseworker of the case's municipality (municipal scope)."""
+    if not user.has_role(Role.CASEWORKER):
+        return False
+    return caseworker_municipalities(user).filter(municipality_id=case.municipality_id).exists()
+
+
+def is_active_coordinator(user, case: Case) -> bool:
+    return CoordinatorAssignment.objects.filter(case=case, person=user, ended_at__isnull=True).exists()
+
+
+def can_create_citizen(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.CASEWORKER))
+
+
+def can_manage_case(user, case: Case) -> bool:
+    """Assign/hand over the coordinator, manage participants, close the case, see CPR."""
+    return user.is_superuser or is_case_caseworker(user, case) or is_active_coordinator(user, case)
+
+
+def can_see_cpr(user, case: Case | None = None) -> bool:
+    if case is None:
+        return user.is_superuser or user.has_role(Role.CASEWORKER)
+    return can_manage_case(user, case)
+
+
+def can_add_task(user, case: Case) -> bool:
+    """Anyone who can see the case may agree a task in it."""
+    return True
+
+
+def can_complete_task(user, task: Task) -> bool:
+    return task.responsible_id == user.pk or can_manage_case(user, task.case)

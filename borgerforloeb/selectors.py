@@ -1,0 +1,166 @@
+"""Reads for the case pages. Every one starts from ``Case.objects.visible_to(user)``."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from borgerforloeb.models import (
+    Case,
+    Citizen,
+    CoordinatorAssignment,
+    Meeting,
+    Participant,
+    Task,
+)
+
+
+def visible_case(user, pk) -> Case:
+    """The case or Http404 (never 403) when the user may not see it."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Case.objects.visible_to(user).select_related("citizen", "municipality"), pk=pk)
+
+
+def active_coordinator_prefetch() -> Prefetch:
+    return Prefetch(
+        "coordinator_assignments",
+        queryset=CoordinatorAssignment.objects.filter(ended_at__isnull=True).select_related(
+            "person", "organisation"
+        ),
+        to_attr="active_coordinators",
+    )
+
+
+def _count(qs):
+    return Coalesce(
+        Subquery(
+            qs.order_by().values("case").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+        ),
+        Value(0),
+    )
+
+
+def with_overview(cases):
+    """Annotate open/overdue task counts and the next meeting; prefetch the active coordinator.
+
+    A fixed number of queries whatever the number of cases.
+    """
+    today = timezone.localdate()
+    open_tasks = Task.objects.filter(case=OuterRef("pk"), status=Task.Status.OPEN)
+    return (
+        cases.select_related("citizen", "municipality")
+        .annotate(
+            open_task_count=_count(open_tasks),
+            overdue_task_count=_count(open_tasks.filter(due_date__lt=today)),
+            next_meeting_at=Subquery(
+                Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now())
+                .order_by()
+                .values("case")
+                .annotate(m=Min("starts_at"))
+                .values("m")[:1]
+            ),
+        )
+        .prefetch_related(active_coordinator_prefetch())
+    )
+
+
+def my_cases(user, *, all_visible: bool = False):
+    """Cases the user coordinates or takes part in (or all they may see), with an overview."""
+    cases = Case.objects.visible_to(user)
+    if not all_visible:
+        cases = cases.involving(user)
+    cases = cases.annotate(
+        i_coordinate=Exists(
+            CoordinatorAssignment.objects.filter(case=OuterRef("pk"), person=user, ended_at__isnull=True)
+        ),
+        my_role=Subquery(
+            Participant.objects.filter(case=OuterRef("pk"), user=user, active=True).values("role")[:1]
+        ),
+    )
+    return with_overview(cases).order_by("-i_coordinate", "status", "citizen__full_name", "pk")
+
+
+def my_tasks(user, *, include_done: bool = False):
+    """Tasks the user is responsible for, in cases they may still see; overdue first."""
+    tasks = Task.objects.filter(responsible=user, case__in=Case.objects.visible_to(user).values("pk"))
+    if not include_done:
+        tasks = tasks.filter(status=Task.Status.OPEN)
+    today = timezone.localdate()
+    return (
+        tasks.select_related("case__citizen")
+        .annotate(
+            overdue=ExpressionWrapper(
+                Q(status=Task.Status.OPEN, due_date__lt=today), output_field=BooleanField()
+            )
+        )
+        .order_by("status", "-overdue", "due_date", "created_at", "pk")
+    )
+
+
+# --- Likely duplicates without CPR ---------------------------------------------------------------
+
+_LONG_VOWELS = {"â": "aa", "ê": "ee", "î": "ii", "ô": "oo", "û": "uu"}
+_LETTERS = {"å": "aa", "æ": "ae", "ø": "oe", "ĸ": "q"}
+
+
+def normalise_name(name: str) -> str:
+    """A spelling-tolerant key for names, Greenlandic variants included.
+
+    Old and new Greenlandic orthography (Nûk/Nuuk, Kâlêraq/Kaalerak, ĸ/q), Danish letters
+    written out (å/aa, ø/oe, æ/ae), q/k and doubled letters all compare equal.
+    """
+    text = (name or "").lower().strip()
+    for src, dst in {**_LONG_VOWELS, **_LETTERS}.items():
+        text = text.replace(src, dst)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.replace("q", "k").replace("-", " ")
+    text = "".join(c for c in text if c.isalpha() or c == " ")
+    collapsed = []
+    for char in text:
+        if not collapsed or char != collapsed[-1]:
+            collapsed.append(char)
+    return " ".join("".join(collapsed).split())
+
+
+def names_similar(a: str, b: str) -> bool:
+    na, nb = normalise_name(a), normalise_name(b)
+    if not na or not nb:
+        return False
+    if na == nb or set(na.split()) == set(nb.split()):
+        return True
+    # Same first and last name with a middle name more or less.
+    ta, tb = na.split(), nb.split()
+    if ta[0] == tb[0] and ta[-1] == tb[-1]:
+        return True
+    return difflib.SequenceMatcher(None, na, nb).ratio() >= 0.85
+
+
+def likely_duplicates(user, *, full_name: str, date_of_birth, exclude_pk=None) -> list[Citizen]:
+    """Citizens the user may see with the same date of birth and a similar name."""
+    if not date_of_birth or not full_name:
+        return []
+    candidates = Citizen.objects.visible_to(user).filter(date_of_birth=date_of_birth)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return [
+        c
+        for c in candidates[:200]
+        if names_similar(full_name, c.full_name) or names_similar(full_name, c.preferred_name)
+    ]
