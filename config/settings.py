@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "core.notifications.context_processors.notifications",
             ],
         },
     },
@@ -227,6 +228,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samarbejdsportalen <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Reminders (core.notifications; schedules themselves are django-celery-beat rows) -----------
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "tmp" / "emails"))
+REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
+REMINDER_PLAN_REVIEW_NOTICE_DAYS = env_int("REMINDER_PLAN_REVIEW_NOTICE_DAYS", 7)
+REMINDER_CASE_INACTIVE_DAYS = env_int("REMINDER_CASE_INACTIVE_DAYS", 30)
+REMINDER_CONSENT_EXPIRY_DAYS = env_int("REMINDER_CONSENT_EXPIRY_DAYS", 14)
+REMINDER_OFFER_VERIFY_DAYS = env_int("REMINDER_OFFER_VERIFY_DAYS", 180)
+REMINDER_HANDOVER_LOOKBACK_DAYS = env_int("REMINDER_HANDOVER_LOOKBACK_DAYS", 7)
+# A queued e-mail whose task has not run after this many seconds is enqueued again by the scan
+# (the worker may have died with it); sending is idempotent, so this never sends twice.
+REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 600)
+REMINDER_SCANS = ["borgerforloeb.reminders.scan_all", "tilbud.reminders.scan_all"]
 
 # --- Logging: never log request bodies (they may carry CPR numbers) ------------------------------
 LOGGING = {

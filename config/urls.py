@@ -20,6 +20,7 @@ urlpatterns = [
     path("tilbud/", include("tilbud.urls")),
     path("samarbejde/", include("samarbejde.urls")),
     path("forloeb/", include("borgerforloeb.urls")),
+    path("notifikationer/", include("core.notification_urls")),
 ]
 
 handler404 = "core.views.page_not_found"

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -191,3 +192,115 @@ class OutboxJob(models.Model):
     def __str__(self):
         return f"{self.task} #{self.pk}"
 
+
+class NotificationKind(models.TextChoices):
+    TASK_DUE_SOON = "task_due_soon", _("Opgave snart forfalden")
+    TASK_OVERDUE = "task_overdue", _("Opgave overskredet")
+    MEETING_TOMORROW = "meeting_tomorrow", _("Møde i morgen")
+    COORDINATOR_ASSIGNED = "coordinator_assigned", _("Ny tovholder")
+    HANDOVER = "handover", _("Overdragelse af tovholderfunktion")
+    PLAN_REVIEW_DUE = "plan_review_due", _("Handleplan skal revideres")
+    CASE_INACTIVE = "case_inactive", _("Forløb uden aktivitet")
+    CONSENT_EXPIRING = "consent_expiring", _("Samtykke udløber snart")
+    OFFER_UNVERIFIED = "offer_unverified", _("Tilbud ikke bekræftet")
+    EMAIL_UNDELIVERABLE = "email_undeliverable", _("Påmindelse kunne ikke e-mailes")
+    TEST = "test", _("Test-påmindelse")
+
+
+class Notification(models.Model):
+    """One reminder to one person about one event, at most once per due date.
+
+    The unique constraint on (kind, event_key, recipient, due_date) is what makes a retried or
+    doubly scheduled scan create (and so send) nothing twice. Subject and body hold only what is
+    needed to act after logging in: never a CPR number, health or social details or a surname.
+    """
+
+    class EmailStatus(models.TextChoices):
+        QUEUED = "queued", _("I kø")
+        SENT = "sent", _("Sendt")
+        FAILED = "failed", _("Fejlet")
+        NOT_APPLICABLE = "not_applicable", _("Ingen e-mail")
+        DIGEST = "digest", _("Venter på daglig oversigt")
+
+    Kind = NotificationKind
+
+    id = models.BigAutoField(primary_key=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modtager"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("type"), max_length=32, choices=NotificationKind.choices)
+    event_key = models.CharField(_("hændelse"), max_length=120)
+    due_date = models.DateField(_("dato"))
+    subject = models.CharField(_("emne"), max_length=200)
+    body = models.TextField(_("tekst"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
+    read_at = models.DateTimeField(_("læst"), null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mailstatus"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("afsendelsesforsøg"), default=0)
+    email_sent_at = models.DateTimeField(_("e-mail sendt"), null=True, blank=True)
+    email_enqueued_at = models.DateTimeField(_("sat i kø"), null=True, blank=True)
+    last_error = models.CharField(_("seneste fejl"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("påmindelse")
+        verbose_name_plural = _("påmindelser")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "event_key", "recipient", "due_date"], name="core_notification_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="core_notif_recipient_created"),
+            models.Index(
+                fields=["recipient"], name="core_notif_unread", condition=models.Q(read_at__isnull=True)
+            ),
+            models.Index(
+                fields=["email_status", "email_enqueued_at"],
+                name="core_notif_pending",
+                condition=models.Q(email_status__in=["queued", "digest"]),
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How a person wants reminders: at once or in one daily e-mail, and which kinds to mute."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Med det samme")
+        DIGEST = "digest", _("Én daglig oversigt")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        primary_key=True,
+    )
+    mode = models.CharField(_("e-mail"), max_length=20, choices=Mode.choices, default=Mode.IMMEDIATE)
+    muted_kinds = ArrayField(
+        models.CharField(max_length=32, choices=NotificationKind.choices),
+        verbose_name=_("fravalgte påmindelser"),
+        default=list,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("påmindelsesindstilling")
+        verbose_name_plural = _("påmindelsesindstillinger")
+
+    def __str__(self):
+        return str(self.user)

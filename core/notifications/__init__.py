@@ -1,0 +1,24 @@
+"""Reminders: notification rows (in-app) and their e-mails.
+
+Other apps find *what* is due with set-based queries and hand this package ``Candidate`` rows;
+``notify`` inserts them once (``INSERT ... ON CONFLICT DO NOTHING RETURNING``) and, after commit,
+enqueues one e-mail task per new row whose recipient wants e-mails at once. See ``service``.
+"""
+
+from core.notifications.service import (
+    Candidate,
+    deliver_digest,
+    deliver_email,
+    notify,
+    requeue_stale,
+    send_test_notification,
+)
+
+__all__ = [
+    "Candidate",
+    "deliver_digest",
+    "deliver_email",
+    "notify",
+    "requeue_stale",
+    "send_test_notification",
+]

@@ -1,0 +1,339 @@
+"""Creating reminders once and e-mailing them at most once (see the package docstring)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import islice
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from psycopg2.extras import execute_values
+
+from core.models import Notification, NotificationKind, NotificationPreference
+from core.notifications.texts import render
+
+logger = logging.getLogger(__name__)
+
+K = NotificationKind
+S = Notification.EmailStatus
+BATCH = 2000
+# Kinds nobody can mute: they are about the system itself.
+UNMUTABLE = {K.EMAIL_UNDELIVERABLE, K.TEST}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A reminder a scan found due. ``coordinator_id`` is the case's active coordinator (if any):
+    told when the recipient has no e-mail, and never able to mute overdue tasks of the case."""
+
+    recipient_id: object
+    kind: str
+    event_key: str
+    due_date: date
+    url: str = ""
+    context: dict = field(default_factory=dict, hash=False, compare=False)
+    coordinator_id: object = None
+
+
+def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    it = iter(iterable)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def is_muted(kind: str, muted: Iterable[str], *, recipient_id, coordinator_id) -> bool:
+    if kind in UNMUTABLE or kind not in (muted or ()):
+        return False
+    # The coordinator cannot mute overdue-task reminders for their own cases.
+    return not (kind == K.TASK_OVERDUE and coordinator_id is not None and recipient_id == coordinator_id)
+
+
+def _first_name(full_name: str, email: str) -> str:
+    return (full_name or "").split(" ")[0] or (email or "").split("@")[0]
+
+
+_INSERT = """
+INSERT INTO core_notification (recipient_id, kind, event_key, due_date, subject, body, url,
+    created_at, email_status, email_attempts, email_enqueued_at, last_error)
+VALUES %s
+ON CONFLICT (kind, event_key, recipient_id, due_date) DO NOTHING
+RETURNING id, recipient_id, kind, event_key, due_date, subject, email_status
+"""
+
+
+def notify(candidates: Iterable[Candidate], *, now=None) -> list[int]:
+    """Insert each candidate once; return the ids of the rows this call created.
+
+    E-mails for new rows whose recipient wants them at once are enqueued after commit. A
+    recipient without an e-mail keeps the in-app row and the case's coordinator is told.
+    """
+    now = now or timezone.now()
+    created: list[int] = []
+    to_send: list[int] = []
+    with transaction.atomic():
+        for chunk in _chunks(candidates, BATCH):
+            undeliverable: list[Candidate] = []
+            ids, send, missing = _insert_chunk(chunk, now)
+            created += ids
+            to_send += send
+            undeliverable += missing
+            if undeliverable:
+                ids, send, _missing = _insert_chunk(undeliverable, now)
+                created += ids
+                to_send += send
+        if to_send:
+            transaction.on_commit(lambda: enqueue(to_send), robust=True)
+    return created
+
+
+def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], list[Candidate]]:
+    User = get_user_model()
+    user_ids = {c.recipient_id for c in chunk}
+    users = {
+        row["id"]: row
+        for row in User.objects.filter(id__in=user_ids, is_active=True).values(
+            "id",
+            "email",
+            "full_name",
+            "language",
+            "notification_preference__mode",
+            "notification_preference__muted_kinds",
+        )
+    }
+    rows = []
+    by_key = {}
+    for cand in chunk:
+        user = users.get(cand.recipient_id)
+        if user is None:
+            continue
+        if is_muted(
+            cand.kind,
+            user["notification_preference__muted_kinds"],
+            recipient_id=cand.recipient_id,
+            coordinator_id=cand.coordinator_id,
+        ):
+            continue
+        if not user["email"]:
+            status = S.NOT_APPLICABLE
+        elif user["notification_preference__mode"] == NotificationPreference.Mode.DIGEST:
+            status = S.DIGEST
+        else:
+            status = S.QUEUED
+        with translation.override(user["language"] or settings.LANGUAGE_CODE):
+            subject, body = render(cand.kind, cand.context)
+        rows.append(
+            (
+                cand.recipient_id,
+                cand.kind,
+                cand.event_key[:120],
+                cand.due_date,
+                subject,
+                body,
+                cand.url,
+                now,
+                status,
+                0,
+                now if status == S.QUEUED else None,
+                "",
+            )
+        )
+        by_key[(cand.kind, cand.event_key[:120], cand.recipient_id, cand.due_date)] = cand
+    if not rows:
+        return [], [], []
+    with connection.cursor() as cursor:
+        returned = execute_values(cursor.cursor, _INSERT, rows, page_size=len(rows), fetch=True)
+    ids, send, missing = [], [], []
+    for pk, recipient_id, kind, event_key, due_date, subject, status in returned:
+        ids.append(pk)
+        if status == S.QUEUED:
+            send.append(pk)
+        elif status == S.NOT_APPLICABLE:
+            cand = by_key.get((kind, event_key, recipient_id, due_date))
+            coordinator_id = cand.coordinator_id if cand else None
+            if coordinator_id and coordinator_id != recipient_id and kind != K.EMAIL_UNDELIVERABLE:
+                user = users[recipient_id]
+                missing.append(
+                    Candidate(
+                        recipient_id=coordinator_id,
+                        kind=K.EMAIL_UNDELIVERABLE,
+                        event_key=f"{kind}:{event_key}:{recipient_id}",
+                        due_date=due_date,
+                        url=cand.url,
+                        context={"name": _first_name(user["full_name"], ""), "original": subject},
+                    )
+                )
+    return ids, send, missing
+
+
+def enqueue(ids: Iterable[int]) -> None:
+    """Hand e-mails to the broker. The notification row is its own outbox: when Redis is down
+    the row stays queued and ``requeue_stale`` (run by every scan) enqueues it later."""
+    from core.tasks import send_notification_email
+
+    for pk in ids:
+        try:
+            send_notification_email.delay(pk)
+        except Exception:
+            logger.warning("could not enqueue reminder e-mail %s; the next scan will", pk, exc_info=True)
+            return
+
+
+def requeue_stale(*, older_than: timedelta | None = None, limit: int = 10000) -> list[int]:
+    """Enqueue again e-mails still queued long after they were first enqueued (a worker died
+    holding them, or Redis lost them). Safe: ``deliver_email`` sends each row at most once."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.REMINDER_REQUEUE_AFTER_SECONDS)
+    now = timezone.now()
+    with transaction.atomic():
+        stale = Notification.objects.filter(
+            email_status=S.QUEUED, email_enqueued_at__lte=now - older_than
+        ).values_list("pk", flat=True)[:limit]
+        ids = list(
+            Notification.objects.filter(pk__in=list(stale))
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(email_enqueued_at=now)
+            transaction.on_commit(lambda: enqueue(ids), robust=True)
+    return ids
+
+
+def site_link(url: str) -> str:
+    if not url:
+        return settings.SITE_URL.rstrip("/") + "/notifikationer/"
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def _message(user, subject: str, body: str) -> EmailMessage:
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
+def deliver_email(notification_id: int) -> str:
+    """Send one notification's e-mail unless it was already sent. Returns the new status.
+
+    The row is locked while sending, so two workers holding the same id send once. An SMTP
+    error marks the row failed (attempts counted, error kept) and is raised for the task to retry.
+    """
+    error = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.email_status not in (S.QUEUED, S.FAILED):
+            return notification.email_status if notification else "missing"
+        user = notification.recipient
+        if not user.email or not user.is_active:
+            notification.email_status = S.NOT_APPLICABLE
+            notification.save(update_fields=["email_status"])
+            return notification.email_status
+        notification.email_attempts += 1
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "email/notification.txt",
+                {
+                    "first_name": _first_name(user.full_name, user.email),
+                    "notification": notification,
+                    "link": site_link(notification.url),
+                    "preferences_link": site_link("/notifikationer/indstillinger/"),
+                },
+            )
+            subject = render_to_string("email/subject.txt", {"subject": notification.subject}).strip()
+        try:
+            _message(user, subject, body).send(fail_silently=False)
+        except Exception as exc:  # SMTP refusals, connection errors: recorded, then retried
+            error = exc
+            notification.email_status = S.FAILED
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        else:
+            notification.email_status = S.SENT
+            notification.email_sent_at = timezone.now()
+            notification.last_error = ""
+        notification.save(update_fields=["email_status", "email_attempts", "email_sent_at", "last_error"])
+    if error is not None:
+        logger.warning("reminder e-mail %s failed: %s", notification_id, type(error).__name__)
+        raise error
+    return S.SENT
+
+
+def deliver_digest(user_id) -> int:
+    """Send one e-mail listing all of a user's notifications waiting for the digest.
+
+    Returns how many notifications it covered (0 when there was nothing, or it was sent already).
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            return 0
+        items = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient=user, email_status=S.DIGEST)
+            .order_by("created_at", "id")
+        )
+        if not items:
+            return 0
+        if not user.email or not user.is_active:
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(email_status=S.NOT_APPLICABLE)
+            return 0
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "email/digest.txt",
+                {
+                    "first_name": _first_name(user.full_name, user.email),
+                    "items": [(n, site_link(n.url)) for n in items],
+                    "list_link": site_link("/notifikationer/"),
+                    "preferences_link": site_link("/notifikationer/indstillinger/"),
+                },
+            )
+            subject = render_to_string("email/digest_subject.txt", {"count": len(items)}).strip()
+        _message(user, subject, body).send(fail_silently=False)
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+            email_status=S.SENT, email_sent_at=timezone.now(), email_attempts=1
+        )
+    return len(items)
+
+
+def send_test_notification(*, recipient, actor) -> Notification:
+    """A test reminder to ``recipient`` (from the admin), e-mailed at once whatever their mode."""
+    from core.audit import record
+
+    with transaction.atomic():
+        has_email = bool(recipient.email)
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            subject, body = render(K.TEST, {})
+        now = timezone.now()
+        notification = Notification.objects.create(
+            recipient=recipient,
+            kind=K.TEST,
+            event_key=f"test:{uuid.uuid4()}",
+            due_date=timezone.localdate(),
+            subject=subject,
+            body=body,
+            url="/notifikationer/",
+            email_status=S.QUEUED if has_email else S.NOT_APPLICABLE,
+            email_enqueued_at=now if has_email else None,
+        )
+        record(actor=actor, action="create", obj=notification, note="test reminder")
+        if has_email:
+            transaction.on_commit(lambda: enqueue([notification.pk]), robust=True)
+    return notification

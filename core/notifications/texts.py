@@ -1,0 +1,134 @@
+"""What each reminder kind says. Only what is needed to act after logging in.
+
+Context values come from the scans: ``title`` (task/meeting title, CPR-redacted), ``citizen``
+(first name or initials, never a surname), ``due`` (a date), ``when`` (a time), ``interpreter``
+(booking status text), ``name`` (a person's first name), ``offer`` (an offer's name).
+"""
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from core.audit import redact
+from core.models import NotificationKind as K
+
+
+def _subject_body(kind: str, c: dict) -> tuple[str, str]:
+    if kind == K.TASK_DUE_SOON:
+        return (
+            _("Opgave forfalder %(due)s: %(title)s") % c,
+            _(
+                "Du har handleansvaret for opgaven »%(title)s« i forløbet for %(citizen)s. "
+                "Den forfalder %(due)s."
+            )
+            % c,
+        )
+    if kind == K.TASK_OVERDUE:
+        if c.get("copy"):
+            return (
+                _("Overskredet opgave i dit forløb: %(title)s") % c,
+                _(
+                    "Opgaven »%(title)s« i forløbet for %(citizen)s forfaldt %(due)s og er ikke løst. "
+                    "%(name)s har handleansvaret; du får besked som tovholder."
+                )
+                % c,
+            )
+        return (
+            _("Opgave overskredet: %(title)s") % c,
+            _("Opgaven »%(title)s« i forløbet for %(citizen)s forfaldt %(due)s og er ikke markeret som løst.")
+            % c,
+        )
+    if kind == K.MEETING_TOMORROW:
+        return (
+            _("Møde %(due)s kl. %(when)s: %(title)s") % c,
+            _(
+                "Du deltager i mødet »%(title)s« i forløbet for %(citizen)s %(due)s kl. %(when)s. "
+                "Tolk: %(interpreter)s."
+            )
+            % c,
+        )
+    if kind == K.COORDINATOR_ASSIGNED:
+        return (
+            _("Du er blevet tovholder for %(citizen)s") % c,
+            _("Du er nu tovholder i forløbet for %(citizen)s fra %(due)s.") % c,
+        )
+    if kind == K.HANDOVER:
+        if c.get("incoming"):
+            return (
+                _("Tovholderfunktionen for %(citizen)s er overdraget til dig") % c,
+                _("Du har overtaget tovholderfunktionen i forløbet for %(citizen)s fra %(name)s (%(due)s).")
+                % c,
+            )
+        return (
+            _("Tovholderfunktionen for %(citizen)s er overdraget") % c,
+            _("Tovholderfunktionen i forløbet for %(citizen)s er overdraget fra dig til %(name)s (%(due)s).")
+            % c,
+        )
+    if kind == K.PLAN_REVIEW_DUE:
+        return (
+            _("Handleplanen for %(citizen)s skal revideres senest %(due)s") % c,
+            _(
+                "Handleplanen i forløbet for %(citizen)s skal revideres senest %(due)s. "
+                "Gennemgå den sammen med borgeren."
+            )
+            % c,
+        )
+    if kind == K.CASE_INACTIVE:
+        return (
+            _("Ingen aktivitet i forløbet for %(citizen)s") % c,
+            _(
+                "Der er ikke sket noget i forløbet for %(citizen)s siden %(since)s. "
+                "Tjek om forløbet er gået i stå."
+            )
+            % c,
+        )
+    if kind == K.CONSENT_EXPIRING:
+        return (
+            _("Samtykke udløber %(due)s i forløbet for %(citizen)s") % c,
+            _("Et samtykke i forløbet for %(citizen)s udløber %(due)s. Tal med borgeren om at forny det.")
+            % c,
+        )
+    if kind == K.OFFER_UNVERIFIED:
+        return (
+            _("Bekræft at tilbuddet »%(offer)s« er aktuelt") % c,
+            _(
+                "Oplysningerne om tilbuddet »%(offer)s« er ikke bekræftet siden %(since)s. "
+                "Gennemgå dem og bekræft, at de stadig passer."
+            )
+            % c,
+        )
+    if kind == K.EMAIL_UNDELIVERABLE:
+        return (
+            _("En påmindelse til %(name)s kunne ikke e-mailes") % c,
+            _(
+                "%(name)s har ingen e-mailadresse og har kun fået påmindelsen »%(original)s« i portalen. "
+                "Sørg for at de får besked."
+            )
+            % c,
+        )
+    return (
+        pgettext("notification", "Test-påmindelse fra Samarbejdsportalen"),
+        _("Dette er en test. Når du kan læse den, virker påmindelser til dig."),
+    )
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def _display(value):
+    if hasattr(value, "year"):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, str):
+        return redact(value)
+    return value
+
+
+def render(kind: str, context: dict) -> tuple[str, str]:
+    """Subject and body in the active language, every value CPR-redacted."""
+    c = _Blank({key: _display(value) for key, value in context.items()})
+    if not c.get("citizen"):
+        c["citizen"] = _("borgeren")
+    subject, body = _subject_body(kind, c)
+    return subject[:200], body

@@ -1,0 +1,79 @@
+"""Thin Celery tasks for reminders: they take ids and call core.notifications."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from core.models import Notification
+from core.notifications import deliver_digest, deliver_email, requeue_stale
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE = (smtplib.SMTPException, OSError)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=60,
+    retry_backoff_max=6 * 3600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_notification_email(notification_id: int) -> str:
+    return deliver_email(notification_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=300,
+    retry_backoff_max=6 * 3600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_digest_email(user_id: str) -> int:
+    return deliver_digest(user_id)
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    """One digest task per user with notifications waiting for the daily e-mail."""
+    user_ids = list(
+        Notification.objects.filter(email_status=Notification.EmailStatus.DIGEST)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for user_id in user_ids:
+        send_digest_email.delay(str(user_id))
+    return len(user_ids)
+
+
+def run_scans() -> dict:
+    """Run every scan in ``settings.REMINDER_SCANS`` (each in its own transaction), then enqueue
+    again e-mails a dead worker left queued. A scan that fails does not stop the others."""
+    result = {}
+    for path in settings.REMINDER_SCANS:
+        try:
+            scan = import_string(path)
+        except ImportError:
+            logger.info("reminder scan %s is not available", path)
+            continue
+        try:
+            with transaction.atomic():
+                result[path] = scan()
+        except Exception:
+            logger.exception("reminder scan %s failed", path)
+            result[path] = "error"
+    result["requeued"] = len(requeue_stale())
+    return result
+
+
+@shared_task(acks_late=True)
+def run_reminder_scans() -> dict:
+    return run_scans()
