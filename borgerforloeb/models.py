@@ -1065,3 +1065,113 @@ class TimelineEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+# --- The citizen's own access (Mit forløb): invitations and messages to the coordinator -----------
+
+
+class CitizenInvitationQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Not used, not locked, not revoked and not expired."""
+        now = now or timezone.now()
+        return self.filter(
+            used_at__isnull=True, locked_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        )
+
+
+class CitizenInvitation(models.Model):
+    """A one-time link (token) plus a 6-digit code given in person; both stored only as hashes.
+
+    The link expires (``expires_at``), works once (``used_at``) and locks after
+    ``MAX_ATTEMPTS`` wrong codes (``locked_at``). A new invitation revokes the open ones.
+    """
+
+    MAX_ATTEMPTS = 5
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="citizen_invitations"
+    )
+    token_hash = models.CharField(_("link (hash)"), max_length=64, unique=True, editable=False)
+    code_hash = models.CharField(_("kode (hash)"), max_length=200, editable=False)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("oprettet af"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("udløber"))
+    used_at = models.DateTimeField(_("brugt"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("forkerte koder"), default=0)
+    locked_at = models.DateTimeField(_("låst"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("annulleret"), null=True, blank=True)
+
+    objects = CitizenInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation til Mit forløb")
+        verbose_name_plural = _("invitationer til Mit forløb")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="borgerforloeb_invitation_expires_later",
+            ),
+            models.CheckConstraint(
+                condition=Q(failed_attempts__lte=5), name="borgerforloeb_invitation_max_attempts"
+            ),
+            models.CheckConstraint(
+                condition=Q(locked_at__isnull=True) | Q(failed_attempts__gte=5) | Q(revoked_at__isnull=False),
+                name="borgerforloeb_invitation_locked_after_attempts",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "-created_at"], name="bf_invitation_case")]
+
+    def __str__(self):
+        return str(
+            _("Invitation %(date)s")
+            % {"date": timezone.localtime(self.created_at).strftime("%d-%m-%Y %H:%M")}
+        )
+
+
+class CitizenMessage(models.Model):
+    """Something the citizen did or said in Mit forløb that the coordinator must know about."""
+
+    class Kind(models.TextChoices):
+        CHANGE_REQUEST = "change_request", _("Ønske om ændring")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtykke trukket tilbage")
+        PLAN_ACCEPTED = "plan_accepted", _("Plan accepteret")
+        NEW_LINK = "new_link", _("Beder om et nyt link")
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="citizen_messages"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("besked"), blank=True)
+    plan_version = models.ForeignKey(
+        PlanVersion,
+        verbose_name=_("planversion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sendt"), default=timezone.now)
+    read_at = models.DateTimeField(_("læst"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        USER, verbose_name=_("læst af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("besked fra borgeren")
+        verbose_name_plural = _("beskeder fra borgeren")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="change_request") | Q(text__regex=r"\S"),
+                name="borgerforloeb_citizenmessage_request_has_text",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "read_at"], name="bf_citizenmsg_case_read")]
+
+    def __str__(self):
+        return self.get_kind_display()
