@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("tilbud/", include("tilbud.urls")),
+    path("api/hsds/", include("tilbud.api_urls")),
     path("samarbejde/", include("samarbejde.urls")),
     path("forloeb/", include("borgerforloeb.urls")),
     path("notifikationer/", include("core.notification_urls")),

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from samarbejde.models import Municipality, Organisation
@@ -59,7 +59,10 @@ class OfferFilter(django_filters.FilterSet):
         return queryset.filter(municipalities__slug=value)
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(Q(categories__id=value) | Q(categories__parent_id=value)).distinct()
+        links = Offer.categories.through.objects.filter(offer_id=OuterRef("pk"))
+        return queryset.filter(
+            Exists(links.filter(Q(taxonomyterm_id=value) | Q(taxonomyterm__parent_id=value)))
+        )
 
     def filter_target_group(self, queryset, name, value):
         return queryset.filter(target_groups__code=value)
