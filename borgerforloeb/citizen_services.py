@@ -1,0 +1,106 @@
+"""What the citizen does in Mit forløb, always through the case services.
+
+The citizen is not a staff user, so the case services get ``actor=None`` (the audit trail and
+timeline show no staff person) and the note says the citizen did it. Each action also leaves a
+``CitizenMessage`` that the coordinator sees on the case page.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from borgerforloeb import services
+from borgerforloeb.models import (
+    Case,
+    CitizenMessage,
+    Consent,
+    PlanAcceptance,
+    PlanVersion,
+    TimelineEvent,
+)
+from core import audit
+from core.models import AuditEvent
+
+# How a citizen who accepts in Mit forløb took part: a dedicated choice when the plan model has
+# one, otherwise "present" (the citizen personally) with the note below saying how.
+SELF_SERVICE_PARTICIPATION = getattr(
+    PlanAcceptance.CitizenParticipation, "SELF_SERVICE", PlanAcceptance.CitizenParticipation.PRESENT
+)
+SELF_SERVICE_NOTE = "Accepteret af borgeren selv i Mit forløb"
+
+
+def withdraw_consent(*, case: Case, consent: Consent, request=None) -> Consent:
+    """Withdraw at once (the case service ends access); the coordinator is told."""
+    with transaction.atomic():
+        consent = services.withdraw_consent(
+            actor=None,
+            consent=consent,
+            note=_("Trukket tilbage af borgeren selv i Mit forløb"),
+            request=request,
+        )
+        names = ", ".join(o.name for o in consent.organisations.all())
+        CitizenMessage.objects.create(case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN, text=names)
+    return consent
+
+
+def accept_plan_version(
+    *, case: Case, version: PlanVersion, lock_version: int, request=None
+) -> PlanAcceptance:
+    """The citizen accepts a draft of their own plan themselves."""
+    with transaction.atomic():
+        acceptance = services.accept_plan_version(
+            actor=None,
+            version=version,
+            citizen_participation=SELF_SERVICE_PARTICIPATION,
+            note=SELF_SERVICE_NOTE,
+            lock_version=lock_version,
+            request=request,
+        )
+        CitizenMessage.objects.create(case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version)
+    return acceptance
+
+
+def ask_for_change(*, case: Case, text: str, plan_version: PlanVersion | None = None, request=None):
+    """A message to the coordinator, kept and shown in the case timeline."""
+    text = text.strip()
+    with transaction.atomic():
+        message = CitizenMessage.objects.create(
+            case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST, text=text, plan_version=plan_version
+        )
+        audit.record(
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            obj=message,
+            case_id=case.pk,
+            changes={"text": [None, text]},
+            request=request,
+            note="citizen",
+        )
+        services.add_timeline(
+            case=case,
+            kind=TimelineEvent.Kind.PLAN if plan_version else TimelineEvent.Kind.NOTE,
+            actor=None,
+            summary=_("Besked fra borgeren: %(text)s") % {"text": text[:250]},
+            obj=message,
+        )
+    return message
+
+
+def mark_messages_read(*, actor, case: Case, request=None) -> int:
+    from django.utils import timezone
+
+    with transaction.atomic():
+        count = case.citizen_messages.filter(read_at__isnull=True).update(
+            read_at=timezone.now(), read_by=actor
+        )
+        if count:
+            audit.record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                obj=case,
+                case_id=case.pk,
+                changes={"citizen_messages_read": [None, count]},
+                request=request,
+            )
+    return count

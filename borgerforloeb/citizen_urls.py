@@ -1,0 +1,22 @@
+"""Mit forløb (/mit-forloeb/): the citizen's own view, sign-in by invitation, and the
+coordinator's invitation page."""
+
+from django.urls import path
+
+from borgerforloeb import citizen_views as views
+
+app_name = "citizen"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("log-ind/", views.signed_out, name="signed_out"),
+    path("log-ud/", views.sign_out, name="sign_out"),
+    path("ind/<str:token>/", views.invitation, name="invitation"),
+    path("ind/<str:token>/nyt-link/", views.new_link, name="new_link"),
+    path("samtykke/<uuid:pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
+    path("plan/<int:pk>/accepter/", views.plan_accept, name="plan_accept"),
+    path("besked/", views.change_request, name="change_request"),
+    # For staff: invite the citizen, mark the citizen's messages as read.
+    path("invitation/<uuid:case_pk>/", views.invite, name="invite"),
+    path("invitation/<uuid:case_pk>/laest/", views.messages_read, name="messages_read"),
+]

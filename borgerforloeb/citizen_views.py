@@ -1,0 +1,309 @@
+"""Mit forløb: the citizen's own view of their case, and the coordinator's invitation page.
+
+Every object is looked up through the signed-in citizen (``request.citizen``), so another
+citizen's consent, plan or case is "not found". Every page the citizen reads is audited.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from borgerforloeb import citizen_services, invitations
+from borgerforloeb.citizen_forms import AcceptPlanForm, ChangeRequestForm, CodeForm
+from borgerforloeb.models import (
+    Case,
+    Citizen,
+    CitizenMessage,
+    Consent,
+    ContactPreference,
+    CoordinatorAssignment,
+    Decision,
+    Effort,
+    Goal,
+    Language,
+    Meeting,
+    PlanVersion,
+)
+from core import audit
+from core.models import AuditEvent
+
+CITIZEN_LANGUAGES = {Language.GREENLANDIC: "kl"}  # everything else is shown in Danish
+
+
+def citizen_language(citizen: Citizen) -> str:
+    return CITIZEN_LANGUAGES.get(citizen.preferred_language, "da")
+
+
+def citizen_required(view):
+    """Only a signed-in citizen; the page is in their language and never cached."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        citizen = invitations.current_citizen(request)
+        if citizen is None:
+            return redirect("citizen:signed_out")
+        request.citizen = citizen
+        language = citizen_language(citizen)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+def citizen_case(citizen: Citizen) -> Case:
+    """The citizen's current case (the newest one that is not closed)."""
+    case = (
+        Case.objects.filter(citizen=citizen)
+        .exclude(status=Case.Status.CLOSED)
+        .order_by("-start_date", "-created_at")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def audit_citizen_read(request, case: Case, obj=None) -> None:
+    audit.record(
+        actor=None,
+        action=AuditEvent.Action.VIEW,
+        obj=obj or case,
+        case_id=case.pk,
+        request=request,
+        note=invitations.CITIZEN_VIEW_NOTE,
+    )
+
+
+def _reach(coordinator, preference: str) -> dict:
+    """How the citizen can reach the coordinator, following the citizen's contact preference."""
+    person = coordinator.person
+    phone = person.phone
+    show_phone = preference not in (
+        ContactPreference.EMAIL,
+        ContactPreference.LETTER,
+        ContactPreference.NOT_BY_PHONE,
+    )
+    show_email = preference not in (ContactPreference.PHONE, ContactPreference.SMS)
+    return {
+        "phone": phone if show_phone else "",
+        "sms": preference == ContactPreference.SMS and bool(phone),
+        "email": person.email if show_email else "",
+        "in_person": preference in (ContactPreference.IN_PERSON, ContactPreference.LETTER),
+    }
+
+
+def _with_kind_labels(consents) -> list[Consent]:
+    consents = list(consents)
+    labels = dict(Consent.InformationKind.choices)
+    for consent in consents:
+        consent.kind_labels = [labels[k] for k in consent.information_kinds if k in labels]
+    return consents
+
+
+# --- Signing in --------------------------------------------------------------------------------
+
+
+def signed_out(request):
+    return render(request, "citizen/signed_out.html")
+
+
+@never_cache
+def invitation(request, token):
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            result = invitations.redeem(token=token, code=form.cleaned_data["code"], request=request)
+            if result.citizen is not None:
+                invitations.sign_in_citizen(request, result.citizen)
+                return redirect("citizen:home")
+            if result.problem == "wrong_code":
+                form.add_error(
+                    "code",
+                    _("Koden passer ikke. Du kan prøve %(count)s gange mere.")
+                    % {"count": result.attempts_left},
+                )
+            else:
+                return _link_problem(request, token, result.problem)
+    else:
+        try:
+            invitations.find_invitation(token)
+        except invitations.InvitationProblem as problem:
+            return _link_problem(request, token, problem.reason)
+        form = CodeForm()
+    return render(request, "citizen/sign_in.html", {"form": form, "token": token})
+
+
+def _link_problem(request, token, reason):
+    status = 404 if reason == "unknown" else 410
+    return render(request, "citizen/link_problem.html", {"reason": reason, "token": token}, status=status)
+
+
+@require_POST
+def new_link(request, token):
+    known = invitations.request_new_link(token=token, request=request)
+    return render(request, "citizen/new_link_requested.html", {"known": known}, status=200 if known else 404)
+
+
+@require_POST
+def sign_out(request):
+    invitations.sign_out_citizen(request)
+    return redirect("citizen:signed_out")
+
+
+# --- The citizen's own view --------------------------------------------------------------------
+
+
+@citizen_required
+def home(request):
+    citizen = request.citizen
+    case = citizen_case(citizen)
+    now = timezone.now()
+    coordinator = (
+        CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True)
+        .select_related("person", "organisation")
+        .first()
+    )
+    versions = list(
+        PlanVersion.objects.filter(
+            plan__case=case, status__in=[PlanVersion.Status.ACCEPTED, PlanVersion.Status.DRAFT]
+        ).prefetch_related(Prefetch("goals", queryset=Goal.objects.order_by("order", "id")))
+    )
+    current = next((v for v in versions if v.status == PlanVersion.Status.ACCEPTED), None)
+    draft = next((v for v in versions if v.status == PlanVersion.Status.DRAFT), None)
+    context = {
+        "citizen": citizen,
+        "case": case,
+        "coordinator": coordinator,
+        "reach": _reach(coordinator, citizen.contact_preference) if coordinator else None,
+        "current_plan": current,
+        "draft_plan": draft,
+        "accept_form": AcceptPlanForm(initial={"lock_version": draft.lock_version}) if draft else None,
+        "change_form": ChangeRequestForm(),
+        "meetings": Meeting.objects.filter(case=case, starts_at__gte=now).order_by("starts_at")[:5],
+        "efforts": Effort.objects.filter(case=case)
+        .exclude(status=Effort.Status.DECLINED)
+        .select_related("receiving_organisation")
+        .order_by("-proposed_on", "title"),
+        "consents": _with_kind_labels(
+            Consent.objects.filter(citizen=citizen)
+            .filter(Q(case__isnull=True) | Q(case=case))
+            .prefetch_related("organisations", "persons")
+            .order_by("-valid_from")
+        ),
+        "decisions": Decision.objects.filter(case=case, shared_with_citizen=True).order_by("-decided_on")[
+            :10
+        ],
+        "my_messages": CitizenMessage.objects.filter(case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST)[:5],
+        "today": timezone.localdate(),
+    }
+    audit_citizen_read(request, case)
+    return render(request, "citizen/home.html", context)
+
+
+@citizen_required
+def consent_withdraw(request, pk):
+    citizen = request.citizen
+    case = citizen_case(citizen)
+    consent = get_object_or_404(
+        Consent.objects.filter(citizen=citizen).filter(Q(case__isnull=True) | Q(case=case)), pk=pk
+    )
+    if request.method == "POST":
+        if consent.withdrawn_at is None:
+            citizen_services.withdraw_consent(case=case, consent=consent, request=request)
+        messages.success(
+            request,
+            _("Dit samtykke er trukket tilbage. Det gælder fra nu, og din tovholder har fået besked."),
+        )
+        return redirect("citizen:home")
+    audit_citizen_read(request, case, consent)
+    return render(request, "citizen/consent_withdraw.html", {"consent": consent, "case": case})
+
+
+@citizen_required
+@require_POST
+def plan_accept(request, pk):
+    case = citizen_case(request.citizen)
+    version = get_object_or_404(PlanVersion, pk=pk, plan__case=case, status=PlanVersion.Status.DRAFT)
+    form = AcceptPlanForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        citizen_services.accept_plan_version(
+            case=case, version=version, lock_version=form.cleaned_data["lock_version"], request=request
+        )
+    except ValidationError:
+        messages.error(
+            request, _("Planen er blevet ændret, mens du læste den. Læs den nye udgave og prøv igen.")
+        )
+        return redirect("citizen:home")
+    messages.success(request, _("Tak. Du har sagt ja til planen, og din tovholder har fået besked."))
+    return redirect("citizen:home")
+
+
+@citizen_required
+def change_request(request):
+    case = citizen_case(request.citizen)
+    draft = PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.DRAFT).first()
+    if request.method == "POST":
+        form = ChangeRequestForm(request.POST)
+        if form.is_valid():
+            citizen_services.ask_for_change(
+                case=case, text=form.cleaned_data["text"], plan_version=draft, request=request
+            )
+            messages.success(request, _("Tak. Din besked er sendt til din tovholder."))
+            return redirect("citizen:home")
+    else:
+        form = ChangeRequestForm()
+        audit_citizen_read(request, case)
+    return render(request, "citizen/change_request.html", {"form": form, "case": case})
+
+
+# --- The coordinator's side --------------------------------------------------------------------
+
+
+def _case_url(case) -> str:
+    try:
+        return case.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("borgerforloeb:my_cases")
+
+
+@login_required
+@never_cache
+def invite(request, case_pk):
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("citizen"), pk=case_pk)
+    if not invitations.can_invite(request.user, case):
+        raise Http404
+    issued = None
+    if request.method == "POST":
+        issued = invitations.create_invitation(actor=request.user, case=case, request=request)
+    link = request.build_absolute_uri(reverse("citizen:invitation", args=[issued.token])) if issued else ""
+    return render(
+        request,
+        "citizen/staff_invitation.html",
+        {"case": case, "issued": issued, "link": link, "case_url": _case_url(case), "hours": 72},
+    )
+
+
+@login_required
+@require_POST
+def messages_read(request, case_pk):
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_pk)
+    citizen_services.mark_messages_read(actor=request.user, case=case, request=request)
+    return redirect(_case_url(case))

@@ -1,0 +1,33 @@
+"""``{% citizen_access_panel case %}`` on the case page: when the citizen last looked at Mit
+forløb, the invitation, and what the citizen has written or done there."""
+
+from django import template
+
+from borgerforloeb import invitations
+from borgerforloeb.models import CitizenInvitation
+from core.models import AuditEvent
+
+register = template.Library()
+
+
+@register.inclusion_tag("citizen/_case_panel.html", takes_context=True)
+def citizen_access_panel(context, case):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    last_seen = (
+        AuditEvent.objects.filter(
+            case_id=case.pk, action=AuditEvent.Action.VIEW, note=invitations.CITIZEN_VIEW_NOTE
+        )
+        .values_list("at", flat=True)
+        .first()
+    )
+    return {
+        "case": case,
+        "last_seen": last_seen,
+        "invitation": CitizenInvitation.objects.filter(case=case).first(),
+        "unread": list(
+            case.citizen_messages.filter(read_at__isnull=True).select_related("plan_version")[:20]
+        ),
+        "can_invite": bool(user and user.is_authenticated and invitations.can_invite(user, case)),
+        "csrf_token": context.get("csrf_token"),
+    }
