@@ -7,6 +7,7 @@ audited; deleting an organisation that is still in use is refused with an archiv
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +121,7 @@ class OrganisationAdmin(ScopedAdmin):
     list_select_related = ["municipality"]
     inlines = [UnitInline, MembershipInline]
     actions = ["archive_selected"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def delete_view(self, request, object_id, extra_context=None):
         self._check_object(request, object_id)

@@ -20,6 +20,8 @@ from samarbejde.uploads import max_upload_bytes, validate_guidance_file
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "role_in_effort", "description", "website", "email", "phone", "cvr"]

@@ -198,7 +198,11 @@ class ChannelQuerySet(MunicipalityScopedQuerySet):
 
     def with_related(self):
         return self.select_related(
-            "municipality", "organisation", "unit", "contact_person__user", "contact_person__organisation"
+            "municipality",
+            "organisation",
+            "unit__organisation",
+            "contact_person__user",
+            "contact_person__organisation",
         )
 
 

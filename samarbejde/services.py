@@ -45,7 +45,8 @@ def snapshot(obj) -> dict:
 def _save(*, actor, obj, fields: dict, m2m: dict | None = None, request=None):
     """Create or update ``obj`` with ``fields`` (and many-to-many ``m2m``), audited."""
     creating = obj._state.adding
-    before = {} if creating else snapshot(obj)
+    # Read "before" from the database: a bound ModelForm has already changed ``obj`` in memory.
+    before = {} if creating else snapshot(type(obj)._base_manager.get(pk=obj.pk))
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean(validate_unique=False, validate_constraints=False)
