@@ -74,11 +74,20 @@ class RedisServer:
 class CeleryWorker:
     """`celery -A config worker` in a subprocess, against the test database and a given broker."""
 
-    def __init__(self, *, database_name: str, broker_url: str, concurrency: int = 1, pool: str = "solo"):
+    def __init__(
+        self,
+        *,
+        database_name: str,
+        broker_url: str,
+        concurrency: int = 1,
+        pool: str = "solo",
+        extra_env: dict | None = None,
+    ):
         self.database_name = database_name
         self.broker_url = broker_url
         self.concurrency = concurrency
         self.pool = pool
+        self.extra_env = extra_env or {}
         self.hostname = f"test-{os.getpid()}-{free_port()}@localhost"
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="portal-worker-", suffix=".log", delete=False)
@@ -95,6 +104,7 @@ class CeleryWorker:
             DJANGO_SETTINGS_MODULE="config.settings",
             EMAIL_BACKEND=env.get("WORKER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
         )
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 30.0) -> None:

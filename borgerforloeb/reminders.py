@@ -1,0 +1,424 @@
+"""Reminder scans for citizen cases: set-based queries that hand ``core.notifications`` the
+reminders that are due *now* (not only "today"), so a scan after downtime catches up, once.
+
+Each scan returns how many notification rows it created. The big table (tasks) is filtered with
+``NOT EXISTS`` against the notification log in SQL, so a repeated scan reads only new rows.
+Texts carry the citizen's first name only (never a surname or CPR number).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, StrIndex, Substr, TruncDate
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from borgerforloeb.models import (
+    Case,
+    Consent,
+    CoordinatorAssignment,
+    Meeting,
+    PlanVersion,
+    Task,
+    TimelineEvent,
+)
+from borgerforloeb.signals import coordinator_changed
+from core.models import Notification, NotificationKind
+from core.notifications import Candidate, notify
+
+K = NotificationKind
+ITER_CHUNK = 5000
+_DUMMY = uuid.UUID(int=0)
+
+
+def case_url_maker():
+    try:
+        template = reverse("borgerforloeb:case_detail", kwargs={"pk": _DUMMY})
+    except NoReverseMatch:
+        template = f"/forloeb/{_DUMMY}/"
+    return lambda case_id, anchor="": template.replace(str(_DUMMY), str(case_id)) + anchor
+
+
+def _first_word(name, space):
+    from django.db.models import Case as SqlCase
+    from django.db.models import When
+
+    return SqlCase(
+        When(Q(_space__gt=0), then=Substr(name, 1, F("_space") - 1)),
+        default=name,
+        output_field=CharField(),
+    )
+
+
+def with_citizen_first_name(qs, prefix: str):
+    name = Coalesce(NullIf(F(f"{prefix}preferred_name"), Value("")), F(f"{prefix}full_name"))
+    return qs.annotate(_cname=name, _space=StrIndex(name, Value(" "))).annotate(
+        citizen_first_name=_first_word(F("_cname"), F("_space"))
+    )
+
+
+def active_coordinator(case_ref: str = "case_id"):
+    return Subquery(
+        CoordinatorAssignment.objects.filter(case_id=OuterRef(case_ref), ended_at__isnull=True).values(
+            "person_id"
+        )[:1]
+    )
+
+
+def already(kind: str, key_prefix: str, id_ref: str, recipient_ref: str, due_ref: str):
+    """``EXISTS`` a notification of ``kind`` for "<prefix><id>" to this recipient and due date."""
+    return Exists(
+        Notification.objects.filter(
+            kind=kind,
+            event_key=Concat(
+                Value(key_prefix), Cast(OuterRef(id_ref), CharField()), output_field=CharField()
+            ),
+            recipient_id=OuterRef(recipient_ref),
+            due_date=OuterRef(due_ref),
+        )
+    )
+
+
+def open_tasks():
+    return Task.objects.filter(status=Task.Status.OPEN, case__status=Case.Status.OPEN, due_date__isnull=False)
+
+
+def scan_tasks(*, today=None) -> int:
+    """Due soon (to the one responsible person) and overdue (responsible + coordinator copied)."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.REMINDER_DUE_SOON_DAYS)
+    url = case_url_maker()
+    fields = ["id", "title", "due_date", "responsible_id", "case_id", "coordinator_id", "citizen_first_name"]
+
+    def base(qs):
+        return with_citizen_first_name(qs.annotate(coordinator_id=active_coordinator()), "case__citizen__")
+
+    soon = (
+        base(open_tasks().filter(due_date__gte=today, due_date__lte=horizon))
+        .filter(~already(K.TASK_DUE_SOON, "task:", "id", "responsible_id", "due_date"))
+        .values_list(*fields)
+    )
+    overdue = (
+        base(open_tasks().filter(due_date__lt=today))
+        .filter(~already(K.TASK_OVERDUE, "task:", "id", "responsible_id", "due_date"))
+        .values_list(*fields)
+    )
+    overdue_copy = (
+        base(open_tasks().filter(due_date__lt=today))
+        .filter(coordinator_id__isnull=False)
+        .exclude(coordinator_id=F("responsible_id"))
+        .filter(~already(K.TASK_OVERDUE, "task:", "id", "coordinator_id", "due_date"))
+        .annotate(responsible_name=F("responsible__full_name"))
+        .values_list(*fields, "responsible_name")
+    )
+
+    def candidates():
+        for kind, qs in ((K.TASK_DUE_SOON, soon), (K.TASK_OVERDUE, overdue)):
+            for pk, title, due, responsible_id, case_id, coordinator_id, citizen in qs.iterator(ITER_CHUNK):
+                yield Candidate(
+                    recipient_id=responsible_id,
+                    kind=kind,
+                    event_key=f"task:{pk}",
+                    due_date=due,
+                    url=url(case_id, "#opgaver"),
+                    context={"title": title, "due": due, "citizen": citizen},
+                    coordinator_id=coordinator_id,
+                )
+        for pk, title, due, _resp, case_id, coordinator_id, citizen, resp_name in overdue_copy.iterator(
+            ITER_CHUNK
+        ):
+            yield Candidate(
+                recipient_id=coordinator_id,
+                kind=K.TASK_OVERDUE,
+                event_key=f"task:{pk}",
+                due_date=due,
+                url=url(case_id, "#opgaver"),
+                context={
+                    "title": title,
+                    "due": due,
+                    "citizen": citizen,
+                    "copy": True,
+                    "name": (resp_name or "").split(" ")[0],
+                },
+                coordinator_id=coordinator_id,
+            )
+
+    return len(notify(candidates()))
+
+
+def interpreter_status(needed: bool, booked: bool, language: str) -> str:
+    if not needed:
+        return _("ikke nødvendig")
+    lang = f" ({language})" if language else ""
+    if booked:
+        return _("bestilt") + lang
+    return _("IKKE bestilt") + lang
+
+
+def scan_meetings(*, now=None) -> int:
+    """Meetings starting from now until the end of tomorrow: each participant, once."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    until = timezone.make_aware(datetime.combine(tomorrow + timedelta(days=1), time.min), tz)
+    url = case_url_maker()
+    Through = Meeting.participants.through
+    qs = (
+        with_citizen_first_name(
+            Through.objects.filter(
+                meeting__starts_at__gt=now,
+                meeting__starts_at__lt=until,
+                meeting__case__status=Case.Status.OPEN,
+            ),
+            "meeting__case__citizen__",
+        )
+        .annotate(
+            day=TruncDate("meeting__starts_at", tzinfo=tz),
+            coordinator_id=active_coordinator("meeting__case_id"),
+        )
+        .filter(~already(K.MEETING_TOMORROW, "meeting:", "meeting_id", "user_id", "day"))
+        .values_list(
+            "user_id",
+            "meeting_id",
+            "meeting__title",
+            "meeting__starts_at",
+            "meeting__interpreter_needed",
+            "meeting__interpreter_booked",
+            "meeting__interpreter_language",
+            "meeting__case_id",
+            "coordinator_id",
+            "citizen_first_name",
+            "day",
+        )
+    )
+
+    def candidates():
+        for user_id, pk, title, starts, needed, booked, lang, case_id, coord, citizen, day in qs.iterator(
+            ITER_CHUNK
+        ):
+            yield Candidate(
+                recipient_id=user_id,
+                kind=K.MEETING_TOMORROW,
+                event_key=f"meeting:{pk}",
+                due_date=day,
+                url=url(case_id, "#moeder"),
+                context={
+                    "title": title or _("Møde"),
+                    "due": day,
+                    "when": timezone.localtime(starts, tz).strftime("%H:%M"),
+                    "citizen": citizen,
+                    "interpreter": interpreter_status(needed, booked, lang),
+                },
+                coordinator_id=coord,
+            )
+
+    return len(notify(candidates()))
+
+
+def scan_handovers(*, now=None, case_id=None) -> int:
+    """New coordinator assignments of the last days: the new coordinator (assigned or handover)
+    and the previous one (handover). Also run right after commit from ``coordinator_changed``."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.REMINDER_HANDOVER_LOOKBACK_DAYS)
+    tz = timezone.get_current_timezone()
+    url = case_url_maker()
+    previous = CoordinatorAssignment.objects.filter(
+        case_id=OuterRef("case_id"), ended_at__isnull=False, ended_at__lte=OuterRef("started_at")
+    ).exclude(pk=OuterRef("pk"))
+    qs = CoordinatorAssignment.objects.filter(started_at__gte=since, case__status=Case.Status.OPEN)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    qs = (
+        with_citizen_first_name(qs, "case__citizen__")
+        .annotate(
+            day=TruncDate("started_at", tzinfo=tz),
+            previous_person_id=Subquery(previous.order_by("-ended_at").values("person_id")[:1]),
+            previous_name=Subquery(previous.order_by("-ended_at").values("person__full_name")[:1]),
+        )
+        .values_list(
+            "id",
+            "case_id",
+            "person_id",
+            "person__full_name",
+            "previous_person_id",
+            "previous_name",
+            "citizen_first_name",
+            "day",
+        )
+    )
+
+    def candidates():
+        for pk, case, person_id, person_name, prev_id, prev_name, citizen, day in qs.iterator(ITER_CHUNK):
+            key = f"coordinator:{pk}"
+            link = url(case)
+            if prev_id is None or prev_id == person_id:
+                yield Candidate(
+                    recipient_id=person_id,
+                    kind=K.COORDINATOR_ASSIGNED,
+                    event_key=key,
+                    due_date=day,
+                    url=link,
+                    context={"citizen": citizen, "due": day},
+                )
+                continue
+            yield Candidate(
+                recipient_id=person_id,
+                kind=K.HANDOVER,
+                event_key=key,
+                due_date=day,
+                url=link,
+                context={
+                    "citizen": citizen,
+                    "due": day,
+                    "incoming": True,
+                    "name": (prev_name or "").split(" ")[0],
+                },
+            )
+            yield Candidate(
+                recipient_id=prev_id,
+                kind=K.HANDOVER,
+                event_key=key,
+                due_date=day,
+                url=link,
+                context={"citizen": citizen, "due": day, "name": (person_name or "").split(" ")[0]},
+            )
+
+    return len(notify(candidates()))
+
+
+def scan_plan_reviews(*, today=None) -> int:
+    """Accepted plans whose next review is within the notice period (or past): the coordinator."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.REMINDER_PLAN_REVIEW_NOTICE_DAYS)
+    url = case_url_maker()
+    qs = (
+        with_citizen_first_name(
+            PlanVersion.objects.filter(
+                status=PlanVersion.Status.ACCEPTED,
+                next_review__lte=horizon,
+                plan__case__status=Case.Status.OPEN,
+            ),
+            "plan__case__citizen__",
+        )
+        .annotate(coordinator_id=active_coordinator("plan__case_id"))
+        .filter(coordinator_id__isnull=False)
+        .values_list("id", "next_review", "plan__case_id", "coordinator_id", "citizen_first_name")
+    )
+
+    def candidates():
+        for pk, due, case_id, coordinator_id, citizen in qs.iterator(ITER_CHUNK):
+            yield Candidate(
+                recipient_id=coordinator_id,
+                kind=K.PLAN_REVIEW_DUE,
+                event_key=f"plan:{pk}",
+                due_date=due,
+                url=url(case_id, "#plan"),
+                context={"citizen": citizen, "due": due},
+                coordinator_id=coordinator_id,
+            )
+
+    return len(notify(candidates()))
+
+
+def scan_inactive_cases(*, now=None) -> int:
+    """Open cases with no timeline event for N days: the coordinator, once per quiet spell."""
+    now = now or timezone.now()
+    days = settings.REMINDER_CASE_INACTIVE_DAYS
+    tz = timezone.get_current_timezone()
+    url = case_url_maker()
+    latest = TimelineEvent.objects.filter(case_id=OuterRef("pk")).order_by("-at").values("at")[:1]
+    qs = (
+        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN), "citizen__")
+        .annotate(
+            last_activity=Coalesce(Subquery(latest), F("created_at")),
+            coordinator_id=active_coordinator("pk"),
+        )
+        .filter(last_activity__lt=now - timedelta(days=days), coordinator_id__isnull=False)
+        .values_list("id", "last_activity", "coordinator_id", "citizen_first_name")
+    )
+
+    def candidates():
+        for pk, last, coordinator_id, citizen in qs.iterator(ITER_CHUNK):
+            since = timezone.localtime(last, tz).date()
+            yield Candidate(
+                recipient_id=coordinator_id,
+                kind=K.CASE_INACTIVE,
+                event_key=f"case:{pk}",
+                due_date=since + timedelta(days=days),
+                url=url(pk),
+                context={"citizen": citizen, "since": since},
+                coordinator_id=coordinator_id,
+            )
+
+    return len(notify(candidates()))
+
+
+def scan_consents(*, today=None) -> int:
+    """Consents expiring within 14 days (not withdrawn): the coordinator of each open case they
+    cover (a consent without a case covers all the citizen's cases)."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.REMINDER_CONSENT_EXPIRY_DAYS)
+    url = case_url_maker()
+    expiring = Consent.objects.filter(
+        citizen_id=OuterRef("citizen_id"),
+        withdrawn_at__isnull=True,
+        valid_until__gte=today,
+        valid_until__lte=horizon,
+    ).filter(Q(case__isnull=True) | Q(case_id=OuterRef("pk")))
+    qs = (
+        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN), "citizen__")
+        .annotate(coordinator_id=active_coordinator("pk"))
+        .filter(Exists(expiring), coordinator_id__isnull=False)
+        .values_list("id", "citizen_id", "coordinator_id", "citizen_first_name")
+    )
+
+    def candidates():
+        rows = list(qs)
+        consents = {}
+        for consent_id, citizen_id, case_id, valid_until in Consent.objects.filter(
+            citizen_id__in={r[1] for r in rows},
+            withdrawn_at__isnull=True,
+            valid_until__gte=today,
+            valid_until__lte=horizon,
+        ).values_list("id", "citizen_id", "case_id", "valid_until"):
+            consents.setdefault(citizen_id, []).append((consent_id, case_id, valid_until))
+        for case_id, citizen_id, coordinator_id, citizen in rows:
+            for consent_id, consent_case, valid_until in consents.get(citizen_id, []):
+                if consent_case is not None and consent_case != case_id:
+                    continue
+                yield Candidate(
+                    recipient_id=coordinator_id,
+                    kind=K.CONSENT_EXPIRING,
+                    event_key=f"consent:{consent_id}",
+                    due_date=valid_until,
+                    url=url(case_id, "#samtykke"),
+                    context={"citizen": citizen, "due": valid_until},
+                    coordinator_id=coordinator_id,
+                )
+
+    return len(notify(candidates()))
+
+
+def scan_all() -> dict:
+    return {
+        "tasks": scan_tasks(),
+        "meetings": scan_meetings(),
+        "handovers": scan_handovers(),
+        "plan_reviews": scan_plan_reviews(),
+        "inactive_cases": scan_inactive_cases(),
+        "consents": scan_consents(),
+    }
+
+
+@receiver(coordinator_changed, dispatch_uid="borgerforloeb.reminders.coordinator_changed")
+def _on_coordinator_changed(sender, case, **kwargs):
+    """Tell the new (and old) coordinator right after the change commits."""
+    case_id = case.pk
+    transaction.on_commit(lambda: scan_handovers(case_id=case_id), robust=True)
