@@ -180,6 +180,11 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Data protection (borgerforloeb/gdpr.py) ---------------------------------------------------
+# Closed cases are anonymised this many days after their end date (anonymise_closed_cases).
+RETENTION_DAYS_AFTER_CLOSE = env_int("RETENTION_DAYS_AFTER_CLOSE", 5 * 365)
+RETENTION_MAX_CASES_PER_RUN = env_int("RETENTION_MAX_CASES_PER_RUN", 100)
+
 # --- Languages and formats ---------------------------------------------------------------------
 # Django knows no kalaallisut: declare it before LANGUAGES is read.
 from django.conf.locale import LANG_INFO  # noqa: E402
