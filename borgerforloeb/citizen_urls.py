@@ -3,6 +3,7 @@ coordinator's invitation page."""
 
 from django.urls import path
 
+from borgerforloeb import citizen_oidc
 from borgerforloeb import citizen_views as views
 
 app_name = "citizen"
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("log-ind/", views.signed_out, name="signed_out"),
     path("log-ud/", views.sign_out, name="sign_out"),
+    path("mitid/", citizen_oidc.CitizenOIDCAuthenticateView.as_view(), name="oidc_init"),
+    path("mitid/callback/", citizen_oidc.callback, name="oidc_callback"),
     path("ind/<str:token>/", views.invitation, name="invitation"),
     path("ind/<str:token>/nyt-link/", views.new_link, name="new_link"),
     path("samtykke/<uuid:pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),

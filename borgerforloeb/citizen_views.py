@@ -120,7 +120,9 @@ def _with_kind_labels(consents) -> list[Consent]:
 
 
 def signed_out(request):
-    return render(request, "citizen/signed_out.html")
+    from borgerforloeb.citizen_oidc import citizen_oidc_enabled
+
+    return render(request, "citizen/signed_out.html", {"mitid": citizen_oidc_enabled()})
 
 
 @never_cache

@@ -148,6 +148,20 @@ OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATE_CLASS = "core.oidc.StaffOIDCAuthenticateView"
 OIDC_CALLBACK_CLASS = "core.oidc.StaffOIDCCallbackView"
 
+# Citizens (Mit forløb, borgerforloeb/invitations.py): invitation link + code from the coordinator,
+# short sessions. A national identity broker (MitID over OIDC, borgerforloeb/citizen_oidc.py) is
+# offered beside it when the six CITIZEN_OIDC_* client/endpoint settings are set.
+CITIZEN_SESSION_SECONDS = env_int("CITIZEN_SESSION_SECONDS", 30 * 60)
+CITIZEN_OIDC_RP_CLIENT_ID = env_str("CITIZEN_OIDC_RP_CLIENT_ID", "")
+CITIZEN_OIDC_RP_CLIENT_SECRET = env_str("CITIZEN_OIDC_RP_CLIENT_SECRET", "")
+CITIZEN_OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("CITIZEN_OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+CITIZEN_OIDC_OP_TOKEN_ENDPOINT = env_str("CITIZEN_OIDC_OP_TOKEN_ENDPOINT", "")
+CITIZEN_OIDC_OP_USER_ENDPOINT = env_str("CITIZEN_OIDC_OP_USER_ENDPOINT", "")
+CITIZEN_OIDC_OP_JWKS_ENDPOINT = env_str("CITIZEN_OIDC_OP_JWKS_ENDPOINT", "")
+CITIZEN_OIDC_RP_SIGN_ALGO = env_str("CITIZEN_OIDC_RP_SIGN_ALGO", "RS256")
+CITIZEN_OIDC_RP_SCOPES = env_str("CITIZEN_OIDC_RP_SCOPES", "openid")
+CITIZEN_OIDC_CPR_CLAIM = env_str("CITIZEN_OIDC_CPR_CLAIM", "cpr")
+
 # --- Security --------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
