@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class BorgerforloebConfig(AppConfig):
     name = "borgerforloeb"
     verbose_name = _("Borgerforløb")
+
+    def ready(self):
+        # Connects the coordinator_changed receiver that sends assignment/handover reminders.
+        from borgerforloeb import reminders  # noqa: F401
