@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -110,7 +111,13 @@ def my_tasks(user, *, include_done: bool = False):
                 Q(status=Task.Status.OPEN, due_date__lt=today), output_field=BooleanField()
             )
         )
-        .order_by("status", "-overdue", "due_date", "created_at", "pk")
+        .order_by(
+            "status",
+            F("overdue").desc(nulls_last=True),
+            F("due_date").asc(nulls_last=True),
+            "created_at",
+            "pk",
+        )
     )
 
 

@@ -1,0 +1,299 @@
+"""Forms of the case pages. Danish messages next to the field; what the user typed is kept."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from borgerforloeb import cpr as cprlib
+from borgerforloeb.models import Case, Citizen, Participant, TargetGroup, TimelineEvent
+from samarbejde.models import Municipality, Organisation
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def people():
+    """Everyone who can take a role in a case: active users with an organisation."""
+    User = get_user_model()
+    return User.objects.filter(is_active=True, memberships__isnull=False).distinct().order_by("full_name")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.email})"
+
+
+class CitizenForm(forms.ModelForm):
+    """Create a citizen. CPR: format and real date are errors, modulus 11 only a warning.
+
+    Warnings (modulus 11, likely duplicate) are shown once beside the field; the user confirms
+    with a checkbox and saves again.
+    """
+
+    cpr = forms.CharField(
+        label=_("CPR-nummer"),
+        required=False,
+        max_length=20,
+        help_text=_("DDMMÅÅ-XXXX. Lad feltet stå tomt, hvis borgeren endnu ikke har et CPR-nummer."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Målgrupper"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    confirm_cpr = forms.BooleanField(
+        label=_("Jeg har kontrolleret CPR-nummeret, og det er rigtigt"), required=False
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("Det er ikke den samme person – opret borgeren alligevel"), required=False
+    )
+
+    class Meta:
+        model = Citizen
+        fields = [
+            "full_name",
+            "preferred_name",
+            "cpr",
+            "date_of_birth",
+            "municipality",
+            "preferred_language",
+            "other_language",
+            "interpreter_wanted",
+            "phone",
+            "email",
+            "address",
+            "contact_preference",
+            "contact_notes",
+            "target_groups",
+            "is_newcomer",
+            "arrived_on",
+            "what_matters",
+        ]
+        widgets = {
+            "date_of_birth": DATE_INPUT,
+            "arrived_on": DATE_INPUT,
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "what_matters": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if municipalities is not None:
+            self.fields["municipality"].queryset = municipalities
+            if municipalities.count() == 1 and not self.is_bound:
+                self.initial.setdefault("municipality", municipalities.first().pk)
+        self.cpr_info: cprlib.CprInfo | None = None
+        self.existing_citizen: Citizen | None = None
+        self.duplicates: list[Citizen] = []
+        self.needs_cpr_confirmation = False
+        self.needs_duplicate_confirmation = False
+
+    def clean_cpr(self):
+        value = self.cleaned_data.get("cpr", "").strip()
+        if not value:
+            return ""
+        self.cpr_info = cprlib.parse(value)  # ValidationError shows beside the field
+        existing = Citizen.objects.filter(cpr=self.cpr_info.digits).first()
+        if existing is not None:
+            self.existing_citizen = existing
+            message = _("Der findes allerede en borger med dette CPR-nummer.")
+            if Citizen.objects.visible_to(self.user).filter(pk=existing.pk).exists():
+                message = format_html(
+                    '{} <a href="{}">{}</a>', message, existing.get_absolute_url(), _("Gå til borgeren")
+                )
+            else:
+                message = format_html(
+                    "{} {}", message, _("Du har ikke adgang til borgeren; kontakt borgerens kommune.")
+                )
+            raise ValidationError(message, code="duplicate")
+        return self.cpr_info.digits
+
+    def clean(self):
+        from borgerforloeb.selectors import likely_duplicates
+
+        data = super().clean()
+        if self.cpr_info is not None:
+            born = data.get("date_of_birth")
+            if born and born != self.cpr_info.birth_date:
+                self.add_error("date_of_birth", _("Fødselsdatoen passer ikke med CPR-nummeret."))
+            data["date_of_birth"] = self.cpr_info.birth_date
+            if not self.cpr_info.modulus11_ok and not data.get("confirm_cpr"):
+                self.needs_cpr_confirmation = True
+                self.add_error("confirm_cpr", cprlib.MODULUS11_WARNING)
+        if data.get("preferred_language") == "other" and not (data.get("other_language") or "").strip():
+            self.add_error("other_language", _("Skriv hvilket sprog borgeren foretrækker."))
+        if data.get("full_name") and data.get("date_of_birth") and not self.errors:
+            self.duplicates = likely_duplicates(
+                self.user, full_name=data["full_name"], date_of_birth=data["date_of_birth"]
+            )
+            if self.duplicates and not data.get("confirm_not_duplicate"):
+                self.needs_duplicate_confirmation = True
+                self.add_error(
+                    "confirm_not_duplicate",
+                    _(
+                        "Der findes allerede en borger med samme fødselsdato og et lignende navn. "
+                        "Tjek om det er den samme person, før du opretter en ny."
+                    ),
+                )
+        return data
+
+
+class CaseForm(forms.ModelForm):
+    coordinator = PersonChoiceField(
+        label=_("Tovholder"),
+        queryset=None,
+        required=False,
+        help_text=_("Kan være en person fra enhver organisation med tæt kontakt til borgeren."),
+    )
+    coordinator_organisation = forms.ModelChoiceField(
+        label=_("Tovholderens organisation"),
+        queryset=Organisation.objects.active(),
+        required=False,
+        help_text=_("Tom: tovholderens egen organisation."),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["citizen", "municipality", "start_date", "summary"]
+        widgets = {"start_date": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, citizens=None, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if citizens is not None:
+            self.fields["citizen"].queryset = citizens
+        if municipalities is not None:
+            self.fields["municipality"].queryset = municipalities
+        self.fields["coordinator"].queryset = people()
+        self.fields["municipality"].required = False
+        self.fields["municipality"].help_text = _("Tom: borgerens kommune.")
+
+
+class AssignCoordinatorForm(forms.Form):
+    person = PersonChoiceField(label=_("Tovholder"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.active(),
+        required=False,
+        help_text=_("Tom: personens egen organisation."),
+    )
+    reason = forms.CharField(label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people()
+
+
+class HandoverForm(forms.Form):
+    new_person = PersonChoiceField(label=_("Ny tovholder"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.active(),
+        required=False,
+        help_text=_("Tom: personens egen organisation."),
+    )
+    reason = forms.CharField(
+        label=_("Hvorfor overdrages forløbet?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv hvorfor forløbet overdrages.")},
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = people()
+        if current is not None:
+            qs = qs.exclude(pk=current.pk)
+        self.fields["new_person"].queryset = qs
+
+
+class ParticipantForm(forms.Form):
+    user = PersonChoiceField(
+        label=_("Person med login"),
+        queryset=None,
+        required=False,
+        help_text=_("Eller skriv et navn herunder."),
+    )
+    name = forms.CharField(
+        label=_("Navn (person uden login)"),
+        required=False,
+        max_length=200,
+        help_text=_("Fx en pårørende."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.active(),
+        required=False,
+        help_text=_("Tom: personens egen organisation."),
+    )
+    role = forms.ChoiceField(label=_("Rolle"), choices=Participant.Role.choices)
+    responsibility = forms.CharField(
+        label=_("Ansvar i forløbet"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip():
+            self.add_error("user", _("Vælg en person eller skriv et navn."))
+        return data
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Opgave"), max_length=200)
+    responsible = PersonChoiceField(
+        label=_("Ansvarlig"),
+        queryset=None,
+        help_text=_("Præcis én person har ansvaret for opgaven."),
+        error_messages={"required": _("Vælg den ene person, der har ansvaret.")},
+    )
+    due_date = forms.DateField(label=_("Frist"), required=False, widget=DATE_INPUT)
+    description = forms.CharField(
+        label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        ids = set(case.participants.filter(active=True, user__isnull=False).values_list("user_id", flat=True))
+        ids |= set(
+            case.coordinator_assignments.filter(ended_at__isnull=True).values_list("person_id", flat=True)
+        )
+        self.fields["responsible"].queryset = User.objects.filter(pk__in=ids, is_active=True).order_by(
+            "full_name"
+        )
+
+
+class CloseCaseForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Case.Status.choices)
+    closed_reason = forms.CharField(
+        label=_("Begrundelse (ved afslutning)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Case.Status.CLOSED and not (data.get("closed_reason") or "").strip():
+            self.add_error("closed_reason", _("Skriv hvorfor forløbet afsluttes."))
+        return data
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Vis"), choices=[("", _("Alle hændelser")), *TimelineEvent.Kind.choices], required=False
+    )
+
+
+def municipalities_for(user):
+    """Municipalities where the user may create citizens and cases."""
+    from borgerforloeb.models import caseworker_municipalities
+
+    if user.is_superuser:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(pk__in=caseworker_municipalities(user))
