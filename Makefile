@@ -56,6 +56,9 @@ e2e: install
 	@bash scripts/ensure-chromium.sh
 	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
 
+bench: install
+	@bash scripts/bench.sh
+
 backup: install-runtime
 	@bash scripts/backup.sh
 

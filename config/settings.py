@@ -62,6 +62,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Benchmark runs (`make bench`) add a floor view and a Server-Timing header; never in production.
+BENCH_MODE = env_bool("BENCH_MODE", False)
+if BENCH_MODE:
+    MIDDLEWARE.insert(0, "core.middleware.ServerTimingMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -12,6 +12,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("bench/floor/<str:label>/<str:pk>/", core_views.bench_floor, name="bench_floor"),
     path("konto/login/", oidc.LoginView.as_view(), name="login"),
     path("konto/", include("django.contrib.auth.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),

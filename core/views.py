@@ -28,11 +28,14 @@ def page_not_found(request, exception):
 def bench_floor(request, label, pk):
     """The benchmark's floor: one indexed primary-key query and one small template.
 
-    Mounted only when settings.BENCH_MODE is on.
+    Answers only when settings.BENCH_MODE is on; otherwise it does not exist.
     """
     from django.apps import apps
+    from django.conf import settings
     from django.http import Http404
 
+    if not settings.BENCH_MODE:
+        raise Http404
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):

@@ -1,0 +1,465 @@
+"""Measure the portal's pages on a benchmark data set (see ``bench_data``).
+
+For each page: SQL queries per request and server-side p50/p95/p99 over ``--requests`` requests,
+measured in-process (Django's test client) and over HTTP (gunicorn on 127.0.0.1, server time from
+the Server-Timing header), each page's p95 as a ratio to a floor view, EXPLAIN ANALYZE of each
+page's heaviest query, a wrk throughput run, and the reminder scan's time and peak memory. Prints
+one table and writes the whole report as JSON under ``bench-results/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from borgerforloeb.models import Case, CoordinatorAssignment, Task
+from samarbejde.models import Municipality
+
+ROOT = Path(settings.BASE_DIR)
+
+# 20 typical Danish searches, typos included.
+OFFER_QUERIES = [
+    "herberg",
+    "hjemløs",
+    "misbrug",
+    "misbrgu",
+    "tolk",
+    "grønlandsk",
+    "familierådgivning",
+    "bostøtte",
+    "værested",
+    "natcafe",
+    "hjemlos",
+    "herbeg",
+    "nytilkomne",
+    "gældsrådgivning",
+    "socialpsykiatri",
+    "botilbud",
+    "ungdom",
+    "rådgivning",
+    "famlie",
+    "behandling",
+]
+
+TARGETS_MS = {"case": 100.0, "offers": 50.0}
+FLOOR_RATIO_TARGET = 3.0
+
+
+@dataclass
+class PageResult:
+    name: str
+    group: str
+    queries: int | None = None
+    inproc_ms: dict = field(default_factory=dict)
+    http_ms: dict = field(default_factory=dict)
+    ratio_to_floor: float | None = None
+    heaviest_query_ms: float | None = None
+    explain: str = ""
+    missing: str = ""
+    target_ms: float | None = None
+    verdict: str = ""
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    if not ordered:
+        return {}
+
+    def pick(p):
+        return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 2)
+
+    return {
+        "p50": pick(50),
+        "p95": pick(95),
+        "p99": pick(99),
+        "mean": round(statistics.fmean(ordered), 2),
+        "n": len(ordered),
+    }
+
+
+class Command(BaseCommand):
+    help = "Benchmarks the portal's pages against a floor view and Django admin (run bench_data first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=200, help="Requests per page (default 200).")
+        parser.add_argument("--no-http", action="store_true", help="Skip the HTTP and wrk runs.")
+        parser.add_argument("--wrk-seconds", type=int, default=10)
+        parser.add_argument("--no-scan", action="store_true", help="Skip the reminder scan measurement.")
+        parser.add_argument("--output", default=str(ROOT / "bench-results"))
+
+    # --- fixtures from the data set ------------------------------------------------------------
+    def _pick_world(self):
+        User = get_user_model()
+        coordinator_id = (
+            CoordinatorAssignment.objects.filter(ended_at__isnull=True, case__status=Case.Status.OPEN)
+            .values("person")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("person", flat=True)
+            .first()
+        )
+        if coordinator_id is None:
+            raise CommandError("No cases found: run `python manage.py bench_data` first.")
+        coordinator = User.objects.get(pk=coordinator_id)
+        responsible_id = (
+            Task.objects.filter(status=Task.Status.OPEN)
+            .values("responsible")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("responsible", flat=True)
+            .first()
+        )
+        task_user = User.objects.get(pk=responsible_id)
+        case = (
+            Case.objects.filter(
+                coordinator_assignments__person=coordinator, coordinator_assignments__ended_at__isnull=True
+            )
+            .order_by("pk")
+            .first()
+        )
+        municipality = (
+            Municipality.objects.annotate(n=Count("cases", filter=Q(cases__status="open")))
+            .order_by("-n")
+            .first()
+        )
+        admin, _ = User.objects.get_or_create(
+            email="bench-admin@bench.example.dk",
+            defaults={"full_name": "Bench Admin", "is_staff": True, "is_superuser": True},
+        )
+        return {
+            "coordinator": coordinator,
+            "task_user": task_user,
+            "case": case,
+            "municipality": municipality,
+            "admin": admin,
+        }
+
+    def _pages(self, world):
+        case = world["case"]
+        pages = [
+            ("floor", "floor", world["coordinator"], lambda i: f"/bench/floor/borgerforloeb.case/{case.pk}/"),
+            ("admin case changelist", "reference", world["admin"], lambda i: "/admin/borgerforloeb/case/"),
+            ("My cases", "case", world["coordinator"], lambda i: reverse("borgerforloeb:my_cases")),
+            ("My tasks", "case", world["task_user"], lambda i: reverse("borgerforloeb:my_tasks")),
+            (
+                "case detail",
+                "case",
+                world["coordinator"],
+                lambda i: reverse("borgerforloeb:case_detail", kwargs={"pk": case.pk}),
+            ),
+            (
+                "case timeline",
+                "case",
+                world["coordinator"],
+                lambda i: reverse("borgerforloeb:case_timeline", kwargs={"pk": case.pk}),
+            ),
+            (
+                "municipality overview",
+                "case",
+                world["coordinator"],
+                lambda i: reverse(
+                    "samarbejde:municipality_detail", kwargs={"slug": world["municipality"].slug}
+                ),
+            ),
+            (
+                "offer search",
+                "offers",
+                None,
+                lambda i: reverse("tilbud:offer_list") + "?" + urlencode({"q": OFFER_QUERIES[i % 20]}),
+            ),
+            ("HSDS services list", "offers", None, lambda i: reverse("hsds:services") + "?per_page=50"),
+        ]
+        result = []
+        for name, group, user, url_for in pages:
+            try:
+                url_for(0)
+            except NoReverseMatch as exc:
+                result.append((name, group, user, None, str(exc)))
+                continue
+            result.append((name, group, user, url_for, ""))
+        return result
+
+    # --- measurements ------------------------------------------------------------------------------
+    def _inprocess(self, page: PageResult, user, url_for, n):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for i in range(min(10, n)):  # warm up
+            client.get(url_for(i))
+        samples = []
+        heaviest = (0.0, "")
+        query_counts = set()
+        for i in range(n):
+            url = url_for(i)
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                response = client.get(url)
+                samples.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"{page.name}: {url} answered {response.status_code}")
+            query_counts.add(len(ctx.captured_queries))
+            for q in ctx.captured_queries:
+                if float(q["time"]) * 1000 > heaviest[0] and q["sql"].lstrip().upper().startswith("SELECT"):
+                    heaviest = (float(q["time"]) * 1000, q["sql"])
+        page.queries = max(query_counts)
+        page.inproc_ms = percentiles(samples)
+        page.heaviest_query_ms = round(heaviest[0], 2)
+        if heaviest[1]:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + heaviest[1])
+                page.explain = "\n".join(row[0] for row in cursor.fetchall())
+
+    def _session_cookie(self, user) -> str:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+    def _start_gunicorn(self, port):
+        env = dict(os.environ)
+        env.update(
+            DEBUG="0",
+            BENCH_MODE="1",
+            SECURE_SSL_REDIRECT="0",
+            ALLOWED_HOSTS="127.0.0.1",
+            SECRET_KEY=env.get("SECRET_KEY", "bench-" + "x" * 60),
+            PYTHONUNBUFFERED="1",
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        process = subprocess.Popen(
+            [
+                gunicorn,
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                return process
+            except urllib.error.HTTPError:
+                return process  # 503 (e.g. no worker) still means gunicorn answers
+            except OSError:
+                time.sleep(0.3)
+        process.kill()
+        raise CommandError("gunicorn did not start")
+
+    def _http(self, page: PageResult, cookie, url_for, n, port):
+        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        samples = []
+        for i in range(n + 10):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{url_for(i)}", headers=headers)
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                response.read()
+                timing = response.headers.get("Server-Timing", "")
+            match = re.search(r"dur=([0-9.]+)", timing)
+            if match and i >= 10:
+                samples.append(float(match.group(1)))
+        page.http_ms = percentiles(samples)
+
+    def _wrk(self, url, cookie, seconds) -> float | None:
+        wrk = shutil.which("wrk")
+        if not wrk:
+            return None
+        command = [wrk, "-t2", "-c8", f"-d{seconds}s", "--latency"]
+        if cookie:
+            command += ["-H", f"Cookie: sessionid={cookie}"]
+        output = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
+        match = re.search(r"Requests/sec:\s+([0-9.]+)", output)
+        non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+        if non2xx:
+            self.stderr.write(f"wrk: {non2xx.group(1)} non-2xx responses for {url}")
+        return float(match.group(1)) if match else None
+
+    def _reminder_scan(self) -> dict:
+        code = (
+            "import time,resource; from borgerforloeb.reminders import scan_all as scan; "
+            "t=time.perf_counter(); scan(); "
+            "print('SCAN', time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        )
+        try:
+            from borgerforloeb import reminders
+
+            if not hasattr(reminders, "scan_all"):
+                return {"missing": "borgerforloeb.reminders.scan_all not found"}
+        except ImportError as exc:
+            return {"missing": str(exc)}
+        baseline = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "import resource; print('BASE', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        ).stdout
+        output = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        match = re.search(r"SCAN ([0-9.]+) (\d+)", output.stdout)
+        base = re.search(r"BASE (\d+)", baseline)
+        if not match:
+            return {"error": (output.stderr or output.stdout)[-500:]}
+        seconds, peak_kb = float(match.group(1)), int(match.group(2))
+        base_kb = int(base.group(1)) if base else 0
+        return {
+            "seconds": round(seconds, 2),
+            "peak_rss_mb": round(peak_kb / 1024, 1),
+            "scan_rss_mb": round((peak_kb - base_kb) / 1024, 1),
+            "tasks": Task.objects.count(),
+            "target": "under 10 s and 300 MB",
+        }
+
+    # --- the run ------------------------------------------------------------------------------------
+    def handle(self, *args, requests=200, no_http=False, wrk_seconds=10, no_scan=False, output=None, **opts):
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        world = self._pick_world()
+        results: list[PageResult] = []
+        port = None
+        gunicorn = None
+        if not no_http:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            gunicorn = self._start_gunicorn(port)
+        throughput = {}
+        try:
+            for name, group, user, url_for, missing in self._pages(world):
+                page = PageResult(name=name, group=group, missing=missing, target_ms=TARGETS_MS.get(group))
+                results.append(page)
+                if url_for is None:
+                    self.stdout.write(f"  {name}: skipped ({missing})")
+                    continue
+                self.stdout.write(f"  measuring {name} ...")
+                self._inprocess(page, user, url_for, requests)
+                cookie = self._session_cookie(user) if user is not None else None
+                if gunicorn is not None:
+                    self._http(page, cookie, url_for, requests, port)
+                    if name in {"floor", "offer search", "My tasks"}:
+                        throughput[name] = self._wrk(
+                            f"http://127.0.0.1:{port}{url_for(0)}", cookie, wrk_seconds
+                        )
+        finally:
+            if gunicorn is not None:
+                os.killpg(gunicorn.pid, signal.SIGTERM)
+                gunicorn.wait(timeout=30)
+        scan = {} if no_scan else self._reminder_scan()
+        self._judge(results)
+        report = self._report(results, throughput, scan, requests)
+        self._print(report)
+        out = Path(output)
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
+        path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        (out / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        self.stdout.write(f"Report written to {path}")
+
+    def _judge(self, results):
+        floor = next((r for r in results if r.name == "floor" and r.inproc_ms), None)
+        for page in results:
+            if not page.inproc_ms:
+                continue
+            p95 = page.inproc_ms["p95"]
+            if floor and page is not floor:
+                page.ratio_to_floor = round(p95 / max(floor.inproc_ms["p95"], 0.01), 1)
+            misses = []
+            if page.target_ms and p95 > page.target_ms:
+                misses.append(f"p95 {p95} ms > {page.target_ms} ms")
+            if page.group in TARGETS_MS and page.ratio_to_floor and page.ratio_to_floor > FLOOR_RATIO_TARGET:
+                misses.append(f"{page.ratio_to_floor}x floor > {FLOOR_RATIO_TARGET}x")
+            page.verdict = "; ".join(misses) if misses else "ok"
+
+    def _report(self, results, throughput, scan, requests):
+        floor_rps = throughput.get("floor")
+        return {
+            "when": datetime.now().isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": sys.version.split()[0],
+                "uname": " ".join(os.uname()),
+            },
+            "data": {
+                "cases": Case.objects.count(),
+                "tasks": Task.objects.count(),
+                "municipalities": Municipality.objects.count(),
+            },
+            "requests_per_page": requests,
+            "pages": [asdict(r) for r in results],
+            "throughput_rps": dict(throughput),
+            "throughput_ratio_to_floor": {
+                k: round(v / floor_rps, 2) for k, v in throughput.items() if v and floor_rps
+            },
+            "reminder_scan": scan,
+        }
+
+    def _print(self, report):
+        header = (
+            f"{'page':<24}{'queries':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'http p95':>10}{'x floor':>9}  verdict"
+        )
+        self.stdout.write(f"\nData: {report['data']}")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for page in report["pages"]:
+            if page["missing"]:
+                self.stdout.write(f"{page['name']:<24}{'':>8}  not measured: {page['missing'][:60]}")
+                continue
+            ms = page["inproc_ms"]
+            http = page["http_ms"].get("p95", "")
+            ratio = page["ratio_to_floor"] if page["ratio_to_floor"] is not None else ""
+            self.stdout.write(
+                f"{page['name']:<24}{page['queries']:>8}{ms['p50']:>9}{ms['p95']:>9}{ms['p99']:>9}{http:>10}"
+                f"{ratio:>9}  {page['verdict']}"
+            )
+        if report["throughput_rps"]:
+            self.stdout.write(
+                f"Throughput (wrk, req/s): {report['throughput_rps']}  "
+                f"ratio to floor: {report['throughput_ratio_to_floor']}"
+            )
+        if report["reminder_scan"]:
+            self.stdout.write(f"Reminder scan: {report['reminder_scan']}")
