@@ -1,0 +1,183 @@
+"""Real-browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+The whole folder is skipped when Chromium is missing (``scripts/ensure-chromium.sh`` installs it
+when it can); nothing is ever downloaded by Playwright. Every page a journey visits goes through
+``journey.check(step)``: an axe-core audit (serious/critical violations fail the test) and a
+screenshot in ``test-artifacts/e2e/<test>/<step>.png``. A journey that navigates to a page and
+never checks it fails at teardown.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.e2e.axe import assert_accessible
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+
+HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PASSWORD = "Testkodeord-123"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+expect.set_options(timeout=10_000)
+
+
+def pytest_collection_modifyitems(config, items):
+    if HAVE_CHROMIUM:
+        return
+    here = Path(__file__).resolve().parent
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed: browser tests skipped")
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def browser(django_db_setup, monkeypatch):
+    """Chromium for one test.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread while it is started, so
+    Django would refuse the ORM calls with which a journey prepares and verifies its data. The
+    browser therefore lives only as long as one test, and async-unsafe calls are allowed only then
+    (a session-wide browser would break every other test run after it). While the loop runs,
+    Django keeps the test's database connections apart from the outer ones; they are closed
+    before the loop stops, or they would keep the test database open past the session.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        connections.close_all()
+
+
+class Journey:
+    """One user's browser session: navigate, audit each page, keep screenshots."""
+
+    def __init__(self, browser, live_server, name: str, viewport: dict):
+        self.base_url = live_server.url
+        self.context = browser.new_context(
+            base_url=self.base_url, viewport=viewport, locale="da-DK", timezone_id="Europe/Copenhagen"
+        )
+        self.context.set_default_timeout(15_000)
+        self.page: Page = self.context.new_page()
+        self.folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", name)
+        self.steps: list[str] = []
+        self.unchecked: list[str] = []
+        self.current_url = ""
+        self.page_errors: list[str] = []
+        self.page.on("framenavigated", self._navigated)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+
+    def _navigated(self, frame):
+        if frame != self.page.main_frame:
+            return
+        url = frame.url.split("#")[0]
+        if url != self.current_url:  # a jump to an anchor on the same page is not a new page
+            self.unchecked.append(url)
+        self.current_url = url
+
+    def goto(self, path: str, step: str | None = None):
+        response = self.page.goto(path)
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        if step:
+            self.check(step)
+        return response
+
+    def press(self, key: str = "Enter", *, step: str | None = None, locator=None):
+        """Press a key that loads a new page (a link, a submit button), wait for it, check it."""
+        with self.page.expect_navigation():
+            if locator is None:
+                self.page.keyboard.press(key)
+            else:
+                locator.press(key)
+        if step:
+            self.check(step)
+
+    def check(self, step: str, *, axe: bool = True):
+        """Wait for the page, audit it with axe and save a screenshot named after the step."""
+        self.page.wait_for_load_state("load")
+        self.steps.append(step)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(self.folder / f"{len(self.steps):02d}-{step}.png"), full_page=True)
+        if axe:
+            assert_accessible(self.page, label=f"{step} ({self.page.url})")
+        self.unchecked.clear()
+
+    def login(self, email: str, password: str = PASSWORD, *, step: str = "login"):
+        """Log in through the real form, with the keyboard."""
+        self.goto("/konto/login/", step=step)
+        page = self.page
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Adgangskode").fill(password)
+        self.press("Enter", locator=page.get_by_label("Adgangskode"))
+        assert "/konto/login/" not in page.url, "login failed"
+
+    def tab_to(self, locator, *, max_presses: int = 150, key: str = "Tab"):
+        """Press Tab until ``locator`` has the keyboard focus (proves it is reachable by keyboard)."""
+        target = locator.first
+        target.wait_for(state="attached")
+        for _ in range(max_presses):
+            if target.evaluate("element => element === document.activeElement"):
+                return target
+            self.page.keyboard.press(key)
+        raise AssertionError(f"could not reach {locator} with {key} in {max_presses} presses")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def journey_factory(live_server, browser, request):
+    journeys: list[Journey] = []
+
+    def make(*, viewport: dict = DESKTOP, name: str | None = None) -> Journey:
+        label = request.node.name if name is None else f"{request.node.name}-{name}"
+        journey = Journey(browser, live_server, label, viewport)
+        journeys.append(journey)
+        return journey
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for journey in journeys:
+        if failed:
+            journey.folder.mkdir(parents=True, exist_ok=True)
+            journey.page.screenshot(path=str(journey.folder / "zz-failure.png"), full_page=True)
+        unchecked, errors = list(journey.unchecked), list(journey.page_errors)
+        journey.close()
+        if not failed:
+            assert not unchecked, f"pages visited without an axe check: {unchecked}"
+            assert not errors, f"JavaScript errors in the browser: {errors}"
+
+
+@pytest.fixture
+def journey(journey_factory) -> Journey:
+    return journey_factory()
+
+
+@pytest.fixture
+def phone_journey(journey_factory) -> Journey:
+    return journey_factory(viewport=PHONE)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
