@@ -65,6 +65,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import record
+from core.models import AuditEvent
 from samarbejde.models import Municipality, Organisation
 from tilbud.models import Language, Location, Offer, Phone, Schedule, TargetGroup, TaxonomyTerm
 
@@ -427,7 +428,12 @@ def _save(data, offer: Offer | None, *, actor):
     elif phone:
         offer.phones.all().delete()
     offer.refresh_search_document()
-    record(actor=actor, action="tilbud.offer.imported", obj=offer, note="created" if created else "updated")
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=offer,
+        note="CSV import",
+    )
     return created
 
 

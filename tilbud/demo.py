@@ -377,7 +377,8 @@ def _offer(spec, *, index, city_index, municipality, organisation, vocab, today)
         Schedule.objects.bulk_create(
             Schedule(offer=offer, weekday=d, opens_at=o, closes_at=c) for d, o, c in _hours(spec["hours"])
         )
-    if not offer.schedule_exceptions.exists() and isinstance(spec["hours"], tuple) and spec["hours"][0] is WEEKDAYS:
+    weekdays_only = isinstance(spec["hours"], tuple) and spec["hours"][0] is WEEKDAYS
+    if not offer.schedule_exceptions.exists() and weekdays_only:
         ScheduleException.objects.create(
             offer=offer, date=datetime.date(today.year, 12, 24), closed=True, description="Juleaften"
         )

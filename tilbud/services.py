@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import diff, record
+from core.models import AuditEvent
 from tilbud.models import Offer
 
 AUDITED_FIELDS = [
@@ -28,7 +29,8 @@ def assure_offer(*, actor, offer: Offer, request=None) -> Offer:
     offer.save(update_fields=["assured_date", "assured_by", "updated_at"])
     record(
         actor=actor,
-        action="tilbud.offer.assured",
+        action=AuditEvent.Action.UPDATE,
+        note="assured: still correct",
         obj=offer,
         changes=diff(before, {"assured_date": offer.assured_date, "assured_by": actor.pk}),
         request=request,
@@ -56,5 +58,5 @@ def update_offer(
     for formset in formsets:
         if formset.has_changed():
             changes[formset.prefix] = ["…", "ændret"]
-    record(actor=actor, action="tilbud.offer.updated", obj=offer, changes=changes, request=request)
+    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=offer, changes=changes, request=request)
     return offer
