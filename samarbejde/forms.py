@@ -239,6 +239,7 @@ class GuidanceDocumentForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     file = forms.FileField(
         label=_("Fil (PDF eller DOCX)"),
+        error_messages={"empty": _("Filen er tom."), "required": _("Vælg en fil.")},
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".pdf,.docx,application/pdf,"
