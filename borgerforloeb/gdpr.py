@@ -9,6 +9,7 @@ end date is older than ``settings.RETENTION_DAYS_AFTER_CLOSE`` lose every piece 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -60,6 +61,18 @@ class Record:
 
     def as_dict(self) -> dict:
         return {name: value for name, _label, value in self.fields}
+
+    @property
+    def display(self) -> list[tuple[str, object]]:
+        """(label, value) pairs for the readable page: lists joined, dicts as JSON text."""
+        rows = []
+        for _name, label, value in self.fields:
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            elif isinstance(value, dict):
+                value = json.dumps(value, ensure_ascii=False) if value else ""
+            rows.append((label, value))
+        return rows
 
 
 @dataclass

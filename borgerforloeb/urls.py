@@ -1,6 +1,6 @@
 from django.urls import path
 
-from borgerforloeb import views
+from borgerforloeb import views, views_access
 
 app_name = "borgerforloeb"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("<uuid:pk>/deltagere/<int:participant_pk>/afslut/", views.participant_end, name="participant_end"),
     path("<uuid:pk>/opgaver/ny/", views.task_create, name="task_create"),
     path("<uuid:pk>/tidslinje/", views.case_timeline, name="case_timeline"),
+    # Access log and the citizen's data export (views_access.py).
+    path("<uuid:pk>/adgangslog/", views_access.case_access_log, name="case_access_log"),
+    path("borgere/<uuid:pk>/indsigt/", views_access.citizen_export, name="citizen_export"),
+    path("borgere/<uuid:pk>/indsigt.json", views_access.citizen_export_json, name="citizen_export_json"),
 ]
