@@ -48,6 +48,26 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (units, memberships, meetings, actions) are audited like the parent."""
+        befores = {
+            inline_form.instance.pk: services.snapshot(
+                type(inline_form.instance)._base_manager.get(pk=inline_form.instance.pk)
+            )
+            for inline_form in formset.initial_forms
+            if inline_form.instance.pk and inline_form.has_changed()
+        }
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.delete_object(actor=request.user, obj=obj, request=request)
+        for obj in instances:
+            existed = obj.pk in befores
+            obj.save()
+            services.audit_admin_save(
+                actor=request.user, obj=obj, change=existed, before=befores.get(obj.pk), request=request
+            )
+        formset.save_m2m()
+
 
 class ScopedAdmin(AuditedAdmin):
     """Rows limited to ``Model.objects.editable_by(user)``; other rows are 404."""
@@ -75,6 +95,9 @@ class ScopedAdmin(AuditedAdmin):
         related = db_field.related_model
         if related is Municipality:
             kwargs["queryset"] = municipalities_administered_by(request.user)
+            if not request.user.is_superuser:
+                # Common rows (no municipality) are for superusers only.
+                kwargs["required"] = True
         elif hasattr(related.objects, "editable_by"):
             kwargs["queryset"] = related.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

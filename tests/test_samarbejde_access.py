@@ -218,3 +218,37 @@ def test_forum_action_due_date_is_required(aarhus_framework, aarhus_admin):
         responsible=aarhus_admin,
         due_date=datetime.date.today(),
     )
+
+
+def test_admin_inline_changes_are_audited(client, aarhus_admin, organisation):
+    from core.models import AuditEvent
+    from samarbejde.models import Membership, Unit
+
+    client.force_login(aarhus_admin)
+    membership = Membership.objects.get(user=aarhus_admin)
+    response = client.post(
+        reverse("admin:samarbejde_organisation_change", args=[organisation.pk]),
+        {
+            "name": organisation.name,
+            "kind": organisation.kind,
+            "municipality": organisation.municipality.pk,
+            "units-TOTAL_FORMS": "1",
+            "units-INITIAL_FORMS": "0",
+            "units-0-name": "Team for socialt udsatte",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": membership.pk,
+            "memberships-0-organisation": organisation.pk,
+            "memberships-0-user": aarhus_admin.pk,
+            "memberships-0-title": "Koordinator",
+            "memberships-0-contact_about": "Rammen",
+            "memberships-0-is_key_contact": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    unit = Unit.objects.get(organisation=organisation)
+    assert AuditEvent.objects.filter(
+        object_type="samarbejde.unit", object_id=str(unit.pk), action="create"
+    ).exists()
+    event = AuditEvent.objects.get(object_type="samarbejde.membership", action="update")
+    assert event.changes["title"] == ["", "Koordinator"]
