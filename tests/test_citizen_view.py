@@ -338,6 +338,10 @@ def test_coordinator_sees_when_the_citizen_last_looked(client, world):
 
     staff = client.__class__()
     staff.force_login(coordinator)
+    case_page = staff.get(f"/forloeb/{case.pk}/").content.decode()
+    assert "Sidst set af borgeren" in case_page and "aldrig" not in case_page
+    assert "Ring til mig om fredagen" in case_page
+    assert f'href="/mit-forloeb/invitation/{case.pk}/"' in case_page
     assert staff.post(f"/mit-forloeb/invitation/{case.pk}/laest/").status_code == 302
     assert not case.citizen_messages.filter(read_at__isnull=True).exists()
 
