@@ -43,7 +43,8 @@ def data():
     family = TaxonomyTerm.objects.get(code="familieraadgivning")
     shelter = OfferFactory(
         name="Herberget", organisation=org_a, municipalities=[aarhus], categories=[herberg],
-        target_groups=[TargetGroup.objects.get(code="hjemloese")], languages=[Language.objects.get(code="kl")],
+        target_groups=[TargetGroup.objects.get(code="hjemloese")],
+        languages=[Language.objects.get(code="kl")],
         capacity_available=2, capacity_maximum=20, capacity_unit="senge", description="For hjemløse.",
     )  # fmt: skip
     every_day(shelter)

@@ -144,7 +144,8 @@ def test_skip_invalid_saves_the_valid_rows(offers):
 def test_unknown_columns_and_duplicate_ids(offers):
     assert csv_io.import_csv("name;farve\nX;blå\n").errors[0][0] == 1
     first, _ = offers
-    text = f"id,name,organisation_id\n{first.pk},A,{first.organisation_id}\n{first.pk},B,{first.organisation_id}\n"
+    org = first.organisation_id
+    text = f"id,name,organisation_id\n{first.pk},A,{org}\n{first.pk},B,{org}\n"
     result = csv_io.import_csv(text)
     assert [row for row, _ in result.errors] == [3]
 
