@@ -9,6 +9,7 @@ never checks it fails at teardown.
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,7 @@ class Journey:
         self.context.set_default_timeout(15_000)
         self.page: Page = self.context.new_page()
         self.folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", name)
+        shutil.rmtree(self.folder, ignore_errors=True)  # only this run's screenshots
         self.steps: list[str] = []
         self.unchecked: list[str] = []
         self.current_url = ""
@@ -120,13 +122,15 @@ class Journey:
             assert_accessible(self.page, label=f"{step} ({self.page.url})")
         self.unchecked.clear()
 
-    def login(self, email: str, password: str = PASSWORD, *, step: str = "login"):
-        """Log in through the real form, with the keyboard."""
-        self.goto("/konto/login/", step=step)
+    def login(self, email: str, password: str = PASSWORD, *, step: str = "login", next_url: str = ""):
+        """Log in through the real form, with the keyboard only."""
+        self.goto("/konto/login/" + (f"?next={next_url}" if next_url else ""), step=step)
         page = self.page
-        page.get_by_label("E-mail").fill(email)
-        page.get_by_label("Adgangskode").fill(password)
-        self.press("Enter", locator=page.get_by_label("Adgangskode"))
+        self.tab_to(page.get_by_label("E-mail"))
+        page.keyboard.type(email)
+        self.tab_to(page.get_by_label("Adgangskode"))
+        page.keyboard.type(password)
+        self.press("Enter")
         assert "/konto/login/" not in page.url, "login failed"
 
     def tab_to(self, locator, *, max_presses: int = 150, key: str = "Tab"):
@@ -138,6 +142,11 @@ class Journey:
                 return target
             self.page.keyboard.press(key)
         raise AssertionError(f"could not reach {locator} with {key} in {max_presses} presses")
+
+    def assert_no_sideways_scroll(self):
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        viewport = self.page.viewport_size["width"]
+        assert width <= viewport, f"{self.page.url} is {width}px wide on a {viewport}px screen"
 
     def close(self):
         self.context.close()
