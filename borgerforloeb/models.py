@@ -520,6 +520,11 @@ class Consent(models.Model):
     def __str__(self):
         return str(_("Samtykke fra %(date)s") % {"date": self.valid_from.strftime("%d-%m-%Y")})
 
+    @property
+    def information_kind_labels(self) -> list[str]:
+        labels = dict(self.InformationKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.information_kinds]
+
     def is_valid(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return (

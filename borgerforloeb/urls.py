@@ -23,6 +23,11 @@ urlpatterns = [
     path("<uuid:pk>/deltagere/<int:participant_pk>/afslut/", views.participant_end, name="participant_end"),
     path("<uuid:pk>/opgaver/ny/", views.task_create, name="task_create"),
     path("<uuid:pk>/tidslinje/", views.case_timeline, name="case_timeline"),
+    path("<uuid:pk>/samtykker/", views.case_consents, name="case_consents"),
+    path("<uuid:pk>/samtykker/nyt/", views.consent_create, name="consent_create"),
+    path(
+        "<uuid:pk>/samtykker/<uuid:consent_pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"
+    ),
     # Access log and the citizen's data export (views_access.py).
     path("<uuid:pk>/adgangslog/", views_access.case_access_log, name="case_access_log"),
     path("borgere/<uuid:pk>/indsigt/", views_access.citizen_export, name="citizen_export"),

@@ -552,3 +552,109 @@ def test_close_case_needs_reason(client, case, caseworker):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
+
+
+# --- Consent pages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_record_and_withdraw_consent_from_the_case(
+    client, case, caseworker, coordinator, municipality, make_user
+):
+    private = make_org(municipality, kind=Organisation.Kind.PRIVATE, name="Nuna Bosted Aarhus ApS")
+    staff = make_user(role=Role.COORDINATOR, organisation=private)
+    client.force_login(caseworker)
+    url = reverse("borgerforloeb:consent_create", args=[case.pk])
+    base = {
+        "information_kinds": ["basic", "housing"],
+        "only_this_case": "on",
+        "text_shown": "Jeg siger ja til at dele oplysninger om bolig.",
+        "language": "kl",
+        "valid_from": "2026-01-01",
+        "valid_until": "2027-01-01",
+    }
+    response = client.post(url, {**base, "given_how": "oral_witness"})
+    errors = response.context["form"].errors
+    assert "Vælg mindst én organisation eller person." in errors["organisations"]
+    assert "Et mundtligt samtykke kræver et vidne." in errors["witness"]
+    response = client.post(
+        url, {**base, "given_how": "interpreter", "interpreter_name": "Tolk", "organisations": [private.pk]}
+    )
+    assert response.status_code == 302
+    consent = case.citizen.consents.get(organisations=private)
+    assert consent.case == case and consent.information_kinds == ["basic", "housing"]
+    services.add_participant(actor=caseworker, case=case, user=staff, role=Participant.Role.CONTACT)
+    assert Case.objects.visible_to(staff).filter(pk=case.pk).exists()
+
+    page = client.get(reverse("borgerforloeb:case_consents", args=[case.pk]))
+    assert "Nuna Bosted Aarhus ApS" in page.content.decode() and "Bolig" in page.content.decode()
+    response = client.post(
+        reverse("borgerforloeb:consent_withdraw", args=[case.pk, consent.pk]),
+        {"note": "Borgeren har sagt fra"},
+    )
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None and consent.withdrawn_by == caseworker
+    client.force_login(staff)
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_coordinator_withdrawing_own_consent_lands_on_my_cases(client, case, coordinator):
+    client.force_login(coordinator)
+    consent = case.citizen.consents.get()
+    response = client.post(reverse("borgerforloeb:consent_withdraw", args=[case.pk, consent.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("borgerforloeb:my_cases")
+
+
+@pytest.mark.django_db
+def test_volunteer_may_not_record_or_withdraw_consent(client, case, coordinator, voluntary, make_user):
+    volunteer = make_user(role=Role.VOLUNTEER, organisation=voluntary)
+    services.add_participant(actor=coordinator, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
+    client.force_login(volunteer)
+    assert client.get(reverse("borgerforloeb:case_consents", args=[case.pk])).status_code == 200
+    assert client.get(reverse("borgerforloeb:consent_create", args=[case.pk])).status_code == 403
+    consent = case.citizen.consents.get()
+    assert (
+        client.post(reverse("borgerforloeb:consent_withdraw", args=[case.pk, consent.pk])).status_code == 403
+    )
+
+
+# --- Admin ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_masks_cpr_and_refuses_a_second_active_coordinator(client, case, make_user, caseworker):
+    superuser = make_user(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    for name in ("citizen", "case"):
+        html = client.get(reverse(f"admin:borgerforloeb_{name}_changelist")).content.decode()
+        assert "070761-XXXX" in html and "0707614005" not in html and "070761-4005" not in html
+    html = client.get(reverse("admin:borgerforloeb_citizen_change", args=[case.citizen.pk])).content.decode()
+    assert "0707614005" not in html
+    response = client.post(
+        reverse("admin:borgerforloeb_coordinatorassignment_add"),
+        {
+            "case": case.pk,
+            "person": caseworker.pk,
+            "started_at_0": "2026-01-01",
+            "started_at_1": "10:00",
+            "reason": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "allerede en aktiv tovholder" in response.content.decode()
+    assert CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_lists_follow_the_visibility_rule(client, case, organisation, make_user):
+    staff_admin = make_user(role=Role.ADMINISTRATOR, organisation=organisation, is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    staff_admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="borgerforloeb"))
+    client.force_login(staff_admin)
+    response = client.get(reverse("admin:borgerforloeb_case_changelist"))
+    assert response.status_code == 200
+    assert case.citizen.full_name not in response.content.decode()
+    assert client.get(reverse("admin:borgerforloeb_case_change", args=[case.pk])).status_code in (302, 404)
