@@ -161,7 +161,8 @@ def organisation_detail(request, slug, pk):
             "units": organisation.units.all(),
             "members": members,
             "channels": organisation.channels.all(),
-            "offers": organisation.offers.all(),
+            # Through the directory's visibility rule: internal offers only for signed-in users.
+            "offers": organisation.offers.visible_to(request.user),
             "can_edit": can_administer(request.user, organisation.municipality),
         },
     )

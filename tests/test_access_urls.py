@@ -1,0 +1,414 @@
+"""Every URL of the portal × every kind of user: the expected 200/302/403/404/405.
+
+The test walks the URL configuration itself, so a new URL that is not listed in ``URLS`` below
+makes ``test_every_url_is_known`` fail: a new page cannot skip the access check. To add a URL,
+add one line to ``URLS``: its name, how to fill its arguments from the world (``kw``) and who
+may see it (``Rule``). Outsiders get 404 (never 403, never the data); anonymous users on private
+pages are sent to the login page; the public offer directory answers everyone.
+
+Besides the status, every response that answers 200 to someone who may NOT see the case is
+searched for the citizen's name, CPR and the case summary (no leak by list, count, API or CSV),
+and every answer to an anonymous user is searched for the internal offer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from borgerforloeb import services
+from borgerforloeb.models import Decision, Effort, Meeting, Participant
+from core.models import Notification, NotificationKind
+from core.roles import Role
+from samarbejde.models import (
+    Channel,
+    Forum,
+    ForumAction,
+    ForumMeeting,
+    GuidanceDocument,
+    KnowledgePage,
+    Organisation,
+    WorkTool,
+)
+from tests.case_factories import make_case, make_citizen, make_org
+from tilbud.models import Offer
+
+CITIZEN_NAME = "Aviaja Lækagesen"
+CPR_DASHED = "070761-4005"
+CASE_SUMMARY = "Hemmelig situationsbeskrivelse 4711"
+INTERNAL_OFFER = "Internt tilbud Skjult 0815"
+
+# The kinds of users. "volunteer" has a participant row but no consent covers them.
+ROLES = ["caseworker_same", "caseworker_other", "coordinator", "volunteer", "admin_same", "anonymous"]
+CAN_SEE_CASE = {"caseworker_same", "coordinator"}
+
+
+# --- Expected answers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Expected GET status per role (``default`` for roles not named)."""
+
+    default: int
+    by_role: dict = field(default_factory=dict)
+    post_outsiders: bool = False  # also POST as outsiders: must be 404 / login, never a change
+
+    def expected(self, role: str) -> tuple:
+        value = self.by_role.get(role, self.default)
+        return value if isinstance(value, tuple) else (value,)
+
+
+def rule(default, post_outsiders=False, **by_role):
+    return Rule(default, by_role, post_outsiders)
+
+
+PUBLIC = rule(200)
+LOGIN = rule(200, anonymous=302)
+# Case pages: the case's municipality's caseworkers and the coordinator with consent; others 404.
+CASE = rule(404, True, caseworker_same=200, coordinator=200, anonymous=302)
+# Case pages only the case's caseworkers may use (visible to the coordinator: 403).
+CASE_CASEWORKER = rule(404, True, caseworker_same=200, coordinator=403, anonymous=302)
+# POST-only endpoints: GET is 405 for everyone signed in (says nothing about the object).
+POST_ONLY = rule(405, True, anonymous=302)
+# Caseworker-only actions without an object (creating citizens and cases).
+CASEWORKER_ACTION = rule(403, caseworker_same=200, caseworker_other=200, anonymous=302)
+# The municipality's framework editing: its administrators only.
+FRAMEWORK_EDIT = rule(404, True, admin_same=200, anonymous=302)
+
+
+def kw(**builders):
+    """URL kwargs from the world: kw(pk="case.pk") → {"pk": world.case.pk}."""
+
+    def build(world):
+        out = {}
+        for name, path in builders.items():
+            value = world
+            for part in path.split("."):
+                value = getattr(value, part)
+            out[name] = value
+        return out
+
+    return build
+
+
+def none(world):
+    return {}
+
+
+# URL name → (kwargs builder, rule). One line per URL of the portal.
+URLS = {
+    # Foundation
+    "home": (none, PUBLIC),
+    "healthz": (none, rule((200, 503))),  # 503 when the worker/Redis is down
+    "login": (none, PUBLIC),
+    "logout": (none, rule(405)),
+    "password_change": (none, LOGIN),
+    "password_change_done": (none, LOGIN),
+    "password_reset": (none, PUBLIC),
+    "password_reset_done": (none, PUBLIC),
+    "password_reset_confirm": (kw(uidb64="fake.uidb64", token="fake.token"), PUBLIC),
+    "password_reset_complete": (none, PUBLIC),
+    "oidc_authentication_callback": (none, rule(404)),  # 404 while OIDC is not configured
+    "oidc_authentication_init": (none, rule(404)),
+    "oidc_logout": (none, rule(405)),
+    "set_language": (none, rule(302)),
+    "admin:index": (none, rule(302)),
+    # Offer directory, its CSV export and HSDS API: public, internal offers for signed-in users only
+    "tilbud:offer_list": (none, PUBLIC),
+    "tilbud:offer_export": (none, PUBLIC),
+    "tilbud:my_offers": (none, LOGIN),
+    "tilbud:offer_detail": (kw(pk="offer.pk"), PUBLIC),
+    "tilbud:offer_print": (kw(pk="offer.pk"), PUBLIC),
+    "tilbud:offer_edit": (kw(pk="offer.pk"), rule(404, True, coordinator=200, anonymous=302)),
+    "tilbud:offer_assure": (kw(pk="offer.pk"), rule(405)),
+    "hsds:index": (none, PUBLIC),
+    "hsds:openapi": (none, PUBLIC),
+    "hsds:services": (none, PUBLIC),
+    "hsds:service_detail": (kw(pk="offer.pk"), PUBLIC),
+    "hsds:organizations": (none, PUBLIC),
+    "hsds:organization_detail": (kw(pk="voluntary.pk"), PUBLIC),
+    "hsds:taxonomies": (none, PUBLIC),
+    "hsds:taxonomy_terms": (none, PUBLIC),
+    # Framework (level 1): readable by all; edited by the municipality's administrators
+    "samarbejde:municipality_list": (none, PUBLIC),
+    "samarbejde:channel_search": (none, PUBLIC),
+    "samarbejde:my_forum_actions": (none, LOGIN),
+    "samarbejde:action_status": (kw(pk="forum_action.pk"), POST_ONLY),
+    "samarbejde:worktool_list": (none, PUBLIC),
+    "samarbejde:worktool_detail": (kw(pk="worktool.pk"), PUBLIC),
+    "samarbejde:worktool_edit": (kw(pk="worktool.pk"), FRAMEWORK_EDIT),
+    "samarbejde:document_upload": (kw(pk="worktool.pk"), FRAMEWORK_EDIT),
+    "samarbejde:document_download": (kw(pk="document.pk"), LOGIN),
+    "samarbejde:knowledge_list": (none, PUBLIC),
+    "samarbejde:knowledge_create": (none, rule(404, admin_same=200, anonymous=302)),
+    "samarbejde:knowledge_detail": (kw(slug="knowledge.slug"), PUBLIC),
+    "samarbejde:knowledge_edit": (kw(slug="knowledge.slug"), rule(404, True, admin_same=200, anonymous=302)),
+    "samarbejde:municipality_detail": (kw(slug="municipality.slug"), PUBLIC),
+    "samarbejde:channel_list": (kw(slug="municipality.slug"), PUBLIC),
+    "samarbejde:channel_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
+    "samarbejde:channel_edit": (kw(slug="municipality.slug", pk="channel.pk"), FRAMEWORK_EDIT),
+    "samarbejde:channel_delete": (kw(slug="municipality.slug", pk="channel.pk"), FRAMEWORK_EDIT),
+    "samarbejde:organisation_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
+    "samarbejde:organisation_detail": (kw(slug="municipality.slug", pk="voluntary.pk"), PUBLIC),
+    "samarbejde:organisation_edit": (kw(slug="municipality.slug", pk="voluntary.pk"), FRAMEWORK_EDIT),
+    "samarbejde:organisation_delete": (kw(slug="municipality.slug", pk="voluntary.pk"), FRAMEWORK_EDIT),
+    "samarbejde:organisation_archive": (
+        kw(slug="municipality.slug", pk="voluntary.pk"),
+        rule(405, True, anonymous=302),
+    ),
+    "samarbejde:forum_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
+    "samarbejde:forum_detail": (kw(slug="municipality.slug", pk="forum.pk"), LOGIN),
+    "samarbejde:forum_edit": (kw(slug="municipality.slug", pk="forum.pk"), FRAMEWORK_EDIT),
+    "samarbejde:meeting_create": (kw(slug="municipality.slug", pk="forum.pk"), FRAMEWORK_EDIT),
+    "samarbejde:meeting_edit": (
+        kw(slug="municipality.slug", pk="forum.pk", meeting_pk="forum_meeting.pk"),
+        FRAMEWORK_EDIT,
+    ),
+    "samarbejde:worktool_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
+    # Citizen cases (level 2)
+    "borgerforloeb:my_cases": (none, LOGIN),
+    "borgerforloeb:my_tasks": (none, LOGIN),
+    "borgerforloeb:task_complete": (kw(task_pk="task.pk"), POST_ONLY),
+    "borgerforloeb:citizen_create": (none, CASEWORKER_ACTION),
+    "borgerforloeb:citizen_detail": (kw(pk="citizen.pk"), CASE),
+    "borgerforloeb:citizen_show_cpr": (kw(pk="citizen.pk"), POST_ONLY),
+    "borgerforloeb:case_create": (none, CASEWORKER_ACTION),
+    "borgerforloeb:case_detail": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:case_show_cpr": (kw(pk="case.pk"), POST_ONLY),
+    # The case already has a coordinator: redirected to the handover.
+    "borgerforloeb:case_assign_coordinator": (
+        kw(pk="case.pk"),
+        rule(404, True, caseworker_same=302, coordinator=302, anonymous=302),
+    ),
+    "borgerforloeb:case_handover": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:case_status": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:case_participants": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:participant_end": (kw(pk="case.pk", participant_pk="volunteer_participant.pk"), POST_ONLY),
+    "borgerforloeb:task_create": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:case_timeline": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:case_consents": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:consent_create": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:consent_withdraw": (kw(pk="case.pk", consent_pk="consent.pk"), POST_ONLY),
+    "borgerforloeb:case_access_log": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:citizen_export": (kw(pk="citizen.pk"), CASE_CASEWORKER),
+    "borgerforloeb:citizen_export_json": (kw(pk="citizen.pk"), CASE_CASEWORKER),
+    # Mit forløb (the citizen's own view; staff users are not citizens)
+    "citizen:home": (none, rule(302)),
+    "citizen:signed_out": (none, PUBLIC),
+    "citizen:sign_out": (none, rule(405)),
+    "citizen:oidc_init": (none, rule(404)),
+    "citizen:oidc_callback": (none, rule(404)),
+    "citizen:invitation": (kw(token="fake.token"), rule(404)),
+    "citizen:new_link": (kw(token="fake.token"), rule(405)),
+    # The citizen's own actions: staff users are not signed in as citizens → the citizen sign-in.
+    "citizen:consent_withdraw": (kw(pk="consent.pk"), rule(302)),
+    "citizen:plan_accept": (kw(pk="plan_version.pk"), rule(302)),
+    "citizen:change_request": (none, rule(302)),
+    "citizen:invite": (kw(case_pk="case.pk"), CASE),
+    "citizen:messages_read": (kw(case_pk="case.pk"), POST_ONLY),
+    # Notifications
+    "notifications:list": (none, LOGIN),
+    "notifications:read": (kw(pk="notification.pk"), POST_ONLY),
+    "notifications:read_all": (none, rule(405, anonymous=302)),  # one's own notifications
+    "notifications:preferences": (none, LOGIN),
+}
+
+# URL names deliberately not visited, with the reason.
+EXEMPT = {
+    "bench_floor": "only in benchmark mode (BENCH_MODE), never in production",
+}
+
+
+# --- Walking the URL configuration -----------------------------------------------------------------
+
+
+def portal_url_names() -> set[str]:
+    """Every named URL of the portal (Django admin's own pages count as one: admin:index)."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                if ns == "admin":
+                    names.add("admin:index")
+                    continue
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL {pattern.pattern} has no name: name it and add it to URLS"
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+# --- The world --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher_and_media(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+@pytest.fixture
+def world(municipality, other_municipality, organisation, make_user):
+    w = SimpleNamespace(municipality=municipality)
+    w.voluntary = make_org(municipality, name="Det Grønlandske Hus Aarhus")
+    w.uncovered = make_org(municipality, name="Frivilligcenter Aarhus")
+    odense = make_org(other_municipality, kind=Organisation.Kind.MUNICIPAL, name="Odense Kommune")
+    w.users = {
+        "caseworker_same": make_user(role=Role.CASEWORKER, organisation=organisation),
+        "caseworker_other": make_user(role=Role.CASEWORKER, organisation=odense),
+        "coordinator": make_user(role=Role.COORDINATOR, organisation=w.voluntary),
+        "volunteer": make_user(role=Role.VOLUNTEER, organisation=w.uncovered),
+        "admin_same": make_user(role=Role.ADMINISTRATOR, organisation=organisation),
+        "anonymous": None,
+    }
+    cw, coordinator = w.users["caseworker_same"], w.users["coordinator"]
+    w.citizen = make_citizen(municipality, actor=cw, full_name=CITIZEN_NAME, cpr=CPR_DASHED)
+    w.case = make_case(
+        municipality,
+        actor=cw,
+        citizen=w.citizen,
+        coordinator=coordinator,
+        coordinator_org=w.voluntary,
+        summary=CASE_SUMMARY,
+    )
+    w.consent = w.citizen.consents.get()
+    w.volunteer_participant = Participant.objects.create(
+        case=w.case, user=w.users["volunteer"], organisation=w.uncovered, role=Participant.Role.VOLUNTEER
+    )
+    w.task = services.create_task(
+        actor=cw, case=w.case, title=f"Ring til {CITIZEN_NAME}", responsible=coordinator
+    )
+    w.plan_version = services.new_plan_version(actor=cw, case=w.case)
+    w.meeting = Meeting.objects.create(case=w.case, title="Netværksmøde", starts_at=timezone.now())
+    w.decision = Decision.objects.create(
+        case=w.case, text="Bolig først", decided_by="Netværket", citizen_involvement="Borgeren deltog"
+    )
+    w.offer = Offer.objects.create(organisation=w.voluntary, name="Åben rådgivning", description="For alle.")
+    w.offer.municipalities.set([municipality])
+    w.internal_offer = Offer.objects.create(
+        organisation=w.voluntary, name=INTERNAL_OFFER, description="Kun for fagfolk.", internal=True
+    )
+    w.internal_offer.municipalities.set([municipality])
+    w.effort = Effort.objects.create(case=w.case, offer=w.offer, title="Rådgivning", responsible=coordinator)
+    w.channel = Channel.objects.create(
+        municipality=municipality,
+        topic="Bestilling af tolk",
+        organisation=organisation,
+        way="phone",
+        contact_details="Tlf. 11 22 33 44",
+    )
+    w.forum = Forum.objects.create(municipality=municipality, name="Netværksforum", cadence="kvartalsvis")
+    w.forum_meeting = ForumMeeting.objects.create(forum=w.forum, date=timezone.now())
+    w.forum_action = ForumAction.objects.create(
+        meeting=w.forum_meeting, title="Send referat", responsible=cw, due_date=timezone.localdate()
+    )
+    w.worktool = WorkTool.objects.create(municipality=municipality, kind="netvaerkskort", name="Netværkskort")
+    w.document = GuidanceDocument(work_tool=w.worktool, title="Vejledning", content_type="text/plain", size=5)
+    w.document.file.save("vejledning.txt", ContentFile(b"hello"), save=True)
+    w.knowledge = KnowledgePage.objects.create(title="Samtykke", slug="samtykke", body="Om samtykke.")
+    w.notification = Notification.objects.create(
+        recipient=coordinator,
+        kind=NotificationKind.TASK_DUE_SOON,
+        event_key=f"task:{w.task.pk}",
+        due_date=datetime.date.today(),
+        subject="Opgave",
+        url=w.case.get_absolute_url(),
+    )
+    w.fake = SimpleNamespace(uidb64="MQ", token="abc-def", token_str="x" * 40)
+    w.fake.token = "ikke-et-gyldigt-link-0123456789"
+    return w
+
+
+def visit(client, world, role, name, method="get"):
+    user = world.users[role]
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    builder, _rule = URLS[name]
+    url = reverse(name, kwargs=builder(world))
+    response = getattr(client, method)(url)
+    return url, response
+
+
+# --- Tests ----------------------------------------------------------------------------------------------
+
+
+def test_every_url_is_known():
+    names = portal_url_names()
+    unknown = sorted(names - set(URLS) - set(EXEMPT))
+    assert not unknown, f"New URLs without an access rule: add them to URLS in {__file__}: {unknown}"
+    stale = sorted(set(URLS) - names - {"bench_floor"})
+    assert not stale, f"URLS lists names that no longer exist: {stale}"
+
+
+def _check_role(client, world, role):
+    problems = []
+    names = sorted(n for n in URLS if n in portal_url_names())
+    for name in names:
+        url, response = visit(client, world, role, name)
+        expected = URLS[name][1].expected(role)
+        if response.status_code not in expected:
+            problems.append(f"GET {url} ({name}) as {role}: {response.status_code}, expected {expected}")
+            continue
+        to_login = role == "anonymous" and URLS[name][1].by_role.get("anonymous") == 302
+        if to_login and not response["Location"].startswith(reverse("login")):
+            problems.append(f"GET {url} as anonymous: redirected to {response['Location']}, not login")
+        body = _body(response)
+        if role not in CAN_SEE_CASE:
+            for secret in (CITIZEN_NAME, "0707614005", CPR_DASHED, CASE_SUMMARY):
+                if secret in body:
+                    problems.append(f"GET {url} as {role}: the response contains {secret!r}")
+        if role == "anonymous" and INTERNAL_OFFER in body:
+            problems.append(f"GET {url} as anonymous: the response contains the internal offer")
+        framework_admin = role == "admin_same" and name.startswith("samarbejde:")
+        if URLS[name][1].post_outsiders and role not in CAN_SEE_CASE and not framework_admin:
+            url, response = visit(client, world, role, name, method="post")
+            allowed = {302} if role == "anonymous" else {404, 403}
+            if name.startswith("borgerforloeb:") or name.startswith("citizen:"):
+                allowed = {302} if role == "anonymous" else {404}
+            if response.status_code not in allowed:
+                problems.append(f"POST {url} ({name}) as {role}: {response.status_code}, expected {allowed}")
+            elif role == "anonymous" and not response["Location"].startswith(reverse("login")):
+                problems.append(f"POST {url} as anonymous: redirected to {response['Location']}, not login")
+    return problems
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_as_every_role(client, world, role):
+    problems = _check_role(client, world, role)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_internal_offers_are_listed_for_signed_in_users_only(client, world):
+    public_urls = [
+        reverse("tilbud:offer_list"),
+        reverse("tilbud:offer_export"),
+        reverse("hsds:services"),
+        reverse("hsds:service_detail", args=[world.internal_offer.pk]),
+        reverse("samarbejde:organisation_detail", args=[world.municipality.slug, world.voluntary.pk]),
+    ]
+    for url in public_urls:
+        assert INTERNAL_OFFER not in _body(client.get(url)), url
+    client.force_login(world.users["volunteer"])
+    for url in public_urls:
+        assert INTERNAL_OFFER in _body(client.get(url)), url
