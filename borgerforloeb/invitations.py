@@ -5,7 +5,8 @@ one-time link (a random token; only its SHA-256 is stored) that expires after
 ``INVITATION_LIFETIME`` and a 6-digit code given in person (stored as a password hash). Wrong
 codes are counted on the invitation, which locks after ``CitizenInvitation.MAX_ATTEMPTS``.
 A successful sign-in starts a fresh session that carries only the citizen's id under
-``CITIZEN_SESSION_KEY`` and ends after ``CITIZEN_SESSION_SECONDS`` without activity.
+``CITIZEN_SESSION_KEY``; it ends when the browser closes or after ``CITIZEN_SESSION_SECONDS``
+without activity.
 
 A national identity broker (MitID through OpenID Connect) can replace the invitation: a login
 path that ends in ``sign_in_citizen(request, citizen)`` after matching the broker's CPR (or
@@ -216,7 +217,9 @@ def sign_in_citizen(request, citizen: Citizen) -> None:
     request.session.flush()
     request.session[CITIZEN_SESSION_KEY] = str(citizen.pk)
     request.session[CITIZEN_SEEN_KEY] = timezone.now().timestamp()
-    request.session.set_expiry(CITIZEN_SESSION_SECONDS)
+    # The cookie ends when the browser closes (a shared computer keeps nothing); the idle limit
+    # is enforced by current_citizen() on every request.
+    request.session.set_expiry(0)
 
 
 def sign_out_citizen(request) -> None:
@@ -238,5 +241,4 @@ def current_citizen(request) -> Citizen | None:
         request.session.flush()
         return None
     request.session[CITIZEN_SEEN_KEY] = now
-    request.session.set_expiry(CITIZEN_SESSION_SECONDS)
     return citizen
