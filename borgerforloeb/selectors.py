@@ -18,7 +18,9 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
+from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -95,7 +97,13 @@ def my_cases(user, *, all_visible: bool = False):
             Participant.objects.filter(case=OuterRef("pk"), user=user, active=True).values("role")[:1]
         ),
     )
-    return with_overview(cases).order_by("-i_coordinate", "status", "citizen__full_name", "pk")
+    status_order = SqlCase(
+        When(status=Case.Status.OPEN, then=Value(0)),
+        When(status=Case.Status.PAUSED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return with_overview(cases).order_by(status_order, "-i_coordinate", "citizen__full_name", "pk")
 
 
 def my_tasks(user, *, include_done: bool = False):
@@ -112,7 +120,7 @@ def my_tasks(user, *, include_done: bool = False):
             )
         )
         .order_by(
-            "status",
+            "-status",  # open before done
             F("overdue").desc(nulls_last=True),
             F("due_date").asc(nulls_last=True),
             "created_at",

@@ -241,7 +241,7 @@ def test_my_tasks_lists_only_my_open_tasks_in_visible_cases_overdue_first(
     assert "Overskredet" in html and "table-danger" in html
     assert "Ikke min" not in html and "Færdig" not in html and "Skjult" not in html
     with_done = list(client.get(reverse("borgerforloeb:my_tasks") + "?udfoerte=1").context["tasks"])
-    assert done in with_done
+    assert with_done[-1] == done  # open tasks first
 
     # Complete from the list, back to the list.
     response = client.post(
@@ -658,3 +658,20 @@ def test_admin_lists_follow_the_visibility_rule(client, case, organisation, make
     assert response.status_code == 200
     assert case.citizen.full_name not in response.content.decode()
     assert client.get(reverse("admin:borgerforloeb_case_change", args=[case.pk])).status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_my_cases_lists_open_cases_before_closed_ones(
+    client, coordinator, caseworker, municipality, voluntary
+):
+    closed = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
+    services.add_participant(actor=caseworker, case=closed, user=coordinator, role=Participant.Role.CONTACT)
+    services.change_case_status(
+        actor=caseworker, case=closed, status=Case.Status.CLOSED, closed_reason="Flyttet"
+    )
+    paused = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
+    services.change_case_status(actor=caseworker, case=paused, status=Case.Status.PAUSED)
+    open_case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
+    client.force_login(coordinator)
+    cases = list(client.get(reverse("borgerforloeb:my_cases")).context["cases"])
+    assert cases == [open_case, paused, closed]
