@@ -17,6 +17,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -56,6 +57,10 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         except requests.RequestException as exc:  # provider down or refused the code
             log.warning("OIDC sign-in failed at the provider: %s", exc)
             return None
+
+    def get_user(self, user_id):
+        # Django's rule (inactive users are signed out), not the library's plain lookup.
+        return ModelBackend.get_user(self, user_id)
 
     def verify_claims(self, claims):
         # An e-mail is required, and a provider that says it is unverified is not trusted with it.

@@ -148,3 +148,13 @@ def test_password_login_still_works_beside_oidc(client, oidc_settings, make_user
     )
     assert response.status_code == 302
     assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.mark.django_db
+def test_deactivated_user_is_signed_out_on_the_next_request(client, oidc_settings, provider, make_user):
+    user = make_user(role=Role.CASEWORKER, email="leaves@aarhus.example.dk")
+    sign_in_at_provider(client, provider, claims={"sub": "l", "email": "leaves@aarhus.example.dk"})
+    assert client.get("/").context["user"] == user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert not client.get("/").context["user"].is_authenticated
