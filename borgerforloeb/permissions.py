@@ -30,10 +30,16 @@ def can_manage_case(user, case: Case) -> bool:
     return user.is_superuser or is_case_caseworker(user, case) or is_active_coordinator(user, case)
 
 
-def can_see_cpr(user, case: Case | None = None) -> bool:
-    if case is None:
-        return user.is_superuser or user.has_role(Role.CASEWORKER)
-    return can_manage_case(user, case)
+def can_see_cpr(user, case: Case | None = None, *, citizen=None) -> bool:
+    """On a case: who manages it. On a citizen page: the citizen's municipality's caseworkers
+    (a caseworker from elsewhere who sees the citizen through a case never gets the CPR)."""
+    if case is not None:
+        return can_manage_case(user, case)
+    if user.is_superuser:
+        return True
+    if citizen is None or not user.has_role(Role.CASEWORKER):
+        return False
+    return caseworker_municipalities(user).filter(municipality_id=citizen.municipality_id).exists()
 
 
 def can_add_task(user, case: Case) -> bool:

@@ -169,7 +169,7 @@ def _citizen_context(request, citizen, revealed_cpr=""):
     return {
         "citizen": citizen,
         "cases": cases,
-        "can_see_cpr": bool(citizen.cpr) and permissions.can_see_cpr(request.user),
+        "can_see_cpr": bool(citizen.cpr) and permissions.can_see_cpr(request.user, citizen=citizen),
         "can_create_case": permissions.can_create_citizen(request.user),
         "revealed_cpr": revealed_cpr,
     }
@@ -190,7 +190,7 @@ def citizen_show_cpr(request, pk):
     citizen = get_object_or_404(
         Citizen.objects.visible_to(request.user).select_related("municipality"), pk=pk
     )
-    _require(bool(citizen.cpr) and permissions.can_see_cpr(request.user))
+    _require(bool(citizen.cpr) and permissions.can_see_cpr(request.user, citizen=citizen))
     revealed = services.show_cpr(actor=request.user, citizen=citizen, request=request)
     return render(request, "borgerforloeb/citizen_detail.html", _citizen_context(request, citizen, revealed))
 
