@@ -50,6 +50,12 @@ class AuditEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Rows name citizens and cases: only superusers see the whole trail; other staff with
+        # the view permission see their own actions (a case's log is on the case page).
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(actor=request.user)
+
 
 class NotificationReadFilter(admin.SimpleListFilter):
     title = _("læst")
