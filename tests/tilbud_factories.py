@@ -101,6 +101,9 @@ def bulk_offers(n, *, organisation, municipalities=(), categories=(), target_gro
         )
         for i in range(n)
     )
+    from tilbud.search import index_words
+
+    index_words(*(offer.search_document for offer in offers))
     for field, column, values in (
         ("municipalities", "municipality_id", municipalities),
         ("categories", "taxonomyterm_id", categories),

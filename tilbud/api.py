@@ -376,8 +376,9 @@ def _slugs(model, field):
 )
 def services(request, params):
     offers = Offer.objects.visible_to(request.user)
-    if "search" in params:
-        offers = search.search(offers, params["search"])
+    text_search = search.Search(params["search"]) if "search" in params else None
+    if text_search:
+        offers = text_search.filter(offers)
     if "taxonomy_term_id" in params:
         term = params["taxonomy_term_id"]
         offers = offers.filter(
@@ -401,7 +402,7 @@ def services(request, params):
         offers = offers.open_now()
     elif params.get("open_now") is False:
         offers = offers.exclude(pk__in=Offer.objects.open_now().values("pk"))
-    offers = search.rank(offers, params["search"]) if "search" in params else offers.order_by("name", "pk")
+    offers = text_search.rank(offers) if text_search else offers.order_by("name", "pk")
     if params["minimal"]:
         return paginated(request, params, offers, service_minimal)
     return paginated(request, params, _full_service_queryset(offers), service_json)

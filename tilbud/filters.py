@@ -48,12 +48,18 @@ class OfferFilter(django_filters.FilterSet):
         model = Offer
         fields = []
 
-    def __init__(self, *args, now=None, **kwargs):
+    def __init__(self, *args, now=None, search_cache=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now
+        self.search_cache = {} if search_cache is None else search_cache
+
+    def get_search(self, value) -> search.Search:
+        if value not in self.search_cache:
+            self.search_cache[value] = search.Search(value)
+        return self.search_cache[value]
 
     def filter_q(self, queryset, name, value):
-        return search.search(queryset, value)
+        return self.get_search(value).filter(queryset)
 
     def filter_municipality(self, queryset, name, value):
         return queryset.filter(municipalities__slug=value)
@@ -96,11 +102,18 @@ class OfferFilter(django_filters.FilterSet):
             return search.normalise(self.form.cleaned_data.get("q"))
         return ""
 
+    @property
+    def current_search(self) -> search.Search | None:
+        q = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
+        return self.get_search(q) if q else None
+
     def without(self, field):
         """The same filtering without one field (for that field's facet counts)."""
         data = self.data.copy()
         data.pop(field, None)
-        return type(self)(data, queryset=self.queryset, request=self.request, now=self.now).qs
+        return type(self)(
+            data, queryset=self.queryset, request=self.request, now=self.now, search_cache=self.search_cache
+        ).qs
 
 
 def _choice(value, label, count, current):

@@ -4,7 +4,8 @@ Search: ``search_document`` is a denormalised plain text of the things people se
 in other tables (organisation, categories, target groups); it is refreshed on write by
 ``Offer.refresh_search_document`` (called from signals). PostgreSQL keeps ``search_vector`` (a
 stored generated column, Danish configuration, weighted) up to date from it, and GIN indexes serve
-full-text and trigram searches. Nothing is computed per request in Python.
+full-text search; ``SearchWord`` (trigram-indexed) serves typo tolerance. Nothing is computed
+per request in Python.
 """
 
 import datetime
@@ -264,7 +265,6 @@ class Offer(models.Model):
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["search_vector"], name="tilbud_offer_search_gin"),
-            GinIndex(OpClass("search_document", name="gin_trgm_ops"), name="tilbud_offer_document_trgm"),
             models.Index(fields=["assured_date"], name="tilbud_offer_assured_idx"),
         ]
         constraints = [
@@ -301,10 +301,13 @@ class Offer(models.Model):
         return " ".join(dict.fromkeys(p for p in parts if p))
 
     def refresh_search_document(self):
+        from tilbud.search import index_words
+
         document = self.build_search_document()
         if document != self.search_document:
             Offer.objects.filter(pk=self.pk).update(search_document=document)
             self.search_document = document
+        index_words(self.name, self.description, document)
 
     # --- freshness ------------------------------------------------------------------------------
     def days_since_assured(self, today=None):
@@ -371,6 +374,18 @@ class Offer(models.Model):
         if self.capacity_available is None or not self.capacity_maximum:
             return None
         return round(100 * self.capacity_available / self.capacity_maximum)
+
+
+class SearchWord(models.Model):
+    """Every word of every offer, for typo-tolerant search (trigram similarity on single words)."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="tilbud_searchword_trgm")]
+
+    def __str__(self):
+        return self.word
 
 
 class Location(models.Model):

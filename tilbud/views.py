@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tilbud import csv_io, search, services
+from tilbud import csv_io, services
 from tilbud.filters import OfferFilter, facets
 from tilbud.forms import FORMSETS, OfferForm
 from tilbud.models import STALE_AFTER_DAYS, Offer, TaxonomyTerm
@@ -36,7 +36,8 @@ def offer_list(request):
     filterset = _directory(request)
     offers = filterset.qs
     q = filterset.search_query
-    offers = search.rank(offers, q) if q else offers.order_by("name", "pk")
+    current = filterset.current_search
+    offers = current.rank(offers) if current else offers.order_by("name", "pk")
     facet_data = facets(filterset)
     paginator = Paginator(_list_prefetch(offers), PAGE_SIZE)
     paginator.__dict__["count"] = facet_data["total"]  # already counted with the facets
