@@ -169,3 +169,19 @@ def test_access_log_queries_do_not_grow_with_rows(client, world, django_assert_m
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(log_url(case))
+
+
+@pytest.mark.django_db
+def test_links_to_the_access_log_and_the_export(client, world):
+    case = world["case"]
+    client.force_login(world["caseworker"])
+    assert log_url(case) in client.get(reverse("borgerforloeb:case_detail", args=[case.pk])).content.decode()
+    citizen_page = client.get(
+        reverse("borgerforloeb:citizen_detail", args=[case.citizen_id])
+    ).content.decode()
+    assert reverse("borgerforloeb:citizen_export", args=[case.citizen_id]) in citizen_page
+    client.force_login(world["coordinator"])
+    citizen_page = client.get(
+        reverse("borgerforloeb:citizen_detail", args=[case.citizen_id])
+    ).content.decode()
+    assert reverse("borgerforloeb:citizen_export", args=[case.citizen_id]) not in citizen_page

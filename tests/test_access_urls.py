@@ -178,6 +178,8 @@ URLS = {
     "borgerforloeb:task_complete": (kw(task_pk="task.pk"), POST_ONLY),
     "borgerforloeb:citizen_create": (none, CASEWORKER_ACTION),
     "borgerforloeb:citizen_detail": (kw(pk="citizen.pk"), CASE),
+    # Editing a citizen: caseworkers only; the coordinator sees the citizen but may not edit (403).
+    "borgerforloeb:citizen_edit": (kw(pk="citizen.pk"), CASE_CASEWORKER),
     "borgerforloeb:citizen_show_cpr": (kw(pk="citizen.pk"), POST_ONLY),
     "borgerforloeb:case_create": (none, CASEWORKER_ACTION),
     "borgerforloeb:case_detail": (kw(pk="case.pk"), CASE),
