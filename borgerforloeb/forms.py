@@ -94,13 +94,26 @@ class CitizenForm(forms.ModelForm):
         self.duplicates: list[Citizen] = []
         self.needs_cpr_confirmation = False
         self.needs_duplicate_confirmation = False
+        self.cpr_changed = False
+        self.editing = not self.instance._state.adding
+        if self.editing:
+            # Never put the stored CPR number in the page: empty means "keep it".
+            self.initial["cpr"] = ""
+            if self.instance.cpr:
+                self.fields["cpr"].help_text = _(
+                    "Nuværende: %(masked)s. Lad feltet stå tomt for at beholde det."
+                ) % {"masked": self.instance.cpr_masked}
 
     def clean_cpr(self):
         value = self.cleaned_data.get("cpr", "").strip()
         if not value:
+            if self.editing and self.instance.cpr:
+                self.cpr_info = cprlib.parse(self.instance.cpr)
+                return self.instance.cpr
             return ""
         self.cpr_info = cprlib.parse(value)  # ValidationError shows beside the field
-        existing = Citizen.objects.filter(cpr=self.cpr_info.digits).first()
+        self.cpr_changed = self.cpr_info.digits != (self.instance.cpr if self.editing else "")
+        existing = Citizen.objects.filter(cpr=self.cpr_info.digits).exclude(pk=self.instance.pk).first()
         if existing is not None:
             self.existing_citizen = existing
             message = _("Der findes allerede en borger med dette CPR-nummer.")
@@ -124,14 +137,17 @@ class CitizenForm(forms.ModelForm):
             if born and born != self.cpr_info.birth_date:
                 self.add_error("date_of_birth", _("Fødselsdatoen passer ikke med CPR-nummeret."))
             data["date_of_birth"] = self.cpr_info.birth_date
-            if not self.cpr_info.modulus11_ok and not data.get("confirm_cpr"):
+            if self.cpr_changed and not self.cpr_info.modulus11_ok and not data.get("confirm_cpr"):
                 self.needs_cpr_confirmation = True
                 self.add_error("confirm_cpr", cprlib.MODULUS11_WARNING)
         if data.get("preferred_language") == "other" and not (data.get("other_language") or "").strip():
             self.add_error("other_language", _("Skriv hvilket sprog borgeren foretrækker."))
         if data.get("full_name") and data.get("date_of_birth") and not self.errors:
             self.duplicates = likely_duplicates(
-                self.user, full_name=data["full_name"], date_of_birth=data["date_of_birth"]
+                self.user,
+                full_name=data["full_name"],
+                date_of_birth=data["date_of_birth"],
+                exclude_pk=self.instance.pk,
             )
             if self.duplicates and not data.get("confirm_not_duplicate"):
                 self.needs_duplicate_confirmation = True

@@ -13,6 +13,7 @@ urlpatterns = [
     path("borgere/ny/", views.citizen_create, name="citizen_create"),
     path("borgere/<uuid:pk>/", views.citizen_detail, name="citizen_detail"),
     path("borgere/<uuid:pk>/cpr/", views.citizen_show_cpr, name="citizen_show_cpr"),
+    path("borgere/<uuid:pk>/ret/", views.citizen_edit, name="citizen_edit"),
     path("nyt/", views.case_create, name="case_create"),
     path("<uuid:pk>/", views.case_detail, name="case_detail"),
     path("<uuid:pk>/cpr/", views.case_show_cpr, name="case_show_cpr"),

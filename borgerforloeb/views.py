@@ -45,8 +45,25 @@ from borgerforloeb.models import (
 )
 from core import audit
 from core.models import AuditEvent
+from samarbejde.models import Municipality
 
 PAGE_SIZE = 25
+CITIZEN_FORM_FIELDS = (
+    "preferred_name",
+    "date_of_birth",
+    "preferred_language",
+    "other_language",
+    "interpreter_wanted",
+    "phone",
+    "email",
+    "address",
+    "contact_preference",
+    "contact_notes",
+    "target_groups",
+    "is_newcomer",
+    "arrived_on",
+    "what_matters",
+)
 
 
 def _apply_errors(form, error: ValidationError):
@@ -124,25 +141,7 @@ def citizen_create(request):
     form = CitizenForm(request.POST or None, user=request.user, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {
-            k: data[k]
-            for k in (
-                "preferred_name",
-                "date_of_birth",
-                "preferred_language",
-                "other_language",
-                "interpreter_wanted",
-                "phone",
-                "email",
-                "address",
-                "contact_preference",
-                "contact_notes",
-                "target_groups",
-                "is_newcomer",
-                "arrived_on",
-                "what_matters",
-            )
-        }
+        fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
         try:
             citizen = services.create_citizen(
                 actor=request.user,
@@ -158,6 +157,38 @@ def citizen_create(request):
             messages.success(request, _("Borgeren er oprettet. Opret nu forløbet."))
             return redirect(f"{reverse('borgerforloeb:case_create')}?borger={citizen.pk}")
     return render(request, "borgerforloeb/citizen_form.html", {"form": form})
+
+
+@login_required
+def citizen_edit(request, pk):
+    citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=pk)
+    _require(permissions.can_create_citizen(request.user))
+    municipalities = municipalities_for(request.user) | Municipality.objects.filter(
+        pk=citizen.municipality_id
+    )
+    form = CitizenForm(
+        request.POST or None, instance=citizen, user=request.user, municipalities=municipalities
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
+        if form.cpr_changed:
+            fields["cpr"] = data["cpr"]
+        try:
+            services.update_citizen(
+                actor=request.user,
+                citizen=citizen,
+                full_name=data["full_name"],
+                municipality=data["municipality"],
+                request=request,
+                **fields,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Borgerens oplysninger er gemt."))
+            return redirect(citizen)
+    return render(request, "borgerforloeb/citizen_form.html", {"form": form, "citizen": citizen})
 
 
 def _citizen_context(request, citizen, revealed_cpr=""):

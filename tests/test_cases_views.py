@@ -675,3 +675,48 @@ def test_my_cases_lists_open_cases_before_closed_ones(
     client.force_login(coordinator)
     cases = list(client.get(reverse("borgerforloeb:my_cases")).context["cases"])
     assert cases == [open_case, paused, closed]
+
+
+@pytest.mark.django_db
+def test_citizen_edit_never_shows_the_cpr_and_keeps_it_when_left_empty(
+    client, case, caseworker, municipality
+):
+    citizen = case.citizen
+    client.force_login(caseworker)
+    url = reverse("borgerforloeb:citizen_edit", args=[citizen.pk])
+    html = client.get(url).content.decode()
+    assert "0707614005" not in html and "070761-4005" not in html
+    assert "070761-XXXX" in html  # in the help text
+    data = citizen_data(
+        municipality,
+        full_name="Aviaja Lynge Olsen",
+        date_of_birth="1961-07-07",
+        contact_preference="not_by_phone",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.cpr == "0707614005" and citizen.full_name == "Aviaja Lynge Olsen"
+    assert citizen.contact_preference == "not_by_phone"
+    row = AuditEvent.objects.filter(object_id=str(citizen.pk), action="update").latest("at")
+    assert row.changes["full_name"] == ["Aviaja Lynge", "Aviaja Lynge Olsen"]
+    # A CPR that belongs to someone else is refused beside the field.
+    make_citizen(municipality, actor=caseworker, cpr="150360-1008")
+    response = client.post(url, {**data, "cpr": "150360-1008", "date_of_birth": ""})
+    assert "findes allerede en borger" in response.context["form"].errors["cpr"][0]
+    # A date of birth that contradicts the CPR number is refused.
+    response = client.post(url, {**data, "date_of_birth": "1962-07-07"})
+    assert "Fødselsdatoen passer ikke med CPR-nummeret." in response.context["form"].errors["date_of_birth"]
+
+
+@pytest.mark.django_db
+def test_citizen_edit_is_for_caseworkers_who_can_see_the_citizen(
+    client, case, coordinator, make_user, other_municipality
+):
+    client.force_login(coordinator)
+    assert client.get(reverse("borgerforloeb:citizen_edit", args=[case.citizen.pk])).status_code == 403
+    outsider = make_user(
+        role=Role.CASEWORKER, organisation=make_org(other_municipality, kind=Organisation.Kind.MUNICIPAL)
+    )
+    client.force_login(outsider)
+    assert client.get(reverse("borgerforloeb:citizen_edit", args=[case.citizen.pk])).status_code == 404
