@@ -87,7 +87,9 @@ def already(kind: str, key_prefix: str, id_ref: str, recipient_ref: str, due_ref
 
 
 def open_tasks():
-    return Task.objects.filter(status=Task.Status.OPEN, case__status=Case.Status.OPEN, due_date__isnull=False)
+    return Task.objects.filter(
+        status=Task.Status.OPEN, case__status=Case.Status.OPEN, due_date__isnull=False
+    ).order_by()
 
 
 def scan_tasks(*, today=None) -> int:
@@ -232,7 +234,7 @@ def scan_handovers(*, now=None, case_id=None) -> int:
     previous = CoordinatorAssignment.objects.filter(
         case_id=OuterRef("case_id"), ended_at__isnull=False, ended_at__lte=OuterRef("started_at")
     ).exclude(pk=OuterRef("pk"))
-    qs = CoordinatorAssignment.objects.filter(started_at__gte=since, case__status=Case.Status.OPEN)
+    qs = CoordinatorAssignment.objects.filter(started_at__gte=since, case__status=Case.Status.OPEN).order_by()
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
     qs = (
@@ -304,7 +306,7 @@ def scan_plan_reviews(*, today=None) -> int:
                 status=PlanVersion.Status.ACCEPTED,
                 next_review__lte=horizon,
                 plan__case__status=Case.Status.OPEN,
-            ),
+            ).order_by(),
             "plan__case__citizen__",
         )
         .annotate(coordinator_id=active_coordinator("plan__case_id"))
@@ -335,7 +337,7 @@ def scan_inactive_cases(*, now=None) -> int:
     url = case_url_maker()
     latest = TimelineEvent.objects.filter(case_id=OuterRef("pk")).order_by("-at").values("at")[:1]
     qs = (
-        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN), "citizen__")
+        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN).order_by(), "citizen__")
         .annotate(
             last_activity=Coalesce(Subquery(latest), F("created_at")),
             coordinator_id=active_coordinator("pk"),
@@ -373,7 +375,7 @@ def scan_consents(*, today=None) -> int:
         valid_until__lte=horizon,
     ).filter(Q(case__isnull=True) | Q(case_id=OuterRef("pk")))
     qs = (
-        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN), "citizen__")
+        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN).order_by(), "citizen__")
         .annotate(coordinator_id=active_coordinator("pk"))
         .filter(Exists(expiring), coordinator_id__isnull=False)
         .values_list("id", "citizen_id", "coordinator_id", "citizen_first_name")

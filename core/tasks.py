@@ -19,10 +19,10 @@ RETRYABLE = (smtplib.SMTPException, OSError)
 @shared_task(
     acks_late=True,
     autoretry_for=RETRYABLE,
-    retry_backoff=60,
+    retry_backoff=settings.REMINDER_EMAIL_RETRY_BACKOFF,
     retry_backoff_max=6 * 3600,
     retry_jitter=True,
-    max_retries=8,
+    max_retries=settings.REMINDER_EMAIL_MAX_RETRIES,
 )
 def send_notification_email(notification_id: int) -> str:
     return deliver_email(notification_id)

@@ -299,3 +299,17 @@ def test_admin_log_and_send_test_reminder(client, make_user, django_capture_on_c
     outsider = make_user(is_staff=True)
     client.force_login(outsider)
     assert client.get(url).status_code == 403
+
+
+def test_default_schedules_are_editable_beat_rows():
+    from django_celery_beat.models import PeriodicTask
+
+    scan = PeriodicTask.objects.get(task="core.tasks.run_reminder_scans")
+    assert scan.enabled and scan.interval.every == 15 and scan.interval.period == "minutes"
+    digest = PeriodicTask.objects.get(task="core.tasks.send_daily_digests")
+    assert (digest.crontab.hour, digest.crontab.minute) == ("7", "0")
+    assert str(digest.crontab.timezone) == "Europe/Copenhagen"
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert {"core.tasks.run_reminder_scans", "core.tasks.send_daily_digests"} <= set(app.tasks)

@@ -136,3 +136,38 @@ def test_killing_the_worker_mid_run_loses_and_duplicates_nothing(
     counts = Counter(handler.recipients())
     assert set(counts) == {u.email for u in users}
     assert max(counts.values()) == 1, counts
+
+
+def test_smtp_refusal_is_retried_by_the_worker_without_blocking_others(make_user, municipality, clean_broker):
+    from core.tasks import run_reminder_scans
+
+    alice, bob, carol = (make_user(role=Role.CASEWORKER) for _ in range(3))
+    overdue_tasks_for([alice, bob, carol], municipality)
+    handler = RecordingHandler(refuse=[bob.email])
+    with SMTPServer(handler) as server:
+        worker = CeleryWorker(
+            database_name=settings.DATABASES["default"]["NAME"],
+            broker_url=settings.CELERY_BROKER_URL,
+            extra_env={
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(server.port),
+                "EMAIL_TIMEOUT": "5",
+                "REMINDER_EMAIL_RETRY_BACKOFF": "2",
+            },
+        )
+        worker.start(timeout=60)
+        try:
+            run_reminder_scans.delay()
+            handler.wait_for(2)
+            bobs = Notification.objects.filter(recipient=bob)
+            wait_until(lambda: bobs.filter(email_status=S.FAILED).exists(), message="bob failed")
+            assert sorted(handler.recipients()) == sorted([alice.email, carol.email])
+            assert "550" in bobs.get().last_error
+
+            handler.refuse.clear()  # the server accepts again: the scheduled retry delivers it
+            wait_until(lambda: bobs.filter(email_status=S.SENT).exists(), timeout=60, message="bob retried")
+        finally:
+            worker.stop()
+    assert Counter(handler.recipients()) == Counter([alice.email, bob.email, carol.email])
+    assert bobs.get().email_attempts >= 2

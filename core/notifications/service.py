@@ -79,6 +79,12 @@ def notify(candidates: Iterable[Candidate], *, now=None) -> list[int]:
     created: list[int] = []
     to_send: list[int] = []
     with transaction.atomic():
+        # Scans stream their candidates through a server-side cursor and read all of it: plan
+        # for the whole result (not the first 10 %, which picks nested loops that explode when
+        # the notification table's statistics are stale), and skip PostgreSQL's JIT, which
+        # spends seconds compiling these short queries. Both for this transaction only.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off; SET LOCAL cursor_tuple_fraction = 1.0")
         for chunk in _chunks(candidates, BATCH):
             undeliverable: list[Candidate] = []
             ids, send, missing = _insert_chunk(chunk, now)
@@ -112,9 +118,7 @@ def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], li
     by_key = {}
     for cand in chunk:
         user = users.get(cand.recipient_id)
-        if user is None:
-            continue
-        if is_muted(
+        if user is None or is_muted(
             cand.kind,
             user["notification_preference__muted_kinds"],
             recipient_id=cand.recipient_id,
@@ -127,9 +131,13 @@ def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], li
             status = S.DIGEST
         else:
             status = S.QUEUED
-        with translation.override(user["language"] or settings.LANGUAGE_CODE):
-            subject, body = render(cand.kind, cand.context)
-        rows.append(
+        by_key[(cand.kind, cand.event_key[:120], cand.recipient_id, cand.due_date)] = cand
+        rows.append((user["language"] or settings.LANGUAGE_CODE, cand, status))
+    # Rendered in each recipient's language (texts memoise translations per language).
+    values = []
+    for language, cand, status in rows:
+        subject, body = render(cand.kind, cand.context, language)
+        values.append(
             (
                 cand.recipient_id,
                 cand.kind,
@@ -145,7 +153,7 @@ def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], li
                 "",
             )
         )
-        by_key[(cand.kind, cand.event_key[:120], cand.recipient_id, cand.due_date)] = cand
+    rows = values
     if not rows:
         return [], [], []
     with connection.cursor() as cursor:

@@ -5,15 +5,28 @@ Context values come from the scans: ``title`` (task/meeting title, CPR-redacted)
 (booking status text), ``name`` (a person's first name), ``offer`` (an offer's name).
 """
 
-from django.utils import formats
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from functools import lru_cache
+
+from django.utils import formats, translation
 
 from core.audit import redact
 from core.models import NotificationKind as K
 
 
-def _subject_body(kind: str, c: dict) -> tuple[str, str]:
+@lru_cache(maxsize=2048)
+def _translated(language: str, msgid: str, context: str = "") -> str:
+    with translation.override(language):
+        return translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+
+
+@lru_cache(maxsize=4096)
+def _date(language: str, value) -> str:
+    with translation.override(language):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _subject_body(kind: str, c: dict, _) -> tuple[str, str]:
+    """``_`` is gettext for the recipient's language (memoised)."""
     if kind == K.TASK_DUE_SOON:
         return (
             _("Opgave forfalder %(due)s: %(title)s") % c,
@@ -107,7 +120,7 @@ def _subject_body(kind: str, c: dict) -> tuple[str, str]:
             % c,
         )
     return (
-        pgettext("notification", "Test-påmindelse fra Samarbejdsportalen"),
+        _("Test-påmindelse fra Samarbejdsportalen"),
         _("Dette er en test. Når du kan læse den, virker påmindelser til dig."),
     )
 
@@ -117,18 +130,23 @@ class _Blank(dict):
         return ""
 
 
-def _display(value):
+def _display(value, language: str):
     if hasattr(value, "year"):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return _date(language, value)
     if isinstance(value, str):
         return redact(value)
     return value
 
 
-def render(kind: str, context: dict) -> tuple[str, str]:
-    """Subject and body in the active language, every value CPR-redacted."""
-    c = _Blank({key: _display(value) for key, value in context.items()})
+def render(kind: str, context: dict, language: str | None = None) -> tuple[str, str]:
+    """Subject and body in ``language`` (default: the active one), every value CPR-redacted."""
+    language = language or translation.get_language() or "da"
+
+    def _(msgid):
+        return _translated(language, msgid)
+
+    c = _Blank({key: _display(value, language) for key, value in context.items()})
     if not c.get("citizen"):
         c["citizen"] = _("borgeren")
-    subject, body = _subject_body(kind, c)
+    subject, body = _subject_body(kind, c, _)
     return subject[:200], body
