@@ -70,11 +70,11 @@ def municipality_detail(request, slug):
         )
         .order_by("name")
     )
-    offers = municipality.offers.exclude(status="defunct")
-    visible_to = getattr(offers, "visible_to", None)  # tilbud's visibility rule, when it has one
-    if callable(visible_to):
-        offers = visible_to(request.user)
-    offers = list(offers.select_related("organisation").order_by("name"))
+    offers = list(
+        _visible_offers(municipality.offers.exclude(status="defunct"), request.user)
+        .select_related("organisation")
+        .order_by("name")
+    )
     key_contacts = []
     if request.user.is_authenticated:
         key_contacts = list(
@@ -114,6 +114,12 @@ def municipality_detail(request, slug):
             "can_edit": can_administer(request.user, municipality),
         },
     )
+
+
+def _visible_offers(offers, user):
+    """tilbud's visibility rule (internal offers) when it has one; samarbejde never imports tilbud."""
+    visible_to = getattr(offers, "visible_to", None)
+    return visible_to(user) if callable(visible_to) else offers
 
 
 def channel_list(request, slug):
@@ -160,9 +166,8 @@ def organisation_detail(request, slug, pk):
             "municipality": organisation.municipality,
             "units": organisation.units.all(),
             "members": members,
-            "channels": organisation.channels.all(),
             # Through the directory's visibility rule: internal offers only for signed-in users.
-            "offers": organisation.offers.visible_to(request.user),
+            "offers": _visible_offers(organisation.offers.exclude(status="defunct"), request.user),
             "can_edit": can_administer(request.user, organisation.municipality),
         },
     )

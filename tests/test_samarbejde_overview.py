@@ -176,3 +176,18 @@ def test_demo_framework_is_complete(settings):
         "samtykke", "netvaerkskort", "indsatsoverblik", "maal_og_aftaler"
     }  # fmt: skip
     assert KnowledgePage.objects.count() == 3
+
+
+def test_internal_offers_only_for_signed_in_users(
+    client, municipality, organisation, make_user, no_providers
+):
+    if not hasattr(Offer, "internal"):
+        pytest.skip("the directory has no internal offers")
+    Offer.objects.create(organisation=organisation, name="Internt tilbud", internal=True).municipalities.add(
+        municipality
+    )
+    for url in [municipality.get_absolute_url(), organisation.get_absolute_url()]:
+        assert "Internt tilbud" not in client.get(url).content.decode()
+    client.force_login(make_user())
+    for url in [municipality.get_absolute_url(), organisation.get_absolute_url()]:
+        assert "Internt tilbud" in client.get(url).content.decode()
