@@ -40,7 +40,16 @@ def withdraw_consent(*, case: Case, consent: Consent, request=None) -> Consent:
             request=request,
         )
         names = ", ".join(o.name for o in consent.organisations.all())
-        CitizenMessage.objects.create(case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN, text=names)
+        message = CitizenMessage.objects.create(
+            case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN, text=names
+        )
+        services.add_timeline(
+            case=case,
+            kind=TimelineEvent.Kind.CONSENT,
+            actor=None,
+            summary=_("Borgeren trak selv samtykket tilbage i Mit forløb (%(names)s)") % {"names": names},
+            obj=message,
+        )
     return consent
 
 
@@ -57,7 +66,17 @@ def accept_plan_version(
             lock_version=lock_version,
             request=request,
         )
-        CitizenMessage.objects.create(case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version)
+        message = CitizenMessage.objects.create(
+            case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version
+        )
+        services.add_timeline(
+            case=case,
+            kind=TimelineEvent.Kind.PLAN,
+            actor=None,
+            summary=_("Borgeren sagde selv ja til planversion %(number)s i Mit forløb")
+            % {"number": version.number},
+            obj=message,
+        )
     return acceptance
 
 

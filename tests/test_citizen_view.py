@@ -225,6 +225,9 @@ def test_withdrawing_consent_ends_the_organisations_access_at_once(client, world
     assert TimelineEvent.objects.filter(
         case=case, kind=TimelineEvent.Kind.CONSENT, summary__icontains="tilbage"
     ).exists()
+    assert TimelineEvent.objects.filter(
+        case=case, summary="Borgeren trak selv samtykket tilbage i Mit forløb (Kofoeds Skole)"
+    ).exists()
     html = client.get("/mit-forloeb/").content.decode()
     assert "Du trak samtykket tilbage" in html
     assert "Dit samtykke er trukket tilbage" in html
@@ -244,6 +247,9 @@ def test_accepting_a_plan_version_records_that_the_citizen_took_part_themselves(
     assert acceptance.recorded_by is None  # no staff member recorded it: the citizen did
     assert PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.SUPERSEDED).count() == 1
     assert CitizenMessage.objects.filter(case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED).exists()
+    assert TimelineEvent.objects.filter(
+        case=case, summary=f"Borgeren sagde selv ja til planversion {draft.number} i Mit forløb"
+    ).exists()
     html = client.get("/mit-forloeb/").content.decode()
     assert "Forslag til en ny plan" not in html
     assert "Jeg vil se mine børn hver uge" in html
