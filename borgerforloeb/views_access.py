@@ -25,6 +25,8 @@ from core.roles import Role
 # Sensitive pages whose views do not write their own "view" audit row (case_detail and
 # case_timeline do): the middleware writes it after a successful GET.
 audit_reads("borgerforloeb:citizen_detail", object_type="borgerforloeb.citizen")
+audit_reads("borgerforloeb:case_participants", object_type="borgerforloeb.case", case_kwarg="pk")
+audit_reads("borgerforloeb:case_consents", object_type="borgerforloeb.case", case_kwarg="pk")
 
 ACCESS_LOG_PAGE_SIZE = 50
 READ_ACTIONS = [AuditEvent.Action.VIEW, AuditEvent.Action.SHOW_CPR, AuditEvent.Action.EXPORT]
@@ -36,6 +38,8 @@ NOTE_LABELS = {
     "json": _("Indsigt (JSON)"),
     "citizen_view": _("Borgerens egen visning (Mit forløb)"),
     "citizen_detail": _("Borgerens side"),
+    "case_participants": _("Deltagere"),
+    "case_consents": _("Samtykker"),
 }
 
 

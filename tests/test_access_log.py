@@ -46,13 +46,18 @@ def test_reads_of_sensitive_pages_are_logged_with_ip(client, world):
     for name, args in [
         ("borgerforloeb:case_detail", [case.pk]),
         ("borgerforloeb:case_timeline", [case.pk]),
+        ("borgerforloeb:case_participants", [case.pk]),
+        ("borgerforloeb:case_consents", [case.pk]),
     ]:
         assert client.get(reverse(name, args=args), REMOTE_ADDR="10.1.2.3").status_code == 200
     events = AuditEvent.objects.filter(
         action=AuditEvent.Action.VIEW, actor=world["coordinator"], case_id=case.pk
     )
-    assert events.count() == 2
+    assert events.count() == 4
     assert set(events.values_list("ip_address", flat=True)) == {"10.1.2.3"}
+    html = client.get(log_url(case)).content.decode()
+    for label in ["Forløbets side", "Tidslinje", "Deltagere", "Samtykker"]:
+        assert label in html
 
 
 @pytest.mark.django_db
