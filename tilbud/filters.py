@@ -5,15 +5,16 @@ from django import forms
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from samarbejde.models import Municipality, Organisation
+from samarbejde.models import Organisation
 from tilbud import search
-from tilbud.models import Language, Offer, TargetGroup, TaxonomyTerm, category_root_counts, open_condition
+from tilbud.models import Offer, TaxonomyTerm, category_root_counts, open_condition
 
 ACCESS_CHOICES = [
     ("walk_in", _("Kom uden aftale")),
     ("referral", _("Kræver henvisning")),
 ]
 
+FIELD_PARAM = {"municipalities": "municipality", "target_groups": "target_group", "languages": "language"}
 FACET_FIELDS = ["municipality", "category", "target_group", "kind", "language", "access"]
 FLAG_FIELDS = ["free", "greenlandic", "interpreter", "anonymous", "open_now"]
 
@@ -129,24 +130,32 @@ def facets(filterset):
     data = filterset.data
     offers = filterset.qs
 
-    def in_(field):
-        return Q(offers__in=filterset.without(field).order_by().values("pk"))
+    def through_counts(field, column, related):
+        through = getattr(Offer, field).through
+        rows = (
+            through.objects.filter(offer_id__in=filterset.without(FIELD_PARAM[field]).order_by().values("pk"))
+            .values(f"{related}__{column}", f"{related}__name")
+            .annotate(n=Count("*"))
+            .order_by(f"{related}__name")
+        )
+        return [(row[f"{related}__{column}"], row[f"{related}__name"], row["n"]) for row in rows]
 
     result = {}
-    municipalities = Municipality.objects.annotate(
-        n=Count("offers", filter=in_("municipality"), distinct=True)
-    )
     result["municipality"] = [
-        _choice(m.slug, m.name, m.n, data.get("municipality")) for m in municipalities if m.n
+        _choice(value, label, n, data.get("municipality"))
+        for value, label, n in through_counts("municipalities", "slug", "municipality")
     ]
 
     without_category = filterset.without("category")
     root_counts = category_root_counts(without_category)
-    terms = list(
-        TaxonomyTerm.objects.annotate(
-            n=Count("offers", filter=Q(offers__in=without_category.order_by().values("pk")), distinct=True)
-        ).order_by("name")
+    term_counts = dict(
+        Offer.categories.through.objects.filter(offer_id__in=without_category.order_by().values("pk"))
+        .values_list("taxonomyterm_id")
+        .annotate(n=Count("*"))
     )
+    terms = list(TaxonomyTerm.objects.only("id", "name", "parent_id").order_by("name"))
+    for term in terms:
+        term.n = term_counts.get(term.pk, 0)
     categories = []
     for root in (t for t in terms if t.parent_id is None):
         count = root_counts.get(root.pk, 0)
@@ -158,19 +167,17 @@ def facets(filterset):
         categories.append({**_choice(root.pk, root.name, count, data.get("category")), "children": children})
     result["category"] = categories
 
-    groups = TargetGroup.objects.annotate(n=Count("offers", filter=in_("target_group"), distinct=True))
-    result["target_group"] = [_choice(g.code, g.name, g.n, data.get("target_group")) for g in groups if g.n]
-
-    languages = Language.objects.annotate(n=Count("offers", filter=in_("language"), distinct=True))
+    result["target_group"] = [
+        _choice(value, label, n, data.get("target_group"))
+        for value, label, n in through_counts("target_groups", "code", "targetgroup")
+    ]
     result["language"] = [
-        _choice(lang.code, lang.name, lang.n, data.get("language")) for lang in languages if lang.n
+        _choice(value, label, n, data.get("language"))
+        for value, label, n in through_counts("languages", "code", "language")
     ]
 
     kind_counts = dict(
-        filterset.without("kind")
-        .order_by()
-        .values_list("organisation__kind")
-        .annotate(n=Count("pk", distinct=True))
+        filterset.without("kind").order_by().values_list("organisation__kind").annotate(n=Count("pk"))
     )
     result["kind"] = [
         _choice(value, label, kind_counts[value], data.get("kind"))
@@ -182,8 +189,8 @@ def facets(filterset):
         filterset.without("access")
         .order_by()
         .aggregate(
-            walk_in=Count("pk", filter=Q(walk_in=True), distinct=True),
-            referral=Count("pk", filter=Q(referral_required=True), distinct=True),
+            walk_in=Count("pk", filter=Q(walk_in=True)),
+            referral=Count("pk", filter=Q(referral_required=True)),
         )
     )
     result["access"] = [
@@ -198,12 +205,12 @@ def facets(filterset):
 
         now_condition = open_condition(timezone.now())
     flags = offers.order_by().aggregate(
-        total=Count("pk", distinct=True),
-        free=Count("pk", filter=Q(free=True), distinct=True),
-        greenlandic=Count("pk", filter=Q(greenlandic_speaking_staff=True), distinct=True),
-        interpreter=Count("pk", filter=Q(interpreter_available=True), distinct=True),
-        anonymous=Count("pk", filter=Q(anonymous_allowed=True), distinct=True),
-        open_now=Count("pk", filter=now_condition, distinct=True),
+        total=Count("pk"),
+        free=Count("pk", filter=Q(free=True)),
+        greenlandic=Count("pk", filter=Q(greenlandic_speaking_staff=True)),
+        interpreter=Count("pk", filter=Q(interpreter_available=True)),
+        anonymous=Count("pk", filter=Q(anonymous_allowed=True)),
+        open_now=Count("pk", filter=now_condition),
     )
     result["total"] = flags.pop("total")
     result["selected"] = {

@@ -17,7 +17,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -176,14 +176,25 @@ def open_condition(moment):
     starts_in = Q(opens_at__lte=now_time) & (Q(closes_at__gt=now_time) | _crosses_midnight())
     spills_in = _crosses_midnight() & Q(closes_at__gt=now_time)
 
-    exc = ScheduleException.objects.filter(offer=OuterRef("pk"))
-    sched = Schedule.objects.filter(offer=OuterRef("pk"))
-    today_regular = ~Exists(exc.filter(date=today)) & Exists(sched.filter(starts_in, weekday=weekday))
-    today_special = Exists(exc.filter(starts_in, date=today, closed=False))
-    spill_regular = ~Exists(exc.filter(date=yesterday)) & Exists(
-        sched.filter(spills_in, weekday=yesterday_weekday)
+    # Sets of offer ids (hashed semi-joins: one pass over the small schedule tables).
+    closed_today = ScheduleException.objects.filter(date=today).values("offer_id")
+    closed_yesterday = ScheduleException.objects.filter(date=yesterday).values("offer_id")
+    today_regular = Q(
+        pk__in=Schedule.objects.filter(starts_in, weekday=weekday)
+        .exclude(offer_id__in=closed_today)
+        .values("offer_id")
     )
-    spill_special = Exists(exc.filter(spills_in, date=yesterday, closed=False))
+    today_special = Q(
+        pk__in=ScheduleException.objects.filter(starts_in, date=today, closed=False).values("offer_id")
+    )
+    spill_regular = Q(
+        pk__in=Schedule.objects.filter(spills_in, weekday=yesterday_weekday)
+        .exclude(offer_id__in=closed_yesterday)
+        .values("offer_id")
+    )
+    spill_special = Q(
+        pk__in=ScheduleException.objects.filter(spills_in, date=yesterday, closed=False).values("offer_id")
+    )
     return today_regular | today_special | spill_regular | spill_special
 
 
