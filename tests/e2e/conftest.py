@@ -143,6 +143,33 @@ class Journey:
             self.page.keyboard.press(key)
         raise AssertionError(f"could not reach {locator} with {key} in {max_presses} presses")
 
+    def type_into(self, locator, text: str):
+        """Tab to a field and type, as a keyboard user would (replacing what is there)."""
+        self.tab_to(locator)
+        self.page.keyboard.press("ControlOrMeta+a")
+        self.page.keyboard.type(text)
+
+    def choose(self, select, option_text: str):
+        """Tab to a closed <select> and type the start of an option's text to pick it."""
+        self.tab_to(select)
+        # A <select>'s type-ahead takes key presses; characters off the US layout (æ, ø, å) are
+        # sent as text input, which a <select> ignores, so type the plain start only.
+        typed = re.match(r"[ -~]*", option_text).group()
+        assert typed, f"cannot type {option_text!r} into a <select>"
+        self.page.keyboard.type(typed)
+        chosen = select.evaluate("element => element.selectedOptions[0]?.textContent || ''")
+        assert chosen.strip().startswith(option_text), f"typed {option_text!r}, got {chosen!r}"
+
+    def toggle(self, checkbox):
+        """Tab to a checkbox and press Space."""
+        self.tab_to(checkbox)
+        self.page.keyboard.press("Space")
+
+    def activate(self, locator, *, step: str | None = None):
+        """Tab to a link or submit button and press Enter; wait for and check the next page."""
+        self.tab_to(locator)
+        self.press("Enter", step=step)
+
     def assert_no_sideways_scroll(self):
         width = self.page.evaluate("document.documentElement.scrollWidth")
         viewport = self.page.viewport_size["width"]
