@@ -1,6 +1,7 @@
-"""A Greenlandic-speaking citizen signs in to Mit forløb on a 360 px phone with the link and code
-from the coordinator, reads their case in kalaallisut, withdraws a consent and accepts the new
-plan, all with the keyboard; every page passes the axe audit and nothing scrolls sideways."""
+"""The coordinator invites a citizen from the case page; the Greenlandic-speaking citizen signs
+in to Mit forløb on a 360 px phone with the link and code, reads their case in kalaallisut,
+withdraws a consent and accepts the new plan, all with the keyboard; every Mit forløb page passes
+the axe audit and nothing scrolls sideways."""
 
 from datetime import timedelta
 
@@ -8,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from borgerforloeb import citizen_services, invitations, services
+from borgerforloeb import citizen_services, services
 from borgerforloeb.models import Case, Meeting, Participant, PlanAcceptance, PlanVersion
 from core.roles import Role
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
+from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +23,7 @@ def no_sideways_scroll(page):
     assert width <= 360, f"page is {width}px wide on a 360px screen"
 
 
-def test_citizen_journey_on_a_phone_in_kalaallisut(phone_journey, make_user, municipality, organisation):
+def test_citizen_journey_on_a_phone_in_kalaallisut(journey_factory, make_user, municipality, organisation):
     coordinator = make_user(
         role=Role.COORDINATOR, organisation=organisation, full_name="Tove Holder", phone="+45 11 22 33 44"
     )
@@ -53,13 +55,27 @@ def test_citizen_journey_on_a_phone_in_kalaallisut(phone_journey, make_user, mun
         interpreter_needed=True,
         interpreter_booked=True,
     )
-    issued = invitations.create_invitation(actor=coordinator, case=case)
+    # The coordinator invites the citizen from the case page and reads out the link and code.
+    staff = journey_factory(name="coordinator")
+    staff.login(coordinator.email)
+    # The case page as a whole is audited by the case pages' own journeys.
+    staff.goto(f"/forloeb/{case.pk}/")
+    staff.check("case-page", axe=False)
+    expect(staff.page.get_by_text("Sidst set af borgeren")).to_be_visible()
+    invite = staff.tab_to(staff.page.locator(f'a[href="/mit-forloeb/invitation/{case.pk}/"]'))
+    staff.press("Enter", locator=invite, step="invite")
+    create = staff.tab_to(staff.page.get_by_role("button", name="Lav link og kode"))
+    staff.press("Enter", locator=create, step="link-and-code")
+    link = staff.page.locator("#citizen-link").inner_text().strip()
+    issued_code = staff.page.locator("#citizen-code").inner_text().strip()
+    assert link.startswith(staff.base_url + "/mit-forloeb/ind/")
 
+    phone_journey = journey_factory(viewport=PHONE, name="citizen")
     page = phone_journey.page
-    phone_journey.goto(f"/mit-forloeb/ind/{issued.token}/", step="sign-in")
+    phone_journey.goto(link.removeprefix(phone_journey.base_url), step="sign-in")
     no_sideways_scroll(page)
     code = phone_journey.tab_to(page.get_by_label("Din kode (6 tal)"))
-    code.fill(issued.code)
+    code.fill(issued_code)
     phone_journey.press("Enter", locator=code, step="home")
 
     expect(page.locator("html")).to_have_attribute("lang", "kl")
@@ -87,3 +103,9 @@ def test_citizen_journey_on_a_phone_in_kalaallisut(phone_journey, make_user, mun
     assert draft.status == PlanVersion.Status.ACCEPTED
     acceptance = PlanAcceptance.objects.get(version=draft)
     assert acceptance.citizen_participation == citizen_services.SELF_SERVICE_PARTICIPATION
+
+    # The coordinator sees that the citizen has looked, and what they did.
+    staff.goto(f"/forloeb/{case.pk}/")
+    staff.check("case-page-after", axe=False)
+    expect(staff.page.get_by_text("aldrig")).to_have_count(0)
+    expect(staff.page.get_by_text("Samtykke trukket tilbage")).to_be_visible()
