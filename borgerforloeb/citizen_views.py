@@ -174,7 +174,10 @@ def sign_out(request):
 @citizen_required
 def home(request):
     citizen = request.citizen
-    case = citizen_case(citizen)
+    try:
+        case = citizen_case(citizen)
+    except Http404:
+        return render(request, "citizen/no_case.html", {"citizen": citizen})
     now = timezone.now()
     coordinator = (
         CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True)

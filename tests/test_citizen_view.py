@@ -384,3 +384,16 @@ def test_page_uses_a_constant_number_of_queries(client, world, municipality, mak
         )
         citizen_services.ask_for_change(case=case, text=f"Besked {i}")
     assert count() == small
+
+
+@pytest.mark.django_db
+def test_a_closed_case_shows_a_plain_message(client, world):
+    case, coordinator = world["case"], world["coordinator"]
+    sign_in(client, case, coordinator)
+    services.change_case_status(actor=coordinator, case=case, status=Case.Status.CLOSED, closed_reason="Slut")
+    response = client.get("/mit-forloeb/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dit forløb er afsluttet" in html
+    assert "Jeg vil have min egen lejlighed" not in html
+    assert client.get(f"/mit-forloeb/samtykke/{world['consent'].pk}/tilbagekald/").status_code == 404
