@@ -268,3 +268,32 @@ class KnowledgePageForm(forms.ModelForm):
 
 class ChannelSearchForm(forms.Form):
     q = forms.CharField(label=_("Søg efter emne, enhed eller person"), required=False, max_length=100)
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Unit.objects.filter(organisation=self.instance.organisation, name__iexact=name)
+        if not self.instance._state.adding:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Der findes allerede en enhed med dette navn i organisationen."))
+        return name
+
+    def validate_unique(self):
+        pass
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["unit", "title", "contact_about", "is_key_contact"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=self.instance.organisation)

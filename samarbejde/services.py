@@ -15,7 +15,9 @@ from samarbejde.models import (
     ForumMeeting,
     GuidanceDocument,
     KnowledgePage,
+    Membership,
     Organisation,
+    Unit,
     WorkTool,
 )
 
@@ -239,3 +241,14 @@ def audit_admin_save(*, actor, obj, change: bool, before: dict | None, request=N
         request=request,
         note="admin",
     )
+
+
+@transaction.atomic
+def save_unit(*, actor, unit: Unit, fields: dict, request=None) -> Unit:
+    return _save(actor=actor, obj=unit, fields=fields, request=request)
+
+
+@transaction.atomic
+def save_membership(*, actor, membership: Membership, fields: dict, request=None) -> Membership:
+    """A person's role title, unit, what they can be contacted about and whether they are a key contact."""
+    return _save(actor=actor, obj=membership, fields=fields, request=request)

@@ -32,6 +32,17 @@ urlpatterns = [
         views.organisation_archive,
         name="organisation_archive",
     ),
+    path("<slug:slug>/organisationer/<uuid:pk>/enheder/ny/", views.unit_create, name="unit_create"),
+    path(
+        "<slug:slug>/organisationer/<uuid:pk>/enheder/<int:unit_pk>/rediger/",
+        views.unit_edit,
+        name="unit_edit",
+    ),
+    path(
+        "<slug:slug>/organisationer/<uuid:pk>/personer/<int:membership_pk>/rediger/",
+        views.membership_edit,
+        name="membership_edit",
+    ),
     path("<slug:slug>/fora/ny/", views.forum_create, name="forum_create"),
     path("<slug:slug>/fora/<int:pk>/", views.forum_detail, name="forum_detail"),
     path("<slug:slug>/fora/<int:pk>/rediger/", views.forum_edit, name="forum_edit"),

@@ -25,7 +25,9 @@ from samarbejde.forms import (
     ForumMeetingForm,
     GuidanceDocumentForm,
     KnowledgePageForm,
+    MembershipForm,
     OrganisationForm,
+    UnitForm,
     WorkToolForm,
     duplicate_message,
 )
@@ -39,6 +41,7 @@ from samarbejde.models import (
     Membership,
     Municipality,
     Organisation,
+    Unit,
     WorkTool,
 )
 
@@ -387,6 +390,70 @@ def organisation_archive(request, slug, pk):
         services.archive_organisation(actor=request.user, organisation=organisation, request=request)
         messages.success(request, _("Organisationen er arkiveret. Den vises ikke længere på kommunens side."))
     return redirect(organisation.get_absolute_url())
+
+
+@login_required
+def unit_create(request, slug, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.editable_by(request.user).select_related("municipality"),
+        municipality__slug=slug,
+        pk=pk,
+    )
+    return _unit_form(request, Unit(organisation=organisation))
+
+
+@login_required
+def unit_edit(request, slug, pk, unit_pk):
+    unit = get_object_or_404(
+        Unit.objects.editable_by(request.user).select_related("organisation__municipality"),
+        organisation__municipality__slug=slug,
+        organisation__pk=pk,
+        pk=unit_pk,
+    )
+    return _unit_form(request, unit)
+
+
+def _unit_form(request, unit):
+    organisation = unit.organisation
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.save_unit(actor=request.user, unit=unit, fields=fields, request=request)
+        messages.success(request, _("Enheden er gemt."))
+        return redirect(organisation.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Ny enhed i %(name)s") % {"name": organisation.name}
+        if unit._state.adding
+        else _("Rediger %(name)s") % {"name": unit.name},
+        municipality=organisation.municipality,
+        cancel_url=organisation.get_absolute_url(),
+    )
+
+
+@login_required
+def membership_edit(request, slug, pk, membership_pk):
+    membership = get_object_or_404(
+        Membership.objects.editable_by(request.user).select_related("organisation__municipality", "user"),
+        organisation__municipality__slug=slug,
+        organisation__pk=pk,
+        pk=membership_pk,
+    )
+    organisation = membership.organisation
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.save_membership(actor=request.user, membership=membership, fields=fields, request=request)
+        messages.success(request, _("Oplysningerne om personen er gemt."))
+        return redirect(organisation.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("%(person)s i %(organisation)s") % {"person": membership.user, "organisation": organisation},
+        municipality=organisation.municipality,
+        cancel_url=organisation.get_absolute_url(),
+    )
 
 
 @login_required

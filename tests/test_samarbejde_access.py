@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from samarbejde.access import can_administer, municipalities_administered_by
-from samarbejde.models import Channel, Forum, ForumMeeting, Organisation, WorkTool
+from samarbejde.models import Channel, Forum, ForumMeeting, Membership, Organisation, Unit, WorkTool
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def odense_admin(make_user, odense_org):
 
 
 @pytest.fixture
-def aarhus_framework(municipality, organisation):
+def aarhus_framework(municipality, organisation, make_user):
     channel = Channel.objects.create(
         municipality=municipality,
         topic="Bestilling af tolk",
@@ -39,10 +39,21 @@ def aarhus_framework(municipality, organisation):
     )
     forum = Forum.objects.create(municipality=municipality, name="Netværksmøde", cadence="kvartalsvis")
     meeting = ForumMeeting.objects.create(forum=forum, date=timezone.now())
+    unit = Unit.objects.create(organisation=organisation, name="Team for socialt udsatte")
     tool = WorkTool.objects.create(
         municipality=municipality, kind="netvaerkskort", name="Aarhus netværkskort"
     )
-    return {"channel": channel, "forum": forum, "meeting": meeting, "tool": tool, "org": organisation}
+    return {
+        "channel": channel,
+        "forum": forum,
+        "meeting": meeting,
+        "tool": tool,
+        "org": organisation,
+        "unit": unit,
+        "membership": Membership.objects.create(
+            user=make_user(), organisation=organisation, title="Rådgiver"
+        ),
+    }
 
 
 def test_rule_municipal_administrators_only(
@@ -91,6 +102,9 @@ def edit_urls(fw):
         reverse("samarbejde:worktool_create", args=[slug]),
         reverse("samarbejde:worktool_edit", args=[fw["tool"].pk]),
         reverse("samarbejde:document_upload", args=[fw["tool"].pk]),
+        reverse("samarbejde:unit_create", args=[slug, fw["org"].pk]),
+        reverse("samarbejde:unit_edit", args=[slug, fw["org"].pk, fw["unit"].pk]),
+        reverse("samarbejde:membership_edit", args=[slug, fw["org"].pk, fw["membership"].pk]),
     ]
 
 
@@ -252,3 +266,25 @@ def test_admin_inline_changes_are_audited(client, aarhus_admin, organisation):
     ).exists()
     event = AuditEvent.objects.get(object_type="samarbejde.membership", action="update")
     assert event.changes["title"] == ["", "Koordinator"]
+
+
+def test_administrator_edits_key_contact_in_the_portal(client, aarhus_admin, aarhus_framework, municipality):
+    from core.models import AuditEvent
+
+    membership = Membership.objects.get(user=aarhus_admin)
+    client.force_login(aarhus_admin)
+    response = client.post(
+        reverse("samarbejde:membership_edit", args=["aarhus", aarhus_framework["org"].pk, membership.pk]),
+        {
+            "unit": aarhus_framework["unit"].pk,
+            "title": "Tolkekoordinator",
+            "contact_about": "Bestilling af tolk",
+            "is_key_contact": "on",
+        },
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.is_key_contact and membership.title == "Tolkekoordinator"
+    assert AuditEvent.objects.filter(object_type="samarbejde.membership", action="update").exists()
+    html = client.get(municipality.get_absolute_url()).content.decode()
+    assert "Tolkekoordinator" in html and aarhus_admin.email in html
