@@ -35,6 +35,7 @@ def test_offer_page_shows_everything(client):
         "Tolk kan bestilles", "3 / 20 senge", "Sundhedskort", "Vestergade 1", "8000 Aarhus C",
         "https://www.openstreetmap.org/?mlat=56.157200&amp;mlon=10.210700", 'href="tel:70203040"',
         "Pipaluk Olsen", "herberg@example.dk", "Åbent nu", "Sidst bekræftet i dag", "Udskriftsvenlig visning",
+        "Alder: fra 18 år",
     ]:  # fmt: skip
         assert text in html, text
 
