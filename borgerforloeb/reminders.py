@@ -283,16 +283,22 @@ def scan_handovers(*, now=None, case_id=None) -> int:
                     "name": (prev_name or "").split(" ")[0],
                 },
             )
-            yield Candidate(
-                recipient_id=prev_id,
-                kind=K.HANDOVER,
-                event_key=key,
-                due_date=day,
-                url=link,
-                context={"citizen": citizen, "due": day, "name": (person_name or "").split(" ")[0]},
+            outgoing.append(
+                Candidate(
+                    recipient_id=prev_id,
+                    kind=K.HANDOVER,
+                    event_key=key,
+                    due_date=day,
+                    url="",
+                    context={"citizen": citizen, "due": day, "name": (person_name or "").split(" ")[0]},
+                )
             )
 
-    return len(notify(candidates()))
+    # The outgoing coordinator is told even though they may no longer see the case (that is
+    # what the notice is about): first name only and no link into the case.
+    outgoing: list[Candidate] = []
+    created = notify(candidates())
+    return len(created) + len(notify(outgoing))
 
 
 def scan_plan_reviews(*, today=None) -> int:

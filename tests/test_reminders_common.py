@@ -80,18 +80,32 @@ def use_smtp(settings, port: int) -> None:
 
 
 def make_case(*, municipality, coordinator=None, full_name=CITIZEN_FULL_NAME, cpr=CITIZEN_CPR, preferred=""):
-    from borgerforloeb.models import Case, Citizen, CoordinatorAssignment, TimelineEvent
+    """A case the coordinator can see: a standing consent covers them (and whoever ``involve`` adds)."""
+    from borgerforloeb.models import Case, Citizen, Consent, CoordinatorAssignment, TimelineEvent
 
     citizen = Citizen.objects.create(
         full_name=full_name, preferred_name=preferred, cpr=cpr, municipality=municipality
     )
     case = Case.objects.create(citizen=citizen, municipality=municipality)
+    consent = Consent.objects.create(citizen=citizen, given_how="signed", text_shown="Samtykke")
     if coordinator is not None:
         CoordinatorAssignment.objects.create(
             case=case, person=coordinator, started_at=timezone.now() - timedelta(days=60)
         )
+        consent.persons.add(coordinator)
     TimelineEvent.objects.create(case=case, kind=TimelineEvent.Kind.CASE, summary="Oprettet")
     return case
+
+
+def involve(case, *users, participant=True):
+    """Let ``users`` see the case: covered by the citizen's consent (and active participants)."""
+    from borgerforloeb.models import Consent, Participant
+
+    consent = Consent.objects.filter(citizen_id=case.citizen_id, case__isnull=True).first()
+    consent.persons.add(*users)
+    if participant:
+        for user in users:
+            Participant.objects.create(case=case, user=user, role=Participant.Role.VOLUNTEER)
 
 
 def make_task(case, *, responsible, due, title="Ring til boligkontoret", status="open"):

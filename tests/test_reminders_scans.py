@@ -17,6 +17,7 @@ from tests.test_reminders_common import (
     CITIZEN_SURNAMES,
     CPR_RE,
     all_mail_text,
+    involve,
     make_case,
     make_task,
 )
@@ -125,6 +126,7 @@ def test_meeting_tomorrow_reaches_participants_with_interpreter_status(case, peo
         interpreter_language="kalaallisut",
     )
     meeting.participants.set([people["participant"], people["responsible"]])
+    involve(case, people["participant"])
     later = Meeting.objects.create(case=case, title="Senere", starts_at=tomorrow_10 + timedelta(days=3))
     later.participants.set([people["outsider"]])
     past = Meeting.objects.create(case=case, title="Før", starts_at=now - timedelta(hours=2))
@@ -141,11 +143,13 @@ def test_new_coordinator_and_handover(people, municipality, make_user):
     from borgerforloeb.models import CoordinatorAssignment
 
     case = make_case(municipality=municipality)
+    involve(case, people["coordinator"], participant=False)
     first = CoordinatorAssignment.objects.create(case=case, person=people["coordinator"])
     assert reminders.scan_handovers() == 1
     assert sent_to(K.COORDINATOR_ASSIGNED) == ["tovholder@example.test"]
 
     successor = make_user(role=Role.COORDINATOR, email="ny-tovholder@example.test")
+    involve(case, successor, participant=False)
     CoordinatorAssignment.objects.filter(pk=first.pk).update(ended_at=timezone.now())
     CoordinatorAssignment.objects.create(case=case, person=successor)
     assert reminders.scan_handovers() == 2
@@ -163,6 +167,7 @@ def test_coordinator_changed_signal_notifies_after_commit(
     from borgerforloeb.signals import coordinator_changed
 
     case = make_case(municipality=municipality)
+    involve(case, people["coordinator"], participant=False)
     with django_capture_on_commit_callbacks(execute=True):
         assignment = CoordinatorAssignment.objects.create(case=case, person=people["coordinator"])
         coordinator_changed.send(
@@ -280,6 +285,7 @@ def test_emails_carry_no_cpr_and_no_citizen_surname(case, people, django_capture
     make_task(case, responsible=people["responsible"], due=today + timedelta(days=1))
     meeting = Meeting.objects.create(case=case, starts_at=timezone.now() + timedelta(hours=20))
     meeting.participants.set([people["participant"]])
+    involve(case, people["participant"])
     PlanVersion.objects.create(
         plan=Plan.objects.create(case=case),
         number=1,
@@ -321,6 +327,7 @@ def test_assign_and_hand_over_services_notify_old_and_new_after_commit(
     assert sent_to() == ["tovholder@example.test"]
 
     successor = make_user(role=Role.COORDINATOR, organisation=organisation, email="ny-tovholder@example.test")
+    involve(case, people["coordinator"], successor, participant=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.hand_over_case(actor=people["outsider"], case=case, new_person=successor, reason="Orlov")
     assert sent_to(K.HANDOVER) == ["ny-tovholder@example.test", "tovholder@example.test"]

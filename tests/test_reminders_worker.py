@@ -60,11 +60,11 @@ def overdue_tasks_for(users, municipality):
         make_task(case, responsible=user, due=timezone.localdate() - timedelta(days=1))
 
 
-def test_scan_and_digest_through_a_real_worker(make_user, municipality, clean_broker):
+def test_scan_and_digest_through_a_real_worker(make_user, municipality, organisation, clean_broker):
     from core.tasks import run_reminder_scans, send_daily_digests
 
-    immediate = [make_user(role=Role.CASEWORKER) for _ in range(3)]
-    digest_user = make_user(role=Role.CASEWORKER)
+    immediate = [make_user(role=Role.CASEWORKER, organisation=organisation) for _ in range(3)]
+    digest_user = make_user(role=Role.CASEWORKER, organisation=organisation)
     NotificationPreference.objects.create(user=digest_user, mode=NotificationPreference.Mode.DIGEST)
     case = make_case(municipality=municipality)
     for user in immediate:
@@ -101,11 +101,11 @@ def test_scan_and_digest_through_a_real_worker(make_user, municipality, clean_br
 
 
 def test_killing_the_worker_mid_run_loses_and_duplicates_nothing(
-    make_user, municipality, clean_broker, settings
+    make_user, municipality, organisation, clean_broker, settings
 ):
     from core.tasks import run_reminder_scans, run_scans
 
-    users = [make_user(role=Role.CASEWORKER) for _ in range(12)]
+    users = [make_user(role=Role.CASEWORKER, organisation=organisation) for _ in range(12)]
     overdue_tasks_for(users, municipality)
     handler = RecordingHandler(delay=0.4)  # slow SMTP server, so the kill lands mid-run
     with SMTPServer(handler) as server:
@@ -138,10 +138,12 @@ def test_killing_the_worker_mid_run_loses_and_duplicates_nothing(
     assert max(counts.values()) == 1, counts
 
 
-def test_smtp_refusal_is_retried_by_the_worker_without_blocking_others(make_user, municipality, clean_broker):
+def test_smtp_refusal_is_retried_by_the_worker_without_blocking_others(
+    make_user, municipality, organisation, clean_broker
+):
     from core.tasks import run_reminder_scans
 
-    alice, bob, carol = (make_user(role=Role.CASEWORKER) for _ in range(3))
+    alice, bob, carol = (make_user(role=Role.CASEWORKER, organisation=organisation) for _ in range(3))
     overdue_tasks_for([alice, bob, carol], municipality)
     handler = RecordingHandler(refuse=[bob.email])
     with SMTPServer(handler) as server:

@@ -53,7 +53,9 @@ def is_muted(kind: str, muted: Iterable[str], *, recipient_id, coordinator_id) -
     if kind in UNMUTABLE or kind not in (muted or ()):
         return False
     # The coordinator cannot mute overdue-task reminders for their own cases.
-    return not (kind == K.TASK_OVERDUE and coordinator_id is not None and recipient_id == coordinator_id)
+    return not (
+        kind == K.TASK_OVERDUE and coordinator_id is not None and str(recipient_id) == str(coordinator_id)
+    )
 
 
 def _first_name(full_name: str, email: str) -> str:
@@ -65,7 +67,7 @@ INSERT INTO core_notification (recipient_id, kind, event_key, due_date, subject,
     created_at, email_status, email_attempts, email_enqueued_at, last_error)
 VALUES %s
 ON CONFLICT (kind, event_key, recipient_id, due_date) DO NOTHING
-RETURNING id, recipient_id, kind, event_key, due_date, subject, email_status
+RETURNING id, recipient_id::text, kind, event_key, due_date, subject, email_status
 """
 
 
@@ -102,9 +104,10 @@ def notify(candidates: Iterable[Candidate], *, now=None) -> list[int]:
 
 def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], list[Candidate]]:
     User = get_user_model()
-    user_ids = {c.recipient_id for c in chunk}
+    # Ids are compared as text: scans may hand over UUIDs or their text (cheaper to fetch).
+    user_ids = {str(c.recipient_id) for c in chunk}
     users = {
-        row["id"]: row
+        str(row["id"]): row
         for row in User.objects.filter(id__in=user_ids, is_active=True).values(
             "id",
             "email",
@@ -117,7 +120,7 @@ def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], li
     rows = []
     by_key = {}
     for cand in chunk:
-        user = users.get(cand.recipient_id)
+        user = users.get(str(cand.recipient_id))
         if user is None or is_muted(
             cand.kind,
             user["notification_preference__muted_kinds"],
@@ -131,7 +134,7 @@ def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], li
             status = S.DIGEST
         else:
             status = S.QUEUED
-        by_key[(cand.kind, cand.event_key[:120], cand.recipient_id, cand.due_date)] = cand
+        by_key[(cand.kind, cand.event_key[:120], str(cand.recipient_id), cand.due_date)] = cand
         rows.append((user["language"] or settings.LANGUAGE_CODE, cand, status))
     # Rendered in each recipient's language (texts memoise translations per language).
     values = []
@@ -165,7 +168,7 @@ def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], li
             send.append(pk)
         elif status == S.NOT_APPLICABLE:
             cand = by_key.get((kind, event_key, recipient_id, due_date))
-            coordinator_id = cand.coordinator_id if cand else None
+            coordinator_id = str(cand.coordinator_id) if cand and cand.coordinator_id else None
             if coordinator_id and coordinator_id != recipient_id and kind != K.EMAIL_UNDELIVERABLE:
                 user = users[recipient_id]
                 missing.append(
