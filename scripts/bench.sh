@@ -8,12 +8,16 @@ cd "$(dirname "$0")/.."
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench}
 export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/9}
 export BENCH_MODE=1
+# Measure production settings: no DEBUG, compressed static files, the server's own session key.
+export DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,testserver
+export SECRET_KEY=${SECRET_KEY:-bench-$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60)}
 PY=.venv/bin/python
 if ! command -v wrk >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null 2>&1 || true
 fi
 $PY manage.py preflight
 $PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
 if [ -z "${BENCH_REUSE:-}" ]; then
   # shellcheck disable=SC2086
   $PY manage.py bench_data --reset ${BENCH_ARGS:-}

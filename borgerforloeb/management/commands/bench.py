@@ -9,6 +9,7 @@ one table and writes the whole report as JSON under ``bench-results/``.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -242,12 +243,17 @@ class Command(BaseCommand):
 
     def _start_gunicorn(self, port):
         env = dict(os.environ)
+        if settings.DEBUG or len(settings.SECRET_KEY) < 50:
+            raise CommandError(
+                "The HTTP run needs DEBUG=0 and a SECRET_KEY (50+ characters), as scripts/bench.sh sets."
+            )
+        # The server must sign sessions with our key, or the benchmark's session cookie is rejected.
         env.update(
             DEBUG="0",
             BENCH_MODE="1",
             SECURE_SSL_REDIRECT="0",
             ALLOWED_HOSTS="127.0.0.1",
-            SECRET_KEY=env.get("SECRET_KEY", "bench-" + "x" * 60),
+            SECRET_KEY=settings.SECRET_KEY,
             PYTHONUNBUFFERED="1",
         )
         subprocess.run(
@@ -284,14 +290,19 @@ class Command(BaseCommand):
     def _http(self, page: PageResult, cookie, url_for, n, port):
         headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
         samples = []
-        for i in range(n + 10):
-            request = urllib.request.Request(f"http://127.0.0.1:{port}{url_for(i)}", headers=headers)
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            for i in range(n + 10):
+                conn.request("GET", url_for(i), headers=headers)
+                response = conn.getresponse()
                 response.read()
-                timing = response.headers.get("Server-Timing", "")
-            match = re.search(r"dur=([0-9.]+)", timing)
-            if match and i >= 10:
-                samples.append(float(match.group(1)))
+                if response.status != 200:
+                    raise CommandError(f"{page.name}: HTTP {response.status} for {url_for(i)}")
+                match = re.search(r"dur=([0-9.]+)", response.getheader("Server-Timing", ""))
+                if match and i >= 10:
+                    samples.append(float(match.group(1)))
+        finally:
+            conn.close()
         page.http_ms = percentiles(samples)
 
     def _wrk(self, url, cookie, seconds) -> float | None:
