@@ -91,7 +91,7 @@ class Journey:
         if frame != self.page.main_frame:
             return
         url = frame.url.split("#")[0]
-        if url != self.current_url:  # a jump to an anchor on the same page is not a new page
+        if not ("#" in frame.url and url == self.current_url):  # a jump to an anchor is no new page
             self.unchecked.append(url)
         self.current_url = url
 
@@ -102,13 +102,16 @@ class Journey:
             self.check(step)
         return response
 
-    def press(self, key: str = "Enter", *, step: str | None = None, locator=None):
+    def press(self, key: str = "Enter", *, step: str | None = None, locator=None, expect_ok: bool = True):
         """Press a key that loads a new page (a link, a submit button), wait for it, check it."""
-        with self.page.expect_navigation():
+        with self.page.expect_navigation() as navigation:
             if locator is None:
                 self.page.keyboard.press(key)
             else:
                 locator.press(key)
+        response = navigation.value
+        if expect_ok:
+            assert response is None or response.ok, f"{self.page.url}: HTTP {response.status}"
         if step:
             self.check(step)
 
@@ -131,6 +134,7 @@ class Journey:
         self.tab_to(page.get_by_label("Adgangskode"))
         page.keyboard.type(password)
         self.press("Enter")
+        assert "/konto/login/" not in page.url, f"login as {email} failed"
         assert "/konto/login/" not in page.url, "login failed"
 
     def tab_to(self, locator, *, max_presses: int = 150, key: str = "Tab"):
@@ -165,10 +169,10 @@ class Journey:
         self.tab_to(checkbox)
         self.page.keyboard.press("Space")
 
-    def activate(self, locator, *, step: str | None = None):
+    def activate(self, locator, *, step: str | None = None, expect_ok: bool = True):
         """Tab to a link or submit button and press Enter; wait for and check the next page."""
         self.tab_to(locator)
-        self.press("Enter", step=step)
+        self.press("Enter", step=step, expect_ok=expect_ok)
 
     def assert_no_sideways_scroll(self):
         width = self.page.evaluate("document.documentElement.scrollWidth")
@@ -190,7 +194,8 @@ def journey_factory(live_server, browser, request):
         return journey
 
     yield make
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    report = getattr(request.node, "rep_call", None)
+    failed = report is None or not report.passed  # (an expected failure is no pass either)
     for journey in journeys:
         if failed:
             journey.folder.mkdir(parents=True, exist_ok=True)
