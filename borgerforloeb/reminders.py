@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from borgerforloeb.access import visible_candidates
 from borgerforloeb.models import (
     Case,
     Consent,
@@ -152,7 +153,7 @@ def scan_tasks(*, today=None) -> int:
                 coordinator_id=coordinator_id,
             )
 
-    return len(notify(candidates()))
+    return len(notify(visible_candidates(candidates())))
 
 
 def interpreter_status(needed: bool, booked: bool, language: str) -> str:
@@ -221,7 +222,7 @@ def scan_meetings(*, now=None) -> int:
                 coordinator_id=coord,
             )
 
-    return len(notify(candidates()))
+    return len(notify(visible_candidates(candidates())))
 
 
 def scan_handovers(*, now=None, case_id=None) -> int:
@@ -297,7 +298,7 @@ def scan_handovers(*, now=None, case_id=None) -> int:
     # The outgoing coordinator is told even though they may no longer see the case (that is
     # what the notice is about): first name only and no link into the case.
     outgoing: list[Candidate] = []
-    created = notify(candidates())
+    created = notify(visible_candidates(candidates()))
     return len(created) + len(notify(outgoing))
 
 
@@ -332,7 +333,7 @@ def scan_plan_reviews(*, today=None) -> int:
                 coordinator_id=coordinator_id,
             )
 
-    return len(notify(candidates()))
+    return len(notify(visible_candidates(candidates())))
 
 
 def scan_inactive_cases(*, now=None) -> int:
@@ -365,7 +366,7 @@ def scan_inactive_cases(*, now=None) -> int:
                 coordinator_id=coordinator_id,
             )
 
-    return len(notify(candidates()))
+    return len(notify(visible_candidates(candidates())))
 
 
 def scan_consents(*, today=None) -> int:
@@ -411,7 +412,7 @@ def scan_consents(*, today=None) -> int:
                     coordinator_id=coordinator_id,
                 )
 
-    return len(notify(candidates()))
+    return len(notify(visible_candidates(candidates())))
 
 
 def scan_all() -> dict:
