@@ -9,3 +9,7 @@ class BorgerforloebConfig(AppConfig):
     def ready(self):
         # Connects the coordinator_changed receiver that sends assignment/handover reminders.
         from borgerforloeb import reminders  # noqa: F401
+        from borgerforloeb.dashboard import case_figures
+        from samarbejde import dashboard
+
+        dashboard.register(case_figures)
