@@ -17,8 +17,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -556,20 +555,3 @@ class ScheduleException(models.Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y}"
-
-
-def facet_counts_by(queryset, field):
-    """{value: count of distinct offers} for a (possibly multi-valued) field."""
-    rows = queryset.order_by().values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n")
-    return {value: n for value, n in rows if value is not None}
-
-
-def category_root_counts(queryset):
-    rows = (
-        queryset.order_by()
-        .annotate(root=Coalesce("categories__parent_id", "categories__id"))
-        .values("root")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("root", "n")
-    )
-    return {value: n for value, n in rows if value is not None}
