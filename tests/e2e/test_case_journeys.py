@@ -1,14 +1,15 @@
 """Citizen cases in the browser, keyboard only: the caseworker opens a case, the coordinator works it."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from borgerforloeb import services
-from borgerforloeb.models import Case, Citizen, CoordinatorAssignment, Participant, Task
+from borgerforloeb.models import Case, Citizen, CoordinatorAssignment, Meeting, Participant, PlanVersion, Task
 from core.roles import Role
 from tests.case_factories import make_case
 
@@ -95,6 +96,101 @@ def test_caseworker_creates_citizen_and_case_assigns_coordinator_and_adds_partic
         expect(table.get_by_text(text, exact=True).first).to_be_visible()
     roles = set(Participant.objects.filter(case=case, active=True).values_list("role", flat=True))
     assert {Participant.Role.CASEWORKER, Participant.Role.RELATIVE} <= roles
+
+
+def _pages_exist(*names) -> bool:
+    try:
+        for name in names:
+            reverse(name, args=[uuid.uuid4()])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def follow_or_open(journey, url: str, *, step: str):
+    """Follow the page's own link to ``url`` by keyboard (open it directly if there is none yet)."""
+    link = journey.page.locator(f'main a[href="{url}"]')
+    if link.count():
+        journey.activate(link.first, step=step)
+    else:
+        journey.goto(url, step=step)
+
+
+@pytest.mark.skipif(
+    not _pages_exist("borgerforloeb:plan_detail", "borgerforloeb:meeting_create"),
+    reason="the plan and meeting pages are not wired into borgerforloeb.urls yet",
+)
+def test_caseworker_agrees_a_plan_in_the_citizens_words_and_books_a_meeting_with_interpreter(
+    journey, staff, municipality, organisation
+):
+    citizen = services.create_citizen(
+        actor=staff["caseworker"],
+        municipality=municipality,
+        full_name="Aputsiaq Olsen",
+        preferred_language="kl",
+        interpreter_wanted=True,
+    )
+    case = make_case(
+        municipality, actor=staff["caseworker"], citizen=citizen, coordinator=staff["coordinator"],
+        coordinator_org=organisation,
+    )  # fmt: skip
+    services.add_participant(
+        actor=staff["caseworker"], case=case, role=Participant.Role.CASEWORKER, user=staff["caseworker"]
+    )
+    page = journey.page
+    journey.login("sofie@aarhus.example.dk")
+    journey.check("home")
+    journey.activate(page.locator('#main-nav a[href="/forloeb/"]'), step="my-cases")
+    journey.activate(page.get_by_role("link", name=citizen.display_name), step="case")
+
+    # A plan with goals in the citizen's own words.
+    follow_or_open(journey, reverse("borgerforloeb:plan_detail", args=[case.pk]), step="plan")
+    journey.activate(page.get_by_role("button", name="Opret plan"), step="plan-edit")
+    journey.type_into(page.get_by_label("Formål"), "Aputsi får sin egen bolig og et stabilt netværk.")
+    goals = page.get_by_label("Mål med borgerens egne ord", exact=True)
+    journey.type_into(goals.nth(0), "Jeg vil have mit eget sted at bo.")
+    journey.type_into(page.get_by_label("Hvem hjælper").nth(0), "Tove og boligkontoret")
+    journey.type_into(goals.nth(1), "Jeg vil se min datter hver uge.")
+    review = page.get_by_label("Næste opfølgning")
+    if not review.input_value():
+        # Date pickers take their digits in the browser's own order; set the date directly.
+        review.fill((timezone.localdate() + timedelta(days=180)).isoformat())
+    journey.activate(page.get_by_role("button", name="Gem planen"), step="plan-draft")
+    draft = page.get_by_role("region", name="Kladde").or_(page.locator("main"))
+    expect(draft.get_by_text("Jeg vil have mit eget sted at bo.").first).to_be_visible()
+    expect(draft.get_by_text("Jeg vil se min datter hver uge.").first).to_be_visible()
+
+    journey.activate(page.get_by_role("link", name="Registrér accept"), step="plan-accept")
+    journey.type_into(page.get_by_label("Tolkens navn"), "Ivalo Kristiansen")
+    journey.activate(page.get_by_role("button", name="Accepter planen"), step="plan-accepted")
+    current = page.get_by_role("region", name="Gældende plan")
+    expect(current.get_by_text("Jeg vil have mit eget sted at bo.").first).to_be_visible()
+    accepted = PlanVersion.objects.get(plan__case=case, status=PlanVersion.Status.ACCEPTED)
+    assert [goal.text for goal in accepted.goals.all()] == [
+        "Jeg vil have mit eget sted at bo.",
+        "Jeg vil se min datter hver uge.",
+    ]
+
+    # A meeting with an interpreter (the citizen wants one, so the form starts ticked).
+    journey.goto(case.get_absolute_url(), step="case-with-plan")
+    follow_or_open(journey, reverse("borgerforloeb:meeting_create", args=[case.pk]), step="meeting-form")
+    journey.type_into(page.get_by_label("Titel"), "Opfølgning på planen")
+    starts = (timezone.localtime() + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    page.get_by_label("Starter").fill(starts.strftime("%Y-%m-%dT%H:%M"))  # (a date picker, see above)
+    journey.type_into(page.get_by_label("Sted"), "Jobcentret, mødelokale 2")
+    expect(page.get_by_label("Tolk nødvendig")).to_be_checked()
+    expect(page.get_by_label("Tolkesprog")).not_to_have_value("")
+    journey.toggle(page.get_by_label("Tolk bestilt"))
+    journey.type_into(page.get_by_label("Tolkens navn"), "Ivalo Kristiansen")
+    journey.activate(page.get_by_role("button", name="Gem mødet"), step="meeting-saved")
+    meeting = Meeting.objects.get(case=case)
+    assert meeting.interpreter_needed and meeting.interpreter_booked
+    assert meeting.interpreter_name == "Ivalo Kristiansen"
+
+    journey.goto(case.get_absolute_url(), step="case-with-meeting")
+    meetings = page.get_by_role("region", name="Næste møder")
+    expect(meetings.get_by_text("Opfølgning på planen")).to_be_visible()
+    expect(meetings.get_by_text("Ivalo Kristiansen")).to_be_visible()
 
 
 @pytest.fixture
