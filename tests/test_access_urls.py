@@ -201,6 +201,33 @@ URLS = {
     "borgerforloeb:case_access_log": (kw(pk="case.pk"), CASE),
     "borgerforloeb:citizen_export": (kw(pk="citizen.pk"), CASE_CASEWORKER),
     "borgerforloeb:citizen_export_json": (kw(pk="citizen.pk"), CASE_CASEWORKER),
+    # Plan, efforts, meetings, attention points and decisions. The world's plan has one version
+    # (a draft): the compare page sends those who may see it back to the plan.
+    "borgerforloeb:plan_detail": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:plan_new_version": (kw(pk="case.pk"), POST_ONLY),
+    "borgerforloeb:plan_compare": (
+        kw(pk="case.pk"),
+        rule(404, True, caseworker_same=302, coordinator=302, anonymous=302),
+    ),
+    "borgerforloeb:plan_version": (kw(pk="case.pk", number="plan_version.number"), CASE),
+    "borgerforloeb:plan_edit": (kw(pk="case.pk", number="plan_version.number"), CASE),
+    "borgerforloeb:plan_accept": (kw(pk="case.pk", number="plan_version.number"), CASE),
+    "borgerforloeb:plan_print": (kw(pk="case.pk", number="plan_version.number"), CASE),
+    "borgerforloeb:effort_list": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:effort_create": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:effort_edit": (kw(pk="case.pk", effort_pk="effort.pk"), CASE),
+    # Inbound referrals: members of the receiving organisation only (the world's effort has none).
+    "borgerforloeb:referral_list": (none, LOGIN),
+    "borgerforloeb:referral_answer": (kw(effort_pk="effort.pk"), rule(404, True, anonymous=302)),
+    "borgerforloeb:meeting_list": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:meeting_create": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:meeting_detail": (kw(pk="case.pk", meeting_pk="meeting.pk"), CASE),
+    "borgerforloeb:meeting_edit": (kw(pk="case.pk", meeting_pk="meeting.pk"), CASE),
+    "borgerforloeb:meeting_minutes": (kw(pk="case.pk", meeting_pk="meeting.pk"), CASE),
+    "borgerforloeb:meeting_ics": (kw(pk="case.pk", meeting_pk="meeting.pk"), CASE),
+    "borgerforloeb:attention_edit": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:decision_list": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:decision_create": (kw(pk="case.pk"), CASE),
     # Mit forløb (the citizen's own view; staff users are not citizens)
     "citizen:home": (none, rule(302)),
     "citizen:signed_out": (none, PUBLIC),

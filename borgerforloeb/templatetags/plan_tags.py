@@ -1,0 +1,14 @@
+"""``{% case_efforts_panel case %}`` on the case page: the efforts, with the receiving
+organisation's answer to each referral (accepted, or declined with the reason)."""
+
+from django import template
+
+from borgerforloeb.views_efforts import case_efforts
+
+register = template.Library()
+
+
+@register.inclusion_tag("borgerforloeb/efforts/_case_panel.html")
+def case_efforts_panel(case):
+    efforts = list(case_efforts(case).exclude(status="ended")[:10])
+    return {"case": case, "efforts": efforts}

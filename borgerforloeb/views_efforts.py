@@ -1,0 +1,182 @@
+"""Efforts on a case, and the receiving organisation's inbound referrals (Henvisninger).
+
+Case pages start from ``visible_case`` (404 for outsiders). The inbound pages start from the
+user's memberships: a referral is shown only to members of its receiving organisation, with only
+what the citizen's consent allows that organisation to see.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from borgerforloeb import selectors, services_plan
+from borgerforloeb.forms_plan import EffortForm, ReferralAnswerForm
+from borgerforloeb.models import Consent, Effort
+from core import audit
+from core.models import AuditEvent
+from samarbejde.models import Membership
+
+EFFORT_FORM_FIELDS = [
+    "title",
+    "description",
+    "offer",
+    "receiving_organisation",
+    "responsible",
+    "status",
+    "decline_reason",
+    "start_date",
+    "end_date",
+]
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def case_efforts(case):
+    return (
+        Effort.objects.filter(case=case)
+        .select_related("offer", "receiving_organisation", "responsible", "answered_by")
+        .order_by("-proposed_on", "title", "pk")
+    )
+
+
+@login_required
+def effort_list(request, pk):
+    case = selectors.visible_case(request.user, pk)
+    return render(request, "borgerforloeb/efforts/list.html", {"case": case, "efforts": case_efforts(case)})
+
+
+@login_required
+def effort_create(request, pk):
+    case = selectors.visible_case(request.user, pk)
+    return _effort_form(request, case, None)
+
+
+@login_required
+def effort_edit(request, pk, effort_pk):
+    case = selectors.visible_case(request.user, pk)
+    effort = get_object_or_404(Effort, case=case, pk=effort_pk)
+    return _effort_form(request, case, effort)
+
+
+def _effort_form(request, case, effort):
+    initial = (
+        {f: getattr(effort, f) for f in EFFORT_FORM_FIELDS} if effort else {"responsible": request.user.pk}
+    )
+    if effort:
+        initial["offer"] = effort.offer_id
+        initial["receiving_organisation"] = effort.receiving_organisation_id
+        initial["responsible"] = effort.responsible_id
+    form = EffortForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in EFFORT_FORM_FIELDS}
+        try:
+            services_plan.save_effort(actor=request.user, case=case, effort=effort, request=request, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Indsatsen er gemt."))
+            return redirect("borgerforloeb:effort_list", pk=case.pk)
+    return render(request, "borgerforloeb/efforts/form.html", {"case": case, "effort": effort, "form": form})
+
+
+# --- Inbound referrals -------------------------------------------------------------------------
+
+
+def _consent_for(kind):
+    """Exists: a valid consent of the effort's citizen covers the receiving organisation for
+    ``kind`` of information."""
+    return Exists(
+        Consent.objects.valid()
+        .filter(citizen=OuterRef("case__citizen_id"), information_kinds__contains=[kind])
+        .filter(Q(case__isnull=True) | Q(case=OuterRef("case_id")))
+        .filter(organisations=OuterRef("receiving_organisation_id"))
+    )
+
+
+def inbound_referrals(user):
+    """Referred efforts (answered or not) for organisations the user is a member of."""
+    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    return (
+        Effort.objects.filter(receiving_organisation__in=orgs, referred_at__isnull=False)
+        .select_related("offer", "receiving_organisation", "responsible", "answered_by", "case__citizen")
+        .annotate(
+            consent_basic=_consent_for(Consent.InformationKind.BASIC),
+            consent_situation=_consent_for(Consent.InformationKind.SITUATION),
+        )
+        .order_by("-referred_at", "pk")
+    )
+
+
+def initials(name: str) -> str:
+    return "".join(f"{part[0]}." for part in (name or "").split() if part)
+
+
+def referral_view(effort) -> dict:
+    """What the receiving organisation may see of a referral (never the CPR number)."""
+    citizen = effort.case.citizen
+    if effort.consent_basic:
+        first = (citizen.preferred_name or citizen.full_name).split()
+        citizen_label = first[0] if first else ""
+    else:
+        citizen_label = initials(citizen.full_name)
+    return {
+        "effort": effort,
+        "citizen_label": citizen_label,
+        "summary": effort.case.summary if effort.consent_situation else "",
+        "awaiting": effort.status == Effort.Status.REFERRED,
+    }
+
+
+@login_required
+def referral_list(request):
+    rows = [referral_view(e) for e in inbound_referrals(request.user)[:200]]
+    return render(
+        request,
+        "borgerforloeb/efforts/referrals.html",
+        {
+            "awaiting": [r for r in rows if r["awaiting"]],
+            "answered": [r for r in rows if not r["awaiting"]],
+        },
+    )
+
+
+@login_required
+def referral_answer(request, effort_pk):
+    effort = get_object_or_404(inbound_referrals(request.user), pk=effort_pk)
+    row = referral_view(effort)
+    form = ReferralAnswerForm(request.POST or None) if row["awaiting"] else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services_plan.answer_referral(
+                actor=request.user,
+                effort=effort,
+                accept=form.cleaned_data["answer"] == "accept",
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Svaret er sendt til tovholderen."))
+            return redirect("borgerforloeb:referral_list")
+    if request.method == "GET":
+        audit.record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            obj=effort,
+            case_id=effort.case_id,
+            request=request,
+            note="referral",
+        )
+    return render(request, "borgerforloeb/efforts/referral.html", {"row": row, "form": form})

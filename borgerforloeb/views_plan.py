@@ -1,0 +1,316 @@
+"""The plan pages: current and draft version, editing with optimistic locking, acceptance,
+earlier versions, comparison and the printable plan. Every read starts from ``visible_case``."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from borgerforloeb import permissions, selectors, services
+from borgerforloeb.forms_plan import AcceptPlanForm, GoalFormSet, PlanVersionForm
+from borgerforloeb.models import Language, PlanVersion
+from core import audit
+from core.models import AuditEvent
+
+PRINT_LANGUAGES = {Language.DANISH, Language.GREENLANDIC}
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _versions(case):
+    return (
+        PlanVersion.objects.filter(plan__case=case)
+        .select_related("acceptance", "created_by", "updated_by")
+        .annotate(goal_count=Count("goals"))
+        .order_by("-number")
+    )
+
+
+def _version(case, number):
+    return get_object_or_404(
+        PlanVersion.objects.filter(plan__case=case).select_related("acceptance__recorded_by"), number=number
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    case = selectors.visible_case(request.user, pk)
+    versions = list(_versions(case))
+    current = next((v for v in versions if v.status == PlanVersion.Status.ACCEPTED), None)
+    draft = next((v for v in versions if v.status == PlanVersion.Status.DRAFT), None)
+    shown = [v for v in (current, draft) if v is not None]
+    goals = {}
+    if shown:
+        for version in PlanVersion.objects.filter(pk__in=[v.pk for v in shown]).prefetch_related("goals"):
+            goals[version.pk] = list(version.goals.all())
+    for version in shown:
+        version.goal_list = goals.get(version.pk, [])
+    if current is not None:
+        acceptance = getattr(current, "acceptance", None)
+        current.accepted_participants = list(acceptance.participants.all()) if acceptance else []
+    audit.record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        obj=case,
+        case_id=case.pk,
+        request=request,
+        note="plan",
+    )
+    return render(
+        request,
+        "borgerforloeb/plan/detail.html",
+        {
+            "case": case,
+            "current": current,
+            "draft": draft,
+            "versions": versions,
+            "can_manage": permissions.can_manage_case(request.user, case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_new_version(request, pk):
+    case = selectors.visible_case(request.user, pk)
+    _require(permissions.can_manage_case(request.user, case))
+    version = services.new_plan_version(actor=request.user, case=case, request=request)
+    messages.success(request, _("Kladden til version %(number)s er klar.") % {"number": version.number})
+    return redirect("borgerforloeb:plan_edit", pk=case.pk, number=version.number)
+
+
+def _goal_initial(version):
+    return [{"text": g.text, "who_helps": g.who_helps} for g in version.goals.all()]
+
+
+@login_required
+def plan_edit(request, pk, number):
+    case = selectors.visible_case(request.user, pk)
+    _require(permissions.can_manage_case(request.user, case))
+    version = _version(case, number)
+    if version.status != PlanVersion.Status.DRAFT:
+        messages.info(request, _("Kun en kladde kan ændres. Start en ny version for at ændre planen."))
+        return redirect("borgerforloeb:plan_detail", pk=case.pk)
+    if request.method == "POST":
+        form = PlanVersionForm(request.POST)
+        goals = GoalFormSet(request.POST, prefix="goals")
+        if form.is_valid() and goals.is_valid():
+            data = form.cleaned_data
+            goal_data = [
+                {"text": g["text"].strip(), "who_helps": g["who_helps"].strip()}
+                for g in goals.cleaned_data
+                if g and not g.get("DELETE") and (g.get("text") or "").strip()
+            ]
+            try:
+                services.save_plan_version(
+                    actor=request.user,
+                    version=version,
+                    lock_version=data["lock_version"],
+                    goals=goal_data,
+                    purpose=data["purpose"],
+                    efforts=data["efforts"],
+                    expected_duration=data["expected_duration"],
+                    other_matters=data["other_matters"],
+                    next_review=data["next_review"],
+                    request=request,
+                )
+            except services.StaleVersion as error:
+                form.add_error(None, error.messages)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Planen er gemt."))
+                return redirect("borgerforloeb:plan_detail", pk=case.pk)
+    else:
+        form = PlanVersionForm(
+            initial={
+                "purpose": version.purpose,
+                "efforts": version.efforts,
+                "expected_duration": version.expected_duration,
+                "other_matters": version.other_matters,
+                "next_review": version.next_review,
+                "lock_version": version.lock_version,
+            }
+        )
+        goals = GoalFormSet(initial=_goal_initial(version), prefix="goals")
+    return render(
+        request,
+        "borgerforloeb/plan/edit.html",
+        {"case": case, "version": version, "form": form, "goals": goals},
+    )
+
+
+@login_required
+def plan_accept(request, pk, number):
+    case = selectors.visible_case(request.user, pk)
+    _require(permissions.can_manage_case(request.user, case))
+    version = _version(case, number)
+    if version.status != PlanVersion.Status.DRAFT:
+        messages.info(request, _("Denne version er allerede behandlet."))
+        return redirect("borgerforloeb:plan_detail", pk=case.pk)
+    initial = {"lock_version": version.lock_version}
+    if case.citizen.interpreter_wanted:
+        initial["citizen_participation"] = "interpreter"
+    form = AcceptPlanForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.accept_plan_version(
+                actor=request.user,
+                version=version,
+                citizen_participation=data["citizen_participation"],
+                participants=data["participants"],
+                interpreter_name=data["interpreter_name"],
+                note=data["note"],
+                lock_version=data["lock_version"],
+                request=request,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("Version %(number)s er accepteret og er nu planen.") % {"number": number}
+            )
+            return redirect("borgerforloeb:plan_detail", pk=case.pk)
+    return render(
+        request,
+        "borgerforloeb/plan/accept.html",
+        {"case": case, "version": version, "form": form, "goals": list(version.goals.all())},
+    )
+
+
+@login_required
+def plan_version(request, pk, number):
+    case = selectors.visible_case(request.user, pk)
+    version = _version(case, number)
+    acceptance = getattr(version, "acceptance", None)
+    return render(
+        request,
+        "borgerforloeb/plan/version.html",
+        {
+            "case": case,
+            "version": version,
+            "goals": list(version.goals.all()),
+            "acceptance": acceptance,
+            "accepted_participants": list(acceptance.participants.all()) if acceptance else [],
+            "can_manage": permissions.can_manage_case(request.user, case),
+        },
+    )
+
+
+# --- Compare ---------------------------------------------------------------------------------------
+
+COMPARE_FIELDS = [
+    ("purpose", _("Formål")),
+    ("efforts", _("Indsatser")),
+    ("expected_duration", _("Forventet varighed")),
+    ("other_matters", _("Andre forhold")),
+    ("next_review", _("Næste opfølgning")),
+]
+
+
+def _lines(value) -> list[str]:
+    if value is None:
+        return []
+    if hasattr(value, "strftime"):
+        return [value.strftime("%d-%m-%Y")]
+    return str(value).splitlines()
+
+
+def diff_lines(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """(kind, text) pairs: kind is "same", "removed" or "added" (difflib.ndiff)."""
+    kinds = {" ": "same", "-": "removed", "+": "added"}
+    return [(kinds[line[0]], line[2:]) for line in difflib.ndiff(old, new) if line[0] in kinds]
+
+
+def compare_versions(old: PlanVersion, new: PlanVersion) -> dict:
+    fields = []
+    for name, label in COMPARE_FIELDS:
+        a, b = _lines(getattr(old, name)), _lines(getattr(new, name))
+        fields.append({"name": name, "label": label, "changed": a != b, "lines": diff_lines(a, b)})
+
+    def goal_lines(version):
+        return [f"{g.text}" + (f" – {g.who_helps}" if g.who_helps else "") for g in version.goals.all()]
+
+    goal_old, goal_new = goal_lines(old), goal_lines(new)
+    return {
+        "fields": fields,
+        "goals": diff_lines(goal_old, goal_new),
+        "goals_changed": goal_old != goal_new,
+    }
+
+
+@login_required
+def plan_compare(request, pk):
+    case = selectors.visible_case(request.user, pk)
+    versions = list(PlanVersion.objects.filter(plan__case=case).order_by("-number"))
+    if len(versions) < 2:
+        messages.info(request, _("Der er kun én version af planen, så der er intet at sammenligne."))
+        return redirect("borgerforloeb:plan_detail", pk=case.pk)
+    by_number = {v.number: v for v in versions}
+
+    def pick(param, default):
+        try:
+            return by_number.get(int(request.GET.get(param, "")), default)
+        except ValueError:
+            return default
+
+    new = pick("ny", versions[0])
+    old = pick("gammel", versions[1] if new is versions[0] else versions[-1])
+    return render(
+        request,
+        "borgerforloeb/plan/compare.html",
+        {"case": case, "old": old, "new": new, "versions": versions, "diff": compare_versions(old, new)},
+    )
+
+
+# --- Print ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_print(request, pk, number):
+    """The printable plan; ``?udgave=borger`` is the citizen's take-home copy without internal
+    notes, in the citizen's language (Danish or kalaallisut) where translated."""
+    case = selectors.visible_case(request.user, pk)
+    version = _version(case, number)
+    citizen_copy = request.GET.get("udgave") == "borger"
+    language = case.citizen.preferred_language if case.citizen.preferred_language in PRINT_LANGUAGES else "da"
+    acceptance = getattr(version, "acceptance", None)
+    coordinator = case.active_coordinator_assignment
+    audit.record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        obj=version,
+        case_id=case.pk,
+        request=request,
+        note="plan_print_citizen" if citizen_copy else "plan_print",
+    )
+    return render(
+        request,
+        "borgerforloeb/plan/print.html",
+        {
+            "case": case,
+            "citizen": case.citizen,
+            "version": version,
+            "goals": list(version.goals.all()),
+            "acceptance": acceptance,
+            "accepted_participants": list(acceptance.participants.all()) if acceptance else [],
+            "coordinator": coordinator,
+            "citizen_copy": citizen_copy,
+            "print_language": language if citizen_copy else None,
+        },
+    )
