@@ -276,6 +276,7 @@ class Offer(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="tilbud_offer_search_gin"),
             models.Index(fields=["assured_date"], name="tilbud_offer_assured_idx"),
+            models.Index(fields=["name", "id"], name="tilbud_offer_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(
