@@ -180,7 +180,56 @@ class MeetingAdmin(CaseScopedAdmin):
 
 @admin.register(AttentionPointTemplate)
 class AttentionPointTemplateAdmin(admin.ModelAdmin):
+    """The checklist of attention points per municipality, edited by that municipality's
+    administrators (``samarbejde.access``); the portal's default (no municipality) by superusers.
+    Another municipality's template is "not found"."""
+
     list_display = ["__str__", "updated_at"]
+
+    def get_queryset(self, request):
+        from samarbejde.access import municipalities_administered_by
+
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(municipality__in=municipalities_administered_by(request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from samarbejde.access import municipalities_administered_by
+
+        if db_field.name == "municipality":
+            kwargs["queryset"] = municipalities_administered_by(request.user)
+            if not request.user.is_superuser:
+                kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _check_object(self, request, object_id):
+        from django.contrib.admin.utils import unquote
+        from django.http import Http404
+
+        if object_id and self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._check_object(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._check_object(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        from core import audit
+        from core.models import AuditEvent
+
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+            obj=obj,
+            changes={"items": [None, obj.items]},
+            request=request,
+        )
 
 
 @admin.register(AttentionPoint)
