@@ -53,7 +53,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 e2e: install
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-chromium.sh || { echo "Browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; }
 	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
 
 bench: install

@@ -137,7 +137,7 @@ class Journey:
         assert "/konto/login/" not in page.url, f"login as {email} failed"
         assert "/konto/login/" not in page.url, "login failed"
 
-    def tab_to(self, locator, *, max_presses: int = 150, key: str = "Tab"):
+    def tab_to(self, locator, *, max_presses: int = 300, key: str = "Tab"):
         """Press Tab until ``locator`` has the keyboard focus (proves it is reachable by keyboard)."""
         target = locator.first
         target.wait_for(state="attached")
