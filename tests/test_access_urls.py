@@ -34,6 +34,7 @@ from samarbejde.models import (
     GuidanceDocument,
     KnowledgePage,
     Organisation,
+    Unit,
     WorkTool,
 )
 from tests.case_factories import make_case, make_citizen, make_org
@@ -172,6 +173,15 @@ URLS = {
         FRAMEWORK_EDIT,
     ),
     "samarbejde:worktool_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
+    "samarbejde:unit_create": (kw(slug="municipality.slug", pk="voluntary.pk"), FRAMEWORK_EDIT),
+    "samarbejde:unit_edit": (
+        kw(slug="municipality.slug", pk="voluntary.pk", unit_pk="unit.pk"),
+        FRAMEWORK_EDIT,
+    ),
+    "samarbejde:membership_edit": (
+        kw(slug="municipality.slug", pk="voluntary.pk", membership_pk="membership.pk"),
+        FRAMEWORK_EDIT,
+    ),
     # Citizen cases (level 2)
     "borgerforloeb:my_cases": (none, LOGIN),
     "borgerforloeb:my_tasks": (none, LOGIN),
@@ -216,9 +226,10 @@ URLS = {
     "borgerforloeb:effort_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_create": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_edit": (kw(pk="case.pk", effort_pk="effort.pk"), CASE),
-    # Inbound referrals: members of the receiving organisation only (the world's effort has none).
+    # Inbound referrals: members of the receiving organisation only (here: the volunteer's), who
+    # see only what the consent allows (the leak check looks for the citizen's name).
     "borgerforloeb:referral_list": (none, LOGIN),
-    "borgerforloeb:referral_answer": (kw(effort_pk="effort.pk"), rule(404, True, anonymous=302)),
+    "borgerforloeb:referral_answer": (kw(effort_pk="effort.pk"), rule(404, volunteer=200, anonymous=302)),
     "borgerforloeb:meeting_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:meeting_create": (kw(pk="case.pk"), CASE),
     "borgerforloeb:meeting_detail": (kw(pk="case.pk", meeting_pk="meeting.pk"), CASE),
@@ -329,7 +340,17 @@ def world(municipality, other_municipality, organisation, make_user):
         organisation=w.voluntary, name=INTERNAL_OFFER, description="Kun for fagfolk.", internal=True
     )
     w.internal_offer.municipalities.set([municipality])
-    w.effort = Effort.objects.create(case=w.case, offer=w.offer, title="Rådgivning", responsible=coordinator)
+    w.effort = Effort.objects.create(
+        case=w.case,
+        offer=w.offer,
+        title="Rådgivning",
+        responsible=coordinator,
+        receiving_organisation=w.uncovered,
+        status=Effort.Status.REFERRED,
+        referred_at=timezone.now(),
+    )
+    w.unit = Unit.objects.create(organisation=w.voluntary, name="Rådgivningen")
+    w.membership = coordinator.memberships.get()
     w.channel = Channel.objects.create(
         municipality=municipality,
         topic="Bestilling af tolk",

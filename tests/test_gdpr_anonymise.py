@@ -62,9 +62,8 @@ def database_fingerprint() -> dict[str, str]:
         tables = [row[0] for row in cursor.fetchall()]
         result = {}
         for table in tables:
-            cursor.execute(
-                f"SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM \"{table}\" t"
-            )  # noqa: S608
+            query = f"SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM \"{table}\" t"  # noqa: S608
+            cursor.execute(query)
             result[table] = cursor.fetchone()[0]
         return result
 
