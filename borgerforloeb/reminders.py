@@ -26,6 +26,7 @@ from borgerforloeb.models import (
     Consent,
     CoordinatorAssignment,
     Meeting,
+    Participant,
     PlanVersion,
     Task,
     TimelineEvent,
@@ -33,6 +34,7 @@ from borgerforloeb.models import (
 from borgerforloeb.signals import coordinator_changed
 from core.models import Notification, NotificationKind
 from core.notifications import Candidate, notify
+from core.roles import Role
 
 K = NotificationKind
 ITER_CHUNK = 5000
@@ -87,6 +89,30 @@ def already(kind: str, key_prefix: str, id_ref: str, recipient_ref: str, due_ref
     )
 
 
+def may_see(user_ref: str, case_ref: str):
+    """A cheap SQL superset of ``Case.objects.visible_to``: superuser, caseworker, or involved in
+    the case (active participant or coordinator). Anyone else can never see the case, so their
+    reminders are dropped in the query instead of being re-checked one by one at every scan; the
+    exact rule is still applied to what passes (see ``borgerforloeb.access``)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return (
+        Exists(User.objects.filter(pk=OuterRef(user_ref), is_superuser=True))
+        | Exists(
+            User.groups.through.objects.filter(user_id=OuterRef(user_ref), group__name=Role.CASEWORKER.value)
+        )
+        | Exists(
+            Participant.objects.filter(case_id=OuterRef(case_ref), user_id=OuterRef(user_ref), active=True)
+        )
+        | Exists(
+            CoordinatorAssignment.objects.filter(
+                case_id=OuterRef(case_ref), person_id=OuterRef(user_ref), ended_at__isnull=True
+            )
+        )
+    )
+
+
 def open_tasks():
     return Task.objects.filter(
         status=Task.Status.OPEN, case__status=Case.Status.OPEN, due_date__isnull=False
@@ -106,11 +132,15 @@ def scan_tasks(*, today=None) -> int:
     soon = (
         base(open_tasks().filter(due_date__gte=today, due_date__lte=horizon))
         .filter(~already(K.TASK_DUE_SOON, "task:", "id", "responsible_id", "due_date"))
+        .filter(may_see("responsible_id", "case_id"))
+        .order_by("responsible_id")
         .values_list(*fields)
     )
     overdue = (
         base(open_tasks().filter(due_date__lt=today))
         .filter(~already(K.TASK_OVERDUE, "task:", "id", "responsible_id", "due_date"))
+        .filter(may_see("responsible_id", "case_id"))
+        .order_by("responsible_id")
         .values_list(*fields)
     )
     overdue_copy = (
@@ -119,6 +149,7 @@ def scan_tasks(*, today=None) -> int:
         .exclude(coordinator_id=F("responsible_id"))
         .filter(~already(K.TASK_OVERDUE, "task:", "id", "coordinator_id", "due_date"))
         .annotate(responsible_name=F("responsible__full_name"))
+        .order_by("coordinator_id")
         .values_list(*fields, "responsible_name")
     )
 
@@ -187,6 +218,8 @@ def scan_meetings(*, now=None) -> int:
             coordinator_id=active_coordinator("meeting__case_id"),
         )
         .filter(~already(K.MEETING_TOMORROW, "meeting:", "meeting_id", "user_id", "day"))
+        .filter(may_see("user_id", "meeting__case_id"))
+        .order_by("user_id")
         .values_list(
             "user_id",
             "meeting_id",

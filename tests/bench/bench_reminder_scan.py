@@ -2,8 +2,9 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal .venv/bin/python tests/bench/bench_reminder_scan.py
 
-It creates a database of its own (``<name>_bench_reminders``, dropped afterwards unless ``--keep``),
-loads 2,000 users, 20,000 open cases with a coordinator and 1,000,000 tasks with due dates spread
+It creates a database of its own (``<name>_bench_reminders``, dropped afterwards unless
+``--keep``), loads 2,000 users (caseworkers of the municipality, so the visibility rule lets their
+reminders through), 20,000 open cases with a coordinator and 1,000,000 tasks with due dates spread
 over two years (past ones mostly done, future ones mostly open), then runs each scan in a fresh
 Python process and reports wall time and that process's peak resident memory:
 
@@ -84,6 +85,22 @@ def load(tasks: int, users: int, cases: int) -> None:
         batch_size=5000,
     )
     user_ids = list(User.objects.values_list("id", flat=True))
+    # Everyone is a caseworker of the municipality, so every reminder passes the visibility rule.
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+    from samarbejde.models import Membership, Organisation
+
+    group, _created = Group.objects.get_or_create(name=Role.CASEWORKER.value)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=pk, group_id=group.pk) for pk in user_ids], batch_size=5000
+    )
+    org = Organisation.objects.create(
+        name="Benchby Kommune", municipality=municipality, kind=Organisation.Kind.MUNICIPAL
+    )
+    Membership.objects.bulk_create(
+        [Membership(user_id=pk, organisation=org) for pk in user_ids], batch_size=5000
+    )
     long_ago = timezone.now() - timedelta(days=60)
     citizens = Citizen.objects.bulk_create(
         [Citizen(full_name=f"Borger{i} Efternavn", municipality=municipality) for i in range(cases)],
