@@ -271,3 +271,21 @@ def test_plan_detail_has_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_accepting_a_version_changed_since_it_was_loaded_is_refused(client, world):
+    version = services.new_plan_version(actor=world.caseworker, case=world.case)
+    loaded = version.lock_version
+    services.save_plan_version(
+        actor=world.coordinator, version=version, lock_version=loaded, purpose="Ændret"
+    )
+    client.force_login(world.caseworker)
+    response = client.post(
+        reverse("borgerforloeb:plan_accept", args=[world.case.pk, version.number]),
+        {"citizen_participation": "present", "lock_version": loaded, "note": "Min bemærkning"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "gemt af en anden" in body and "Min bemærkning" in body
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.DRAFT
