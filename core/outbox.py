@@ -1,0 +1,92 @@
+"""The outbox: Celery tasks are written to the database first and handed to the broker after commit.
+
+``core.queue.enqueue_on_commit`` writes an :class:`core.models.OutboxJob` row in the caller's
+transaction. After commit :func:`send_job` hands it to Redis and deletes the row. When Redis is down
+the row stays, and :func:`flush_outbox` (a Celery beat task every 30 seconds, and
+``manage.py flush_outbox``) sends everything left once Redis is back. Delivery is at least once:
+tasks must be idempotent (they take ids and check what is already done).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from config.celery import app as celery_app
+from core.models import OutboxJob
+
+logger = logging.getLogger(__name__)
+
+FLUSH_BATCH = 100
+# Fail fast when Redis is down (kombu would otherwise retry for seconds inside the web request):
+# the job is safe in the outbox and the next flush sends it.
+FAIL_FAST = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "socket_connect_timeout": 2}
+
+
+def _broker_connection():
+    return celery_app.connection_for_write(settings.CELERY_BROKER_URL, transport_options=FAIL_FAST)
+
+
+def _publish(job: OutboxJob, connection) -> None:
+    celery_app.send_task(job.task, args=job.args, kwargs=job.kwargs, connection=connection, retry=False)
+
+
+def _note_failure(job: OutboxJob, exc: Exception) -> None:
+    reason = f"{exc.__class__.__name__}: {exc}"[:200]
+    OutboxJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=reason)
+    logger.warning("Broker unavailable; %s #%s stays in the outbox (%s)", job.task, job.pk, reason)
+
+
+def send_job(job_id: int) -> bool:
+    """Hand one outbox job to the broker. True when sent (or already sent by someone else)."""
+    with transaction.atomic():
+        # SKIP LOCKED: when a flush is sending this row right now, leave it to the flush.
+        job = OutboxJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        if job is None:
+            return True
+        try:
+            with _broker_connection() as connection:
+                _publish(job, connection)
+        except Exception as exc:  # noqa: BLE001 - any broker failure: keep the row for the next flush
+            _note_failure(job, exc)
+            return False
+        job.delete()
+    return True
+
+
+def flush_outbox(*, limit: int = 10_000) -> int:
+    """Send waiting jobs, oldest first; stop at the first broker failure. Returns how many were sent."""
+    sent = 0
+    try:
+        with _broker_connection() as connection:
+            while sent < limit:
+                with transaction.atomic():
+                    jobs = list(
+                        OutboxJob.objects.select_for_update(skip_locked=True).order_by("id")[
+                            : min(FLUSH_BATCH, limit - sent)
+                        ]
+                    )
+                    if not jobs:
+                        break
+                    for job in jobs:
+                        try:
+                            _publish(job, connection)
+                        except Exception as exc:  # noqa: BLE001
+                            _note_failure(job, exc)
+                            return sent
+                        job.delete()
+                        sent += 1
+    except Exception as exc:  # noqa: BLE001 - connecting failed: Redis is still down, try again later
+        logger.warning("Outbox flush postponed: broker unavailable (%s)", exc.__class__.__name__)
+    if sent:
+        logger.info("Outbox flush sent %s job(s)", sent)
+    return sent
+
+
+@shared_task(name="core.outbox.flush_outbox", ignore_result=True)
+def flush_outbox_task() -> int:
+    return flush_outbox()

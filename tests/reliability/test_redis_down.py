@@ -1,0 +1,143 @@
+"""Redis down: pages keep working, /healthz says so, and enqueued work waits in the outbox.
+
+Every test owns its redis-server (tests/services.py) and really stops and starts it.
+"""
+
+import uuid
+
+import pytest
+import requests
+from django.db import transaction
+
+from config.celery import app as celery_app
+from core.models import OutboxJob
+from core.outbox import flush_outbox
+from core.queue import enqueue_on_commit
+from core.roles import Role
+from tests.reliability.probe_tasks import PROBE_TASK, probe_runs, record_probe
+from tests.reliability.servers import login, wait_until
+
+PASSWORD = "Pålidelig-kodeord-2026"
+
+
+def make_offer(organisation, name="Kvindecafé for grønlandske kvinder"):
+    from tilbud.models import Offer
+
+    return Offer.objects.create(organisation=organisation, name=name, description="Hver tirsdag")
+
+
+def test_pages_and_login_work_while_redis_is_down(redis_server, web_server, make_user, organisation):
+    offer = make_offer(organisation)
+    user = make_user(role=Role.CASEWORKER, organisation=organisation, password=PASSWORD)
+    server = web_server(redis_url=redis_server.url)
+    assert requests.get(server.url("/healthz"), timeout=10).json()["services"]["redis"]["up"] is True
+
+    redis_server.stop()
+
+    pages = [
+        "/",
+        "/tilbud/",
+        f"/tilbud/{offer.pk}/",
+        "/samarbejde/",
+        f"/samarbejde/{organisation.municipality.slug}/",
+        "/konto/login/",
+    ]
+    browser = requests.Session()
+    for path in pages:
+        response = browser.get(server.url(path), timeout=10, allow_redirects=False)
+        assert response.status_code == 200, (path, response.status_code, server.log_text()[-2000:])
+    response = browser.get(server.url("/forloeb/"), timeout=10, allow_redirects=False)
+    assert response.status_code == 302 and "/konto/login/" in response.headers["Location"]
+
+    # Signing in keeps working: sessions live in PostgreSQL, the cache in process memory.
+    response = login(browser, server, user.email, PASSWORD)
+    assert response.status_code == 302, server.log_text()[-2000:]
+    for path in [*pages[:-1], "/forloeb/"]:
+        response = browser.get(server.url(path), timeout=10, allow_redirects=False)
+        assert response.status_code == 200, (path, response.status_code, server.log_text()[-2000:])
+
+    health = requests.get(server.url("/healthz"), timeout=10)
+    assert health.status_code == 503
+    assert "redis" in health.json()["down"]
+    assert health.json()["services"]["database"]["up"] is True
+
+
+def test_work_enqueued_while_redis_is_down_is_kept_and_runs_once_when_it_returns(
+    redis_server, probe_worker, organisation, settings
+):
+    settings.CELERY_BROKER_URL = redis_server.url
+    token = uuid.uuid4().hex
+    redis_server.stop()
+
+    with transaction.atomic():
+        offer = make_offer(organisation, name="Tolkebistand")
+        enqueue_on_commit(record_probe, token, offer_id=offer.pk)
+
+    # The user's data is saved, and the job waits in the outbox with the reason it could not go.
+    assert offer.__class__.objects.filter(pk=offer.pk).exists()
+    job = OutboxJob.objects.get()
+    assert job.task == PROBE_TASK
+    assert job.args == [token] and job.kwargs == {"offer_id": str(offer.pk)}
+    assert job.attempts == 1 and job.last_error
+    assert flush_outbox() == 0  # still down: nothing sent, nothing lost
+    assert OutboxJob.objects.filter(pk=job.pk).exists()
+
+    redis_server.start()
+    worker = probe_worker(redis_server.url)
+    # What Celery beat does every 30 seconds: the worker runs the flush, which sends the job.
+    with celery_app.connection_for_write(redis_server.url) as connection:
+        celery_app.send_task("core.outbox.flush_outbox", connection=connection)
+    assert wait_until(lambda: probe_runs(token) == 1), worker.log.name
+    assert not OutboxJob.objects.exists()
+    # Flushing again sends nothing twice.
+    assert flush_outbox() == 0
+    assert probe_runs(token) == 1
+
+
+def test_with_redis_up_the_job_is_sent_at_commit_and_rollback_sends_nothing(
+    redis_server, probe_worker, organisation, settings
+):
+    settings.CELERY_BROKER_URL = redis_server.url
+    probe_worker(redis_server.url)
+    sent, dropped = uuid.uuid4().hex, uuid.uuid4().hex
+
+    with transaction.atomic():
+        enqueue_on_commit(PROBE_TASK, sent)
+        assert OutboxJob.objects.count() == 1  # written with the data, not before commit
+    assert not OutboxJob.objects.exists()  # handed to Redis right after commit
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_on_commit(record_probe, dropped)
+        raise RuntimeError("the action failed")
+    assert not OutboxJob.objects.exists()
+
+    assert wait_until(lambda: probe_runs(sent) == 1)
+    assert probe_runs(dropped) == 0
+
+
+def test_flush_stops_at_the_first_broker_failure_and_keeps_the_order(
+    redis_server, settings, transactional_db
+):
+    settings.CELERY_BROKER_URL = redis_server.url
+    redis_server.stop()
+    for n in range(3):
+        enqueue_on_commit(PROBE_TASK, f"job-{n}")
+    assert list(OutboxJob.objects.values_list("args", flat=True)) == [["job-0"], ["job-1"], ["job-2"]]
+    redis_server.start()
+    assert flush_outbox(limit=2) == 2
+    assert list(OutboxJob.objects.values_list("args", flat=True)) == [["job-2"]]
+    assert flush_outbox() == 1
+    assert not OutboxJob.objects.exists()
+
+
+def test_celery_beat_runs_the_outbox_flush_every_30_seconds():
+    entry = celery_app.conf.beat_schedule["core.outbox.flush_outbox"]
+    assert entry["task"] == "core.outbox.flush_outbox"
+    assert entry["schedule"] == 30.0
+    celery_app.loader.import_default_modules()
+    assert "core.outbox.flush_outbox" in celery_app.tasks
+
+
+def test_enqueue_refuses_what_is_not_a_task(transactional_db):
+    with pytest.raises(TypeError):
+        enqueue_on_commit(object(), 1)
