@@ -115,9 +115,16 @@ def _section(key, title, objects, *, exclude=()) -> Section:
     return Section(key=key, title=str(title), records=[_record(o, exclude=exclude) for o in objects])
 
 
-def citizen_export(citizen: Citizen) -> list[Section]:
-    """Everything the portal holds about ``citizen``, grouped in sections (not audited)."""
-    cases = list(Case.objects.filter(citizen=citizen).select_related("municipality", "created_by"))
+def citizen_export(citizen: Citizen, *, user=None) -> list[Section]:
+    """Everything the portal holds about ``citizen``, grouped in sections (not audited).
+
+    With ``user``: only the cases that user may see (each municipality answers an access
+    request for its own cases; another municipality's case is not handed out through it).
+    """
+    cases = Case.objects.filter(citizen=citizen)
+    if user is not None:
+        cases = cases & Case.objects.visible_to(user)
+    cases = list(cases.select_related("municipality", "created_by"))
     case_ids = [c.pk for c in cases]
     sections = [
         _section("citizen", gettext_lazy("Borger"), [citizen]),
@@ -135,7 +142,9 @@ def citizen_export(citizen: Citizen) -> list[Section]:
         _section(
             "consents",
             gettext_lazy("Samtykker"),
-            Consent.objects.filter(citizen=citizen).prefetch_related("organisations", "persons"),
+            Consent.objects.filter(citizen=citizen)
+            .filter(Q(case__isnull=True) | Q(case__in=case_ids))
+            .prefetch_related("organisations", "persons"),
             exclude=("citizen",),
         ),
         _section(
@@ -216,7 +225,7 @@ def export_as_json(citizen: Citizen, sections: list[Section]) -> dict:
 
 def export_citizen(*, actor, citizen: Citizen, request=None, fmt: str = "json") -> list[Section]:
     """Gather the export and write the audit row (action ``export``). Permission is the view's."""
-    sections = citizen_export(citizen)
+    sections = citizen_export(citizen, user=actor)
     audit.record(actor=actor, action=AuditEvent.Action.EXPORT, obj=citizen, request=request, note=fmt)
     return sections
 

@@ -139,3 +139,19 @@ def test_anonymous_export_goes_to_login(client, world):
     for url in export_urls(world["citizen"]):
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_export_holds_only_the_cases_the_exporter_may_see(client, world, other_municipality):
+    # The same citizen also has a case in Odense: Aarhus answers for Aarhus' cases only.
+    services.open_case(
+        actor=world["outsider"],
+        citizen=world["citizen"],
+        municipality=other_municipality,
+        summary="Odense-forløbets hemmelige beskrivelse",
+    )
+    client.force_login(world["caseworker"])
+    body = client.get(export_urls(world["citizen"])[1]).content.decode()
+    data = json.loads(body)
+    assert [c["summary"] for c in data["sections"]["cases"]] == [world["case"].summary]
+    assert "Odense-forløbets hemmelige beskrivelse" not in body
