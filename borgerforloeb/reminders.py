@@ -8,8 +8,10 @@ Texts carry the citizen's first name only (never a surname or CPR number).
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from datetime import datetime, time, timedelta
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import transaction
@@ -153,18 +155,19 @@ def scan_tasks(*, today=None) -> int:
         .values_list(*fields, "responsible_name")
     )
 
-    def candidates():
-        for kind, qs in ((K.TASK_DUE_SOON, soon), (K.TASK_OVERDUE, overdue)):
-            for pk, title, due, responsible_id, case_id, coordinator_id, citizen in qs.iterator(ITER_CHUNK):
-                yield Candidate(
-                    recipient_id=responsible_id,
-                    kind=kind,
-                    event_key=f"task:{pk}",
-                    due_date=due,
-                    url=url(case_id, "#opgaver"),
-                    context={"title": title, "due": due, "citizen": citizen},
-                    coordinator_id=coordinator_id,
-                )
+    def responsible(kind, qs):
+        for pk, title, due, responsible_id, case_id, coordinator_id, citizen in qs.iterator(ITER_CHUNK):
+            yield Candidate(
+                recipient_id=responsible_id,
+                kind=kind,
+                event_key=f"task:{pk}",
+                due_date=due,
+                url=url(case_id, "#opgaver"),
+                context={"title": title, "due": due, "citizen": citizen},
+                coordinator_id=coordinator_id,
+            )
+
+    def copies():
         for pk, title, due, _resp, case_id, coordinator_id, citizen, resp_name in overdue_copy.iterator(
             ITER_CHUNK
         ):
@@ -183,6 +186,16 @@ def scan_tasks(*, today=None) -> int:
                 },
                 coordinator_id=coordinator_id,
             )
+
+    def candidates():
+        # The three streams are each ordered by recipient; merged, each person's reminders come
+        # together, so the per-recipient visibility check runs about once per person.
+        return heapq.merge(
+            responsible(K.TASK_DUE_SOON, soon),
+            responsible(K.TASK_OVERDUE, overdue),
+            copies(),
+            key=attrgetter("recipient_id"),
+        )
 
     return len(notify(visible_candidates(candidates())))
 
