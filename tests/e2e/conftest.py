@@ -86,6 +86,17 @@ class Journey:
         self.page_errors: list[str] = []
         self.page.on("framenavigated", self._navigated)
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("console", self._console)
+
+    def _console(self, message):
+        # A script the Content-Security-Policy blocked means a broken page; a blocked inline style
+        # (e.g. select2's widths in Django admin) is cosmetic and only reported.
+        if message.type != "error" or "Content Security Policy" not in message.text:
+            return
+        if "script-src" in message.text:
+            self.page_errors.append(f"{self.page.url}: {message.text}")
+        else:
+            print(f"CSP (cosmetic) on {self.page.url}: {message.text[:160]}")
 
     def _navigated(self, frame):
         if frame != self.page.main_frame:
@@ -204,7 +215,7 @@ def journey_factory(live_server, browser, request):
         journey.close()
         if not failed:
             assert not unchecked, f"pages visited without an axe check: {unchecked}"
-            assert not errors, f"JavaScript errors in the browser: {errors}"
+            assert not errors, f"JavaScript errors or CSP violations in the browser: {errors}"
 
 
 @pytest.fixture
