@@ -126,7 +126,7 @@ def csv_text(organisation, name, description, extra):
 @pytest.mark.xfail(
     strict=True,
     reason="tilbud/csv_io.import_csv lets csv.Error escape for a field over 128 KiB "
-    "(a 500 in the upload view, a traceback in import_offers) instead of reporting the row",
+    "(a 500 in the admin CSV import, a traceback in import_offers) instead of reporting the row",
 )
 @pytest.mark.django_db
 def test_csv_import_reports_an_oversized_field_instead_of_failing(organisation):
