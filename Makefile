@@ -59,6 +59,11 @@ e2e: install
 bench: install
 	@bash scripts/bench.sh
 
+# Fault, load and hostile-input tests, including the slow ones (60 s wrk run, PostgreSQL restart).
+reliability: install
+	$(MANAGE) preflight
+	RELIABILITY_SLOW=1 $(VENV)/bin/pytest tests/reliability -p no:cacheprovider
+
 backup: install-runtime
 	@bash scripts/backup.sh
 
