@@ -48,6 +48,13 @@ def test_caseworker_creates_citizen_and_case_assigns_coordinator_and_adds_partic
     journey.activate(page.locator('#main-nav a[href="/forloeb/"]'), step="my-cases")
     journey.activate(page.get_by_role("link", name="Ny borger og forløb"), step="citizen-form")
 
+    # Saving without a name: the error is tied to the field, which takes the focus.
+    journey.activate(page.get_by_role("button", name="Opret borger"), step="citizen-form-error")
+    name = page.get_by_label("Fulde navn")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_be_focused()
+    assert page.locator(f"#{name.get_attribute('aria-describedby').split()[0]}").inner_text().strip()
+
     # The citizen, in their own words.
     journey.type_into(page.get_by_label("Fulde navn"), "Aputsiaq Olsen")
     journey.type_into(page.get_by_label("Kaldenavn"), "Aputsi")
