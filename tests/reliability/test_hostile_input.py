@@ -92,8 +92,19 @@ def test_hsds_api_parameters_never_fail(client, stored_payload_offer, search, pa
     assert response["Content-Type"].startswith("application/json")
     if response.status_code == 400:
         assert response.json()  # a clear message naming the parameter
-    detail = client.get("/api/hsds/organizations", {"search": search, "page": page})
-    assert detail.status_code in (200, 400)
+    organisations = client.get("/api/hsds/organizations", {"page": page, "per_page": per_page})
+    assert organisations.status_code in (200, 400)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tilbud/api.organizations passes a NUL byte in ?search= to PostgreSQL (ValueError, a 500); "
+    "/api/hsds/services answers 400 for the same input",
+)
+@pytest.mark.django_db
+def test_hsds_organizations_search_with_a_nul_byte_is_a_400(client):
+    response = client.get("/api/hsds/organizations", {"search": "a\x00b"})
+    assert response.status_code == 400
 
 
 @FUZZ
