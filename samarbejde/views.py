@@ -58,6 +58,9 @@ def municipality_list(request):
     return render(request, "samarbejde/municipality_list.html", {"municipalities": municipalities})
 
 
+OFFERS_ON_PAGE = 20
+
+
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     organisations = list(
@@ -73,11 +76,11 @@ def municipality_detail(request, slug):
         )
         .order_by("name")
     )
-    offers = list(
-        _visible_offers(municipality.offers.exclude(status="defunct"), request.user)
-        .select_related("organisation")
-        .order_by("name")
-    )
+    # The page shows the first offers and links to the directory for the rest: a big city has
+    # hundreds, and the directory (search, facets, pages) is the place to browse them.
+    offers_qs = _visible_offers(municipality.offers.exclude(status="defunct"), request.user)
+    offer_count = offers_qs.count()
+    offers = list(offers_qs.select_related("organisation").order_by("name")[:OFFERS_ON_PAGE])
     key_contacts = []
     if request.user.is_authenticated:
         key_contacts = list(
@@ -97,7 +100,7 @@ def municipality_detail(request, slug):
         "organisations": len(organisations),
         "channels": len(channels),
         "forums": len(forums),
-        "offers": len(offers),
+        "offers": offer_count,
         "key_contacts": len(key_contacts),
     }
     return render(
