@@ -426,7 +426,10 @@ def case_handover(request, pk):
                 form.add_error("new_person", error.messages)
         else:
             messages.success(request, _("Forløbet er overdraget. Begge tovholdere får besked."))
-            return redirect(case)
+            # A former coordinator without another role in the case may no longer see it.
+            if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+                return redirect(case)
+            return redirect("borgerforloeb:my_cases")
     intro = (
         _(
             "Nuværende tovholder: %(person)s. Overdragelsen afslutter denne tildeling "

@@ -109,6 +109,8 @@ def parse_params(request, extra):
         values = request.GET.getlist(name)
         if len(values) > 1:
             raise ParameterError(name, f"'{name}' may be given only once.")
+        if "\x00" in values[0]:
+            raise ParameterError(name, f"'{name}' must not contain NUL characters.")
         params[name] = spec[name](name, values[0])
     params.setdefault("page", 1)
     params.setdefault("per_page", DEFAULT_PER_PAGE)

@@ -437,10 +437,31 @@ def _save(data, offer: Offer | None, *, actor):
     return created
 
 
+def _rows_reporting_unreadable(reader, result):
+    """(line, row) for each row; a row the csv module cannot read (e.g. a field over its size
+    limit) is reported as an error instead of ending the import."""
+    while True:
+        before = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            result.errors.append((reader.line_num, _("Rækken kan ikke læses: %(error)s") % {"error": error}))
+            if reader.line_num == before:
+                return
+            continue
+        yield reader.line_num, row
+
+
 def import_csv(text: str, *, actor=None, skip_invalid=False) -> ImportResult:
     result = ImportResult()
     reader = read_rows(text)
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        result.errors.append((1, _("Overskriften kan ikke læses: %(error)s") % {"error": error}))
+        return result
     unknown = [c for c in header if c not in COLUMNS]
     if unknown or "name" not in header:
         if unknown:
@@ -450,8 +471,7 @@ def import_csv(text: str, *, actor=None, skip_invalid=False) -> ImportResult:
         return result
     vocab = load_vocab()
     valid, seen_ids = [], {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in _rows_reporting_unreadable(reader, result):
         data_in = {k: (v or "") for k, v in row.items() if k is not None}
         if None in row:
             result.errors.append((line, _("Rækken har flere felter end overskriften.")))

@@ -228,8 +228,7 @@ def test_coordinator_completes_overdue_task_and_hands_over_the_case(
     expect(reason).to_have_accessible_description("Skriv hvorfor forløbet overdrages.")
     journey.choose(page.get_by_label("Ny tovholder"), "Niels Næste")
     journey.type_into(reason, "Tove går på barsel; Niels overtager.")
-    # (expect_ok=False: the former coordinator lands on a 404; see the xfail test below)
-    journey.activate(page.get_by_role("button", name="Overdrag"), step="handed-over", expect_ok=False)
+    journey.activate(page.get_by_role("button", name="Overdrag"), step="handed-over")
     expect(page.get_by_role("status")).to_contain_text("Forløbet er overdraget")
     active = CoordinatorAssignment.objects.get(case=case, ended_at__isnull=True)
     assert active.person == staff["successor"]
@@ -247,9 +246,6 @@ def test_coordinator_completes_overdue_task_and_hands_over_the_case(
     expect(who.get_by_role("link", name="Overdrag forløbet")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    reason="after a handover the former coordinator is sent to the case page, which is now 404 for them"
-)
 def test_former_coordinator_lands_on_a_page_they_may_see_after_handover(
     journey, staff, case_with_overdue_task
 ):
