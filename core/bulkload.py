@@ -111,11 +111,11 @@ def copy_rows(model, rows: Iterable[dict], *, with_pk: bool = False) -> int:
             written += in_buffer
         if with_pk and isinstance(model._meta.pk, AutoFieldMixin):
             table, column = model._meta.db_table, model._meta.pk.column
+            quoted_column, quoted_table = connection.ops.quote_name(column), connection.ops.quote_name(table)
             cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX("
-                + connection.ops.quote_name(column)
-                + "), 1)) FROM "
-                + connection.ops.quote_name(table),
+                # Identifiers come from the model's metadata, quoted; values are parameters.
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({quoted_column}), 1)) "  # noqa: S608
+                f"FROM {quoted_table}",
                 [table, column],
             )
     return written
