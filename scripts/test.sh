@@ -12,4 +12,8 @@ if bash scripts/ensure-chromium.sh; then
 else
   echo "Chromium not available: browser tests will be skipped."
 fi
-exec .venv/bin/pytest -p no:cacheprovider "$@"
+if [ $# -gt 0 ]; then exec .venv/bin/pytest -p no:cacheprovider "$@"; fi
+# The real-worker reminder tests run in a process of their own: earlier tests that point Celery at
+# private brokers leave its connection pool behind in the process.
+.venv/bin/pytest -p no:cacheprovider tests/test_reminders_worker.py
+exec .venv/bin/pytest -p no:cacheprovider --ignore=tests/test_reminders_worker.py
