@@ -184,6 +184,8 @@ class CaseQuerySet(models.QuerySet):
         - administrator: the framework only, no cases, unless also caseworker;
         - anyone else: cases where they are an active participant or the active coordinator,
           and only while a valid consent covers one of their organisations or them personally.
+
+        ``case_visible`` below states the same rule over (user, case) pairs for set-based work.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -224,6 +226,43 @@ class CaseQuerySet(models.QuerySet):
                 CoordinatorAssignment.objects.filter(case=OuterRef("pk"), person=user, ended_at__isnull=True)
             )
         )
+
+
+def case_visible(user_ref: str, case_prefix: str = "") -> Q:
+    """``visible_to`` as one SQL predicate over (user, case) pairs of the outer query.
+
+    For set-based work with many users at once (the reminder scans): ``user_ref`` names the outer
+    row's user id, ``case_prefix`` the path from the outer row to the case ("" on cases,
+    ``"case__"`` on tasks, ``"meeting__case__"`` on meeting participants). It states the same rule
+    as ``CaseQuerySet.visible_to`` (tests/test_visibility_pairs.py checks every branch agrees):
+    an active user sees a case when a superuser; when staff of the case's municipality who is
+    caseworker or involved; or when involved and covered by a valid consent.
+    """
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = OuterRef(user_ref)
+    case = OuterRef(f"{case_prefix}pk")
+    active = Exists(User.objects.filter(pk=user, is_active=True))
+    superuser = Exists(User.objects.filter(pk=user, is_superuser=True))
+    caseworker = Exists(User.groups.through.objects.filter(user_id=user, group__name=Role.CASEWORKER.value))
+    own_municipality_staff = Exists(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPAL,
+            municipality_id=OuterRef(f"{case_prefix}municipality_id"),
+            memberships__user_id=user,
+        )
+    )
+    involved = Exists(Participant.objects.filter(case_id=case, user_id=user, active=True)) | Exists(
+        CoordinatorAssignment.objects.filter(case_id=case, person_id=user, ended_at__isnull=True)
+    )
+    consents = Consent.objects.valid().filter(
+        Q(case__isnull=True) | Q(case_id=case), citizen_id=OuterRef(f"{case_prefix}citizen_id")
+    )
+    consent = Exists(consents.filter(organisations__memberships__user_id=user)) | Exists(
+        consents.filter(persons=user)
+    )
+    return active & (superuser | (own_municipality_staff & (caseworker | involved)) | (involved & consent))
 
 
 class Case(models.Model):

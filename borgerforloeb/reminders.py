@@ -15,28 +15,36 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, StrIndex, Substr, TruncDate
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borgerforloeb.access import visible_candidates
 from borgerforloeb.models import (
     Case,
     Consent,
     CoordinatorAssignment,
     Meeting,
-    Participant,
     PlanVersion,
     Task,
     TimelineEvent,
+    case_visible,
 )
 from borgerforloeb.signals import coordinator_changed
 from core.models import Notification, NotificationKind
 from core.notifications import Candidate, notify
-from core.roles import Role
 
 K = NotificationKind
 ITER_CHUNK = 5000
@@ -91,30 +99,6 @@ def already(kind: str, key_prefix: str, id_ref: str, recipient_ref: str, due_ref
     )
 
 
-def may_see(user_ref: str, case_ref: str):
-    """A cheap SQL superset of ``Case.objects.visible_to``: superuser, caseworker, or involved in
-    the case (active participant or coordinator). Anyone else can never see the case, so their
-    reminders are dropped in the query instead of being re-checked one by one at every scan; the
-    exact rule is still applied to what passes (see ``borgerforloeb.access``)."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return (
-        Exists(User.objects.filter(pk=OuterRef(user_ref), is_superuser=True))
-        | Exists(
-            User.groups.through.objects.filter(user_id=OuterRef(user_ref), group__name=Role.CASEWORKER.value)
-        )
-        | Exists(
-            Participant.objects.filter(case_id=OuterRef(case_ref), user_id=OuterRef(user_ref), active=True)
-        )
-        | Exists(
-            CoordinatorAssignment.objects.filter(
-                case_id=OuterRef(case_ref), person_id=OuterRef(user_ref), ended_at__isnull=True
-            )
-        )
-    )
-
-
 def open_tasks():
     return Task.objects.filter(
         status=Task.Status.OPEN, case__status=Case.Status.OPEN, due_date__isnull=False
@@ -134,14 +118,14 @@ def scan_tasks(*, today=None) -> int:
     soon = (
         base(open_tasks().filter(due_date__gte=today, due_date__lte=horizon))
         .filter(~already(K.TASK_DUE_SOON, "task:", "id", "responsible_id", "due_date"))
-        .filter(may_see("responsible_id", "case_id"))
+        .filter(case_visible("responsible_id", "case__"))
         .order_by("responsible_id")
         .values_list(*fields)
     )
     overdue = (
         base(open_tasks().filter(due_date__lt=today))
         .filter(~already(K.TASK_OVERDUE, "task:", "id", "responsible_id", "due_date"))
-        .filter(may_see("responsible_id", "case_id"))
+        .filter(case_visible("responsible_id", "case__"))
         .order_by("responsible_id")
         .values_list(*fields)
     )
@@ -150,6 +134,7 @@ def scan_tasks(*, today=None) -> int:
         .filter(coordinator_id__isnull=False)
         .exclude(coordinator_id=F("responsible_id"))
         .filter(~already(K.TASK_OVERDUE, "task:", "id", "coordinator_id", "due_date"))
+        .filter(case_visible("coordinator_id", "case__"))
         .annotate(responsible_name=F("responsible__full_name"))
         .order_by("coordinator_id")
         .values_list(*fields, "responsible_name")
@@ -189,7 +174,7 @@ def scan_tasks(*, today=None) -> int:
 
     def candidates():
         # The three streams are each ordered by recipient; merged, each person's reminders come
-        # together, so the per-recipient visibility check runs about once per person.
+        # together (the digest and the e-mail queue then see one person at a time).
         return heapq.merge(
             responsible(K.TASK_DUE_SOON, soon),
             responsible(K.TASK_OVERDUE, overdue),
@@ -197,7 +182,7 @@ def scan_tasks(*, today=None) -> int:
             key=attrgetter("recipient_id"),
         )
 
-    return len(notify(visible_candidates(candidates())))
+    return len(notify(candidates()))
 
 
 def interpreter_status(needed: bool, booked: bool, language: str) -> str:
@@ -231,7 +216,7 @@ def scan_meetings(*, now=None) -> int:
             coordinator_id=active_coordinator("meeting__case_id"),
         )
         .filter(~already(K.MEETING_TOMORROW, "meeting:", "meeting_id", "user_id", "day"))
-        .filter(may_see("user_id", "meeting__case_id"))
+        .filter(case_visible("user_id", "meeting__case__"))
         .order_by("user_id")
         .values_list(
             "user_id",
@@ -268,7 +253,7 @@ def scan_meetings(*, now=None) -> int:
                 coordinator_id=coord,
             )
 
-    return len(notify(visible_candidates(candidates())))
+    return len(notify(candidates()))
 
 
 def scan_handovers(*, now=None, case_id=None) -> int:
@@ -290,6 +275,7 @@ def scan_handovers(*, now=None, case_id=None) -> int:
             day=TruncDate("started_at", tzinfo=tz),
             previous_person_id=Subquery(previous.order_by("-ended_at").values("person_id")[:1]),
             previous_name=Subquery(previous.order_by("-ended_at").values("person__full_name")[:1]),
+            person_sees=ExpressionWrapper(case_visible("person_id", "case__"), output_field=BooleanField()),
         )
         .values_list(
             "id",
@@ -300,51 +286,42 @@ def scan_handovers(*, now=None, case_id=None) -> int:
             "previous_name",
             "citizen_first_name",
             "day",
+            "person_sees",
         )
     )
 
     def candidates():
-        for pk, case, person_id, person_name, prev_id, prev_name, citizen, day in qs.iterator(ITER_CHUNK):
+        for pk, case, person_id, person_name, prev_id, prev_name, citizen, day, sees in qs.iterator(
+            ITER_CHUNK
+        ):
             key = f"coordinator:{pk}"
-            link = url(case)
-            if prev_id is None or prev_id == person_id:
+            handover = prev_id is not None and prev_id != person_id
+            if sees:  # the incoming coordinator may see the case (a consent may still be missing)
                 yield Candidate(
                     recipient_id=person_id,
-                    kind=K.COORDINATOR_ASSIGNED,
+                    kind=K.HANDOVER if handover else K.COORDINATOR_ASSIGNED,
                     event_key=key,
                     due_date=day,
-                    url=link,
-                    context={"citizen": citizen, "due": day},
+                    url=url(case),
+                    context={"citizen": citizen, "due": day}
+                    | ({"incoming": True, "name": (prev_name or "").split(" ")[0]} if handover else {}),
                 )
-                continue
-            yield Candidate(
-                recipient_id=person_id,
-                kind=K.HANDOVER,
-                event_key=key,
-                due_date=day,
-                url=link,
-                context={
-                    "citizen": citizen,
-                    "due": day,
-                    "incoming": True,
-                    "name": (prev_name or "").split(" ")[0],
-                },
-            )
-            outgoing.append(
-                Candidate(
-                    recipient_id=prev_id,
-                    kind=K.HANDOVER,
-                    event_key=key,
-                    due_date=day,
-                    url="",
-                    context={"citizen": citizen, "due": day, "name": (person_name or "").split(" ")[0]},
+            if handover:
+                outgoing.append(
+                    Candidate(
+                        recipient_id=prev_id,
+                        kind=K.HANDOVER,
+                        event_key=key,
+                        due_date=day,
+                        url="",
+                        context={"citizen": citizen, "due": day, "name": (person_name or "").split(" ")[0]},
+                    )
                 )
-            )
 
     # The outgoing coordinator is told even though they may no longer see the case (that is
     # what the notice is about): first name only and no link into the case.
     outgoing: list[Candidate] = []
-    created = notify(visible_candidates(candidates()))
+    created = notify(candidates())
     return len(created) + len(notify(outgoing))
 
 
@@ -364,6 +341,7 @@ def scan_plan_reviews(*, today=None) -> int:
         )
         .annotate(coordinator_id=active_coordinator("plan__case_id"))
         .filter(coordinator_id__isnull=False)
+        .filter(case_visible("coordinator_id", "plan__case__"))
         .values_list("id", "next_review", "plan__case_id", "coordinator_id", "citizen_first_name")
     )
 
@@ -379,7 +357,7 @@ def scan_plan_reviews(*, today=None) -> int:
                 coordinator_id=coordinator_id,
             )
 
-    return len(notify(visible_candidates(candidates())))
+    return len(notify(candidates()))
 
 
 def scan_inactive_cases(*, now=None) -> int:
@@ -396,6 +374,7 @@ def scan_inactive_cases(*, now=None) -> int:
             coordinator_id=active_coordinator("pk"),
         )
         .filter(last_activity__lt=now - timedelta(days=days), coordinator_id__isnull=False)
+        .filter(case_visible("coordinator_id"))
         .values_list("id", "last_activity", "coordinator_id", "citizen_first_name")
     )
 
@@ -412,7 +391,7 @@ def scan_inactive_cases(*, now=None) -> int:
                 coordinator_id=coordinator_id,
             )
 
-    return len(notify(visible_candidates(candidates())))
+    return len(notify(candidates()))
 
 
 def scan_consents(*, today=None) -> int:
@@ -431,6 +410,7 @@ def scan_consents(*, today=None) -> int:
         with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN).order_by(), "citizen__")
         .annotate(coordinator_id=active_coordinator("pk"))
         .filter(Exists(expiring), coordinator_id__isnull=False)
+        .filter(case_visible("coordinator_id"))
         .values_list("id", "citizen_id", "coordinator_id", "citizen_first_name")
     )
 
@@ -458,7 +438,7 @@ def scan_consents(*, today=None) -> int:
                     coordinator_id=coordinator_id,
                 )
 
-    return len(notify(visible_candidates(candidates())))
+    return len(notify(candidates()))
 
 
 def scan_all() -> dict:
