@@ -21,6 +21,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -77,12 +78,12 @@ def with_citizen_first_name(qs, prefix: str):
     )
 
 
-def active_coordinator(case_ref: str = "case_id"):
-    return Subquery(
-        CoordinatorAssignment.objects.filter(case_id=OuterRef(case_ref), ended_at__isnull=True).values(
-            "person_id"
-        )[:1]
-    )
+def with_coordinator(qs, case_path: str = ""):
+    """Annotate ``coordinator_id``: the case's active coordinator, as a LEFT JOIN on the partial
+    unique index (one active assignment per case), not a subquery repeated per row."""
+    rel = f"{case_path}coordinator_assignments"
+    active = FilteredRelation(rel, condition=Q(**{f"{rel}__ended_at__isnull": True}))
+    return qs.annotate(_coordinator=active).annotate(coordinator_id=F("_coordinator__person_id"))
 
 
 def already(kind: str, key_prefix: str, id_ref: str, recipient_ref: str, due_ref: str):
@@ -113,7 +114,7 @@ def scan_tasks(*, today=None) -> int:
     fields = ["id", "title", "due_date", "responsible_id", "case_id", "coordinator_id", "citizen_first_name"]
 
     def base(qs):
-        return with_citizen_first_name(qs.annotate(coordinator_id=active_coordinator()), "case__citizen__")
+        return with_citizen_first_name(with_coordinator(qs, "case__"), "case__citizen__")
 
     soon = (
         base(open_tasks().filter(due_date__gte=today, due_date__lte=horizon))
@@ -204,17 +205,17 @@ def scan_meetings(*, now=None) -> int:
     Through = Meeting.participants.through
     qs = (
         with_citizen_first_name(
-            Through.objects.filter(
-                meeting__starts_at__gt=now,
-                meeting__starts_at__lt=until,
-                meeting__case__status=Case.Status.OPEN,
+            with_coordinator(
+                Through.objects.filter(
+                    meeting__starts_at__gt=now,
+                    meeting__starts_at__lt=until,
+                    meeting__case__status=Case.Status.OPEN,
+                ),
+                "meeting__case__",
             ),
             "meeting__case__citizen__",
         )
-        .annotate(
-            day=TruncDate("meeting__starts_at", tzinfo=tz),
-            coordinator_id=active_coordinator("meeting__case_id"),
-        )
+        .annotate(day=TruncDate("meeting__starts_at", tzinfo=tz))
         .filter(~already(K.MEETING_TOMORROW, "meeting:", "meeting_id", "user_id", "day"))
         .filter(case_visible("user_id", "meeting__case__"))
         .order_by("user_id")
@@ -332,15 +333,18 @@ def scan_plan_reviews(*, today=None) -> int:
     url = case_url_maker()
     qs = (
         with_citizen_first_name(
-            PlanVersion.objects.filter(
-                status=PlanVersion.Status.ACCEPTED,
-                next_review__lte=horizon,
-                plan__case__status=Case.Status.OPEN,
-            ).order_by(),
+            with_coordinator(
+                PlanVersion.objects.filter(
+                    status=PlanVersion.Status.ACCEPTED,
+                    next_review__lte=horizon,
+                    plan__case__status=Case.Status.OPEN,
+                ).order_by(),
+                "plan__case__",
+            ),
             "plan__case__citizen__",
         )
-        .annotate(coordinator_id=active_coordinator("plan__case_id"))
         .filter(coordinator_id__isnull=False)
+        .filter(~already(K.PLAN_REVIEW_DUE, "plan:", "id", "coordinator_id", "next_review"))
         .filter(case_visible("coordinator_id", "plan__case__"))
         .values_list("id", "next_review", "plan__case_id", "coordinator_id", "citizen_first_name")
     )
@@ -368,11 +372,10 @@ def scan_inactive_cases(*, now=None) -> int:
     url = case_url_maker()
     latest = TimelineEvent.objects.filter(case_id=OuterRef("pk")).order_by("-at").values("at")[:1]
     qs = (
-        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN).order_by(), "citizen__")
-        .annotate(
-            last_activity=Coalesce(Subquery(latest), F("created_at")),
-            coordinator_id=active_coordinator("pk"),
+        with_citizen_first_name(
+            with_coordinator(Case.objects.filter(status=Case.Status.OPEN).order_by()), "citizen__"
         )
+        .annotate(last_activity=Coalesce(Subquery(latest), F("created_at")))
         .filter(last_activity__lt=now - timedelta(days=days), coordinator_id__isnull=False)
         .filter(case_visible("coordinator_id"))
         .values_list("id", "last_activity", "coordinator_id", "citizen_first_name")
@@ -400,15 +403,20 @@ def scan_consents(*, today=None) -> int:
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.REMINDER_CONSENT_EXPIRY_DAYS)
     url = case_url_maker()
-    expiring = Consent.objects.filter(
-        citizen_id=OuterRef("citizen_id"),
-        withdrawn_at__isnull=True,
-        valid_until__gte=today,
-        valid_until__lte=horizon,
-    ).filter(Q(case__isnull=True) | Q(case_id=OuterRef("pk")))
+    soon = Consent.objects.filter(withdrawn_at__isnull=True, valid_until__gte=today, valid_until__lte=horizon)
+    expiring = soon.filter(citizen_id=OuterRef("citizen_id")).filter(
+        Q(case__isnull=True) | Q(case_id=OuterRef("pk"))
+    )
     qs = (
-        with_citizen_first_name(Case.objects.filter(status=Case.Status.OPEN).order_by(), "citizen__")
-        .annotate(coordinator_id=active_coordinator("pk"))
+        with_citizen_first_name(
+            with_coordinator(
+                # Start from the few citizens with an expiring consent, not from every open case.
+                Case.objects.filter(
+                    status=Case.Status.OPEN, citizen_id__in=soon.values("citizen_id")
+                ).order_by()
+            ),
+            "citizen__",
+        )
         .filter(Exists(expiring), coordinator_id__isnull=False)
         .filter(case_visible("coordinator_id"))
         .values_list("id", "citizen_id", "coordinator_id", "citizen_first_name")
@@ -417,11 +425,8 @@ def scan_consents(*, today=None) -> int:
     def candidates():
         rows = list(qs)
         consents = {}
-        for consent_id, citizen_id, case_id, valid_until in Consent.objects.filter(
-            citizen_id__in={r[1] for r in rows},
-            withdrawn_at__isnull=True,
-            valid_until__gte=today,
-            valid_until__lte=horizon,
+        for consent_id, citizen_id, case_id, valid_until in soon.filter(
+            citizen_id__in={r[1] for r in rows}
         ).values_list("id", "citizen_id", "case_id", "valid_until"):
             consents.setdefault(citizen_id, []).append((consent_id, case_id, valid_until))
         for case_id, citizen_id, coordinator_id, citizen in rows:

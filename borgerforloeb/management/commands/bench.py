@@ -320,51 +320,35 @@ class Command(BaseCommand):
         return float(match.group(1)) if match else None
 
     def _reminder_scan(self) -> dict:
-        code = (
-            "import time,resource; from borgerforloeb.reminders import scan_all as scan; "
-            "t=time.perf_counter(); scan(); "
-            "print('SCAN', time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-        )
-        try:
-            from borgerforloeb import reminders
+        """Every reminder scan (``scan_all``) in a fresh process, twice: ``first`` catches up on the
+        whole data set (no reminder sent yet: the notification log is emptied first), ``repeat`` is
+        the steady state of every later run. E-mails are counted, not published to the broker."""
+        from core.models import Notification
 
-            if not hasattr(reminders, "scan_all"):
-                return {"missing": "borgerforloeb.reminders.scan_all not found"}
-        except ImportError as exc:
-            return {"missing": str(exc)}
-        baseline = subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-c",
-                "import resource; print('BASE', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        ).stdout
-        output = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", code],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=1200,
+        Notification.objects.all().delete()
+        code = (
+            "import json,resource,time; from core.notifications import service; sent=[]; "
+            "service.enqueue=sent.extend; from borgerforloeb.reminders import scan_all; "
+            "base=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; t=time.perf_counter(); "
+            "made=scan_all(); s=time.perf_counter()-t; "
+            "peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            "print('SCAN '+json.dumps({'seconds': round(s, 2), 'peak_rss_mb': round(peak/1024, 1), "
+            "'scan_rss_mb': round((peak-base)/1024, 1), 'reminders_created': made, 'emails': len(sent)}))"
         )
-        match = re.search(r"SCAN ([0-9.]+) (\d+)", output.stdout)
-        base = re.search(r"BASE (\d+)", baseline)
-        if not match:
-            return {"error": (output.stderr or output.stdout)[-500:]}
-        seconds, peak_kb = float(match.group(1)), int(match.group(2))
-        base_kb = int(base.group(1)) if base else 0
-        return {
-            "seconds": round(seconds, 2),
-            "peak_rss_mb": round(peak_kb / 1024, 1),
-            "scan_rss_mb": round((peak_kb - base_kb) / 1024, 1),
-            "tasks": Task.objects.count(),
-            "target": "under 10 s and 300 MB",
-        }
+        result = {"tasks": Task.objects.count(), "target": "under 10 s and 300 MB"}
+        for run in ("first", "repeat"):
+            output = subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", code],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
+            match = re.search(r"^SCAN (.*)$", output.stdout, re.M)
+            if not match:
+                return {**result, "error": (output.stderr or output.stdout)[-500:]}
+            result[run] = json.loads(match.group(1))
+        return result
 
     # --- the run ------------------------------------------------------------------------------------
     def handle(self, *args, requests=200, no_http=False, wrk_seconds=10, no_scan=False, output=None, **opts):

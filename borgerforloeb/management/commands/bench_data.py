@@ -651,13 +651,16 @@ class Command(BaseCommand):
             for case_id, _, caseworker, coordinator, _, volunteer, _ in cases:
                 people = (caseworker[0], coordinator[0], coordinator[0], volunteer[0])
                 for _ in range(s["tasks_per_case"]):
-                    done = rng.random() < 0.3
+                    # A year of history and two months ahead: most past tasks are done, a few are
+                    # overdue; most future ones are still open.
+                    due = today + timedelta(days=rng.randrange(-365, 60))
+                    done = rng.random() < (0.96 if due < today else 0.2)
                     yield {
                         "id": uuid.uuid4(),
                         "case_id": case_id,
                         "title": rng.choice(TASK_TITLES),
                         "responsible_id": rng.choice(people),
-                        "due_date": today + timedelta(days=rng.randrange(-60, 60)),
+                        "due_date": due,
                         "status": "done" if done else "open",
                         "completed_at": now if done else None,
                     }
@@ -702,16 +705,17 @@ class Command(BaseCommand):
 
         def timeline_rows():
             for case_id, _, _, coordinator, *_ in cases:
-                at = now - timedelta(days=rng.randrange(300, 800))
+                # Walk back from the latest event: most cases had activity in the last few weeks.
+                at = now - timedelta(hours=rng.expovariate(1 / (24 * 12)))
                 for _ in range(s["timeline_per_case"]):
-                    at += timedelta(hours=rng.randrange(1, 24 * 20))
                     yield {
                         "case_id": case_id,
-                        "at": min(at, now),
+                        "at": at,
                         "kind": rng.choice(kinds),
                         "actor_id": coordinator[0],
                         "summary": "Opgave oprettet",
                     }
+                    at -= timedelta(hours=rng.randrange(1, 24 * 20))
 
         self._step("timeline events", TimelineEvent, timeline_rows())
 
