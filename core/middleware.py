@@ -1,6 +1,9 @@
-"""Server-Timing header (only in benchmark runs): lets an HTTP client read the server-side time."""
+"""Portal middleware: idle-timeout sessions, audit of sensitive reads, and (only in benchmark runs)
+a Server-Timing header that lets an HTTP client read the server-side time."""
 
 import time
+
+from django.conf import settings
 
 
 class ServerTimingMiddleware:
@@ -11,6 +14,31 @@ class ServerTimingMiddleware:
         start = time.perf_counter()
         response = self.get_response(request)
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.3f}"
+        return response
+
+
+class SlidingSessionMiddleware:
+    """Idle timeout without a database write on every request.
+
+    A signed-in user's session is saved, which pushes its expiry ``SESSION_COOKIE_AGE`` ahead, at
+    most once per ``SESSION_REFRESH_SECONDS``: the user is logged out after an hour without
+    activity (give or take that interval), and ordinary page views write nothing. Must come after
+    SessionMiddleware and AuthenticationMiddleware (its response runs before the session is saved).
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and user.is_authenticated and session.session_key:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
         return response
 
 

@@ -60,7 +60,7 @@ def test_weak_passwords_are_refused(make_user, password):
 
 def test_session_and_cookie_settings(settings):
     assert settings.SESSION_COOKIE_HTTPONLY is True
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # idle timeout, not absolute
+    assert "core.middleware.SlidingSessionMiddleware" in settings.MIDDLEWARE  # idle timeout, not absolute
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.AXES_FAILURE_LIMIT <= 10
@@ -77,6 +77,32 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] is True
     assert cookie["samesite"].lower() == "lax"
+
+
+@pytest.mark.django_db
+def test_activity_pushes_the_session_expiry_ahead_at_most_once_a_minute(
+    client, make_user, organisation, settings
+):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    client.force_login(make_user(role=Role.CASEWORKER, organisation=organisation))
+    assert client.get(reverse("borgerforloeb:my_cases")).status_code == 200
+    # Within the refresh interval a page view writes nothing to the session table.
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("borgerforloeb:my_cases")).status_code == 200
+    assert not [q for q in ctx.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+    # Once the interval has passed, activity moves the expiry a full SESSION_COOKIE_AGE ahead.
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.update(expire_date=soon)
+    settings.SESSION_REFRESH_SECONDS = 0
+    assert client.get(reverse("borgerforloeb:my_cases")).status_code == 200
+    expiry = Session.objects.get().expire_date
+    assert expiry > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
 @pytest.mark.django_db

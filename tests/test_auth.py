@@ -59,5 +59,5 @@ def test_password_reset_sends_a_link(client, caseworker):
 
 @pytest.mark.django_db
 def test_session_expires_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "core.middleware.SlidingSessionMiddleware" in settings.MIDDLEWARE
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
