@@ -230,6 +230,7 @@ class Notification(models.Model):
         verbose_name=_("modtager"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # core_notif_recipient_created (recipient, created_at) serves recipient lookups
     )
     kind = models.CharField(_("type"), max_length=32, choices=NotificationKind.choices)
     event_key = models.CharField(_("hændelse"), max_length=120)
