@@ -31,6 +31,12 @@ class SlidingSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def on_login(cls, sender, request, user, **kwargs):
+        """A login saves the session anyway: count it as the latest refresh."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
