@@ -44,6 +44,7 @@ from borgerforloeb.models import (
     TimelineEvent,
 )
 from core import audit
+from core.forms import apply_errors
 from core.models import AuditEvent
 from samarbejde.models import Municipality
 
@@ -64,15 +65,6 @@ CITIZEN_FORM_FIELDS = (
     "arrived_on",
     "what_matters",
 )
-
-
-def _apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError on the form (beside the field when it names one)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _next_url(request, default):
@@ -152,7 +144,7 @@ def citizen_create(request):
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Borgeren er oprettet. Opret nu forløbet."))
             return redirect(f"{reverse('borgerforloeb:case_create')}?borger={citizen.pk}")
@@ -184,7 +176,7 @@ def citizen_edit(request, pk):
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Borgerens oplysninger er gemt."))
             return redirect(citizen)
@@ -260,7 +252,7 @@ def case_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
             if not form.errors:
                 form.add_error("coordinator", error.messages)
         else:
@@ -421,7 +413,7 @@ def case_handover(request, pk):
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 form.add_error("new_person", error.messages)
         else:
@@ -459,7 +451,7 @@ def case_status(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Forløbets status er ændret."))
             return redirect(case)
@@ -488,7 +480,7 @@ def case_participants(request, pk):
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
-                    _apply_errors(form, error)
+                    apply_errors(form, error)
                 else:
                     form.add_error("organisation" if error.code == "no_consent" else None, error.messages)
             else:
@@ -537,7 +529,7 @@ def task_create(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Opgaven er oprettet."))
             return redirect(case)
@@ -643,7 +635,7 @@ def consent_create(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Samtykket er registreret."))
             return redirect("borgerforloeb:case_consents", pk=case.pk)

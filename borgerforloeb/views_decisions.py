@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from borgerforloeb import selectors, services_plan
 from borgerforloeb.forms_plan import AttentionPointFormSet, DecisionForm
 from borgerforloeb.models import Decision
-from borgerforloeb.views_efforts import _apply_errors
+from core.forms import apply_errors
 
 
 @login_required
@@ -62,7 +62,7 @@ def decision_create(request, pk):
         try:
             services_plan.record_decision(actor=request.user, case=case, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Beslutningen er registreret."))
             return redirect("borgerforloeb:decision_list", pk=case.pk)

@@ -18,6 +18,7 @@ from borgerforloeb import selectors, services_plan
 from borgerforloeb.forms_plan import EffortForm, ReferralAnswerForm
 from borgerforloeb.models import Consent, Effort
 from core import audit
+from core.forms import apply_errors
 from core.models import AuditEvent
 from samarbejde.models import Membership
 
@@ -32,14 +33,6 @@ EFFORT_FORM_FIELDS = [
     "start_date",
     "end_date",
 ]
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def case_efforts(case):
@@ -83,7 +76,7 @@ def _effort_form(request, case, effort):
         try:
             services_plan.save_effort(actor=request.user, case=case, effort=effort, request=request, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Indsatsen er gemt."))
             return redirect("borgerforloeb:effort_list", pk=case.pk)
@@ -166,7 +159,7 @@ def referral_answer(request, effort_pk):
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Svaret er sendt til tovholderen."))
             return redirect("borgerforloeb:referral_list")

@@ -19,7 +19,7 @@ from borgerforloeb.forms_plan import (
     MinutesTaskFormSet,
 )
 from borgerforloeb.models import Meeting
-from borgerforloeb.views_efforts import _apply_errors
+from core.forms import apply_errors
 
 MEETING_FORM_FIELDS = [
     "title",
@@ -94,7 +94,7 @@ def _meeting_form(request, case, meeting):
                 **data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Mødet er gemt."))
             return redirect("borgerforloeb:meeting_detail", pk=case.pk, meeting_pk=saved.pk)

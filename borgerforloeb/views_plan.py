@@ -17,6 +17,7 @@ from borgerforloeb import permissions, selectors, services
 from borgerforloeb.forms_plan import AcceptPlanForm, GoalFormSet, PlanVersionForm
 from borgerforloeb.models import Language, PlanVersion
 from core import audit
+from core.forms import apply_errors
 from core.models import AuditEvent
 
 PRINT_LANGUAGES = {Language.DANISH, Language.GREENLANDIC}
@@ -176,11 +177,7 @@ def plan_accept(request, pk, number):
                 request=request,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("Version %(number)s er accepteret og er nu planen.") % {"number": number}
