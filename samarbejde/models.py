@@ -172,6 +172,14 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="samarbejde_membership_unique")
         ]
+        indexes = [
+            # The municipality page counts and lists key contacts, a few among many members.
+            models.Index(
+                fields=["organisation"],
+                condition=models.Q(is_key_contact=True),
+                name="samarbejde_membership_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"

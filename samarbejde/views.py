@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.roles import Role, has_role
-from samarbejde import dashboard, services
+from samarbejde import dashboard, selectors, services
 from samarbejde.access import can_administer, municipalities_administered_by
 from samarbejde.forms import (
     ChannelForm,
@@ -62,64 +62,51 @@ OFFERS_ON_PAGE = 20
 
 
 def municipality_detail(request, slug):
-    municipality = get_object_or_404(Municipality, slug=slug)
-    organisations = list(
-        municipality.organisations.active().prefetch_related("units").order_by("kind", "name")
+    signed_in = request.user.is_authenticated
+    all_offers = _offers_shown(Municipality.offers.field.model.objects.all(), request.user)
+    municipality = get_object_or_404(
+        selectors.municipalities_with_overview_counts(key_contacts=signed_in, offers=all_offers), slug=slug
     )
-    by_kind = {kind: [o for o in organisations if o.kind == kind] for kind in Organisation.Kind.values}
-    channels = list(Channel.objects.for_municipality(municipality).with_related())
-    forums = list(
-        Forum.objects.for_municipality(municipality)
-        .annotate(
-            organisation_count=Count("member_organisations", distinct=True),
-            meeting_count=Count("meetings", distinct=True),
-        )
-        .order_by("name")
+    kind = request.GET.get("type")
+    if kind not in Organisation.Kind.values:
+        kind = None
+    actors, organisation_groups = selectors.actor_page(
+        municipality, kind=kind, page_number=request.GET.get("side")
     )
+    key_contacts = key_contact_pager = None
+    if signed_in:
+        key_contacts = selectors.key_contact_page(municipality, page_number=request.GET.get("kontakter"))
+        key_contact_pager = selectors.pager(request, key_contacts, param="kontakter", anchor="noeglepersoner")
     # The page shows the first offers and links to the directory for the rest: a big city has
     # hundreds, and the directory (search, facets, pages) is the place to browse them.
-    offers_qs = _visible_offers(municipality.offers.exclude(status="defunct"), request.user)
-    offer_count = offers_qs.count()
-    offers = list(offers_qs.select_related("organisation").order_by("name")[:OFFERS_ON_PAGE])
-    key_contacts = []
-    if request.user.is_authenticated:
-        key_contacts = list(
-            Membership.objects.filter(
-                organisation__municipality=municipality,
-                organisation__archived_at__isnull=True,
-                is_key_contact=True,
-                user__is_active=True,
-            )
-            .select_related("user", "organisation", "unit")
-            .order_by("organisation__name", "user__full_name")
-        )
-    counts = {
-        "municipal": len(by_kind[Organisation.Kind.MUNICIPAL]),
-        "private": len(by_kind[Organisation.Kind.PRIVATE]),
-        "voluntary": len(by_kind[Organisation.Kind.VOLUNTARY]),
-        "organisations": len(organisations),
-        "channels": len(channels),
-        "forums": len(forums),
-        "offers": offer_count,
-        "key_contacts": len(key_contacts),
-    }
+    offers = _offers_shown(municipality.offers.all(), request.user)
     return render(
         request,
         "samarbejde/municipality_detail.html",
         {
             "municipality": municipality,
-            "organisation_groups": [
-                (Organisation.Kind(kind).label, group) for kind, group in by_kind.items() if group
-            ],
-            "channels": channels,
-            "forums": forums,
-            "offers": offers,
+            "kind": kind,
+            "organisation_groups": organisation_groups,
+            "actor_pager": selectors.pager(request, actors, param="side", anchor="aktoerer"),
+            "channels": selectors.first_channels(municipality),
+            "forums": selectors.forums_with_counts(municipality),
+            "offers": list(
+                offers.select_related("organisation")
+                .only("id", "name", "status", "organisation__name")
+                .order_by("name")[:OFFERS_ON_PAGE]
+            ),
             "key_contacts": key_contacts,
-            "counts": counts,
+            "key_contact_pager": key_contact_pager,
+            "counts": selectors.overview_counts(municipality),
             "dashboard_items": dashboard.items_for(municipality, request.user),
             "can_edit": can_administer(request.user, municipality),
         },
     )
+
+
+def _offers_shown(offers, user):
+    """The offers the municipality page lists and counts: not closed down, and visible to ``user``."""
+    return _visible_offers(offers.exclude(status="defunct"), user)
 
 
 def _visible_offers(offers, user):
