@@ -10,9 +10,12 @@ import datetime
 import json
 import uuid
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, JSONField, OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +24,18 @@ from django.views.decorators.http import require_GET
 
 from samarbejde.models import Municipality, Organisation
 from tilbud import search
-from tilbud.models import Language, Offer, Schedule, TargetGroup, Taxonomy, TaxonomyTerm
+from tilbud.models import (
+    Contact,
+    Language,
+    Location,
+    Offer,
+    Phone,
+    Schedule,
+    ScheduleException,
+    TargetGroup,
+    Taxonomy,
+    TaxonomyTerm,
+)
 
 HSDS_VERSION = "3.0"
 MAX_PER_PAGE = 100
@@ -136,24 +150,33 @@ def api_view(extra_params=None):
     return decorator
 
 
-def paginated(request, params, queryset, serialize):
+def paginated(request, params, queryset, serialize, rows=None):
+    """An HSDS page (or the ndjson stream) of ``queryset``.
+
+    ``rows`` turns the filtered, ordered queryset into what ``serialize`` takes (e.g. a values()
+    queryset with the nested records); the total is counted on the plain queryset.
+    """
+    records = rows(queryset) if rows else queryset
     if params["format"] == "ndjson":
 
         def lines():
-            for obj in queryset.iterator(chunk_size=500):
+            for obj in records.iterator(chunk_size=500):
                 yield json.dumps(serialize(obj), cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
 
         return StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
-    paginator = Paginator(queryset, params["per_page"])
-    number = params["page"]
+    per_page, number = params["per_page"], params["page"]
+    paginator = Paginator(queryset, per_page)
     total_pages = max(paginator.num_pages, 1)
-    contents = [serialize(obj) for obj in paginator.page(number).object_list] if number <= total_pages else []
+    bottom = (number - 1) * per_page
+    contents = (
+        [serialize(obj) for obj in records[bottom : bottom + per_page]] if number <= total_pages else []
+    )
     return JsonResponse(
         {
             "total_items": paginator.count,
             "total_pages": total_pages,
             "page_number": number,
-            "size": params["per_page"],
+            "size": per_page,
             "first_page": number == 1,
             "last_page": number >= total_pages,
             "empty": not contents,
@@ -168,26 +191,31 @@ def not_found(kind, pk):
 
 
 # --- serializers ------------------------------------------------------------------------------
-def _time(value):
-    return value.strftime("%H:%M") if value else None
-
-
-def organization_json(org, minimal=False):
-    data = {"id": str(org.pk), "name": org.name, "description": org.description}
+def _organization(org: dict, minimal=False):
+    data = {"id": str(org["id"]), "name": org["name"], "description": org["description"]}
     if minimal:
         return data
     return {
         **data,
-        "email": org.email or None,
-        "website": org.website or None,
-        "tax_id": org.cvr or None,
+        "email": org["email"] or None,
+        "website": org["website"] or None,
+        "tax_id": org["cvr"] or None,
         "tax_status": None,
-        "legal_status": org.get_kind_display(),
-        "kind": org.kind,
-        "municipality": org.municipality.slug,
-        "phones": [{"number": org.phone}] if org.phone else [],
-        "last_modified": org.updated_at,
+        "legal_status": str(KIND_LABELS.get(org["kind"], org["kind"])),
+        "kind": org["kind"],
+        "municipality": org["municipality"],
+        "phones": [{"number": org["phone"]}] if org["phone"] else [],
+        "last_modified": org["updated_at"],
     }
+
+
+KIND_LABELS = dict(Organisation.Kind.choices)
+ORGANISATION_FIELDS = ["id", "name", "description", "email", "website", "cvr", "kind", "phone", "updated_at"]
+
+
+def organization_json(org, minimal=False):
+    values = {field: getattr(org, field) for field in ORGANISATION_FIELDS}
+    return _organization({**values, "municipality": None if minimal else org.municipality.slug}, minimal)
 
 
 def taxonomy_json(taxonomy):
@@ -200,152 +228,222 @@ def taxonomy_json(taxonomy):
     }
 
 
-def term_json(term):
+def _term(term: dict):
     return {
-        "id": str(term.pk),
-        "code": term.code,
-        "name": term.name,
-        "description": term.description,
-        "parent_id": str(term.parent_id) if term.parent_id else None,
+        "id": str(term["id"]),
+        "code": term["code"],
+        "name": term["name"],
+        "description": term["description"],
+        "parent_id": str(term["parent_id"]) if term["parent_id"] else None,
         "taxonomy": None,
-        "taxonomy_id": str(term.taxonomy_id),
+        "taxonomy_id": str(term["taxonomy_id"]),
         "language": "da",
     }
 
 
-def service_minimal(offer):
+def term_json(term):
+    return _term({field: getattr(term, field) for field in TERM_FIELDS})
+
+
+TERM_FIELDS = ["id", "code", "name", "description", "parent_id", "taxonomy_id"]
+
+
+# A service record is read in one query: the offer's columns, its organisation's (joined) and each
+# list of nested records as an array of JSON objects from a correlated subquery, in the order the
+# models define (id last, so ties are stable). Serializing is then plain dict work.
+MINIMAL_FIELDS = ["id", "organisation_id", "name", "description", "status", "updated_at"]
+SERVICE_FIELDS = MINIMAL_FIELDS + [
+    "url", "email", "interpreter_available", "application_process", "fees_description",
+    "eligibility_description", "minimum_age", "maximum_age", "assured_date", "required_documents",
+    "capacity_available", "capacity_maximum", "capacity_unit", "capacity_updated_at", "walk_in",
+    "referral_required", "anonymous_allowed", "free", "greenlandic_speaking_staff", "accessibility",
+    "internal",
+]  # fmt: skip
+
+
+def _records(queryset, order, **fields):
+    objects = queryset.order_by(*order, "pk").values(json=JSONObject(**fields))
+    return ArraySubquery(objects, output_field=ArrayField(JSONField()))
+
+
+def _by_offer(model):
+    return model.objects.filter(offer=OuterRef("pk"))
+
+
+def _linked(model):
+    return model.objects.filter(offers=OuterRef("pk"))
+
+
+def _nested():
     return {
-        "id": str(offer.pk),
-        "organization_id": str(offer.organisation_id),
-        "name": offer.name,
-        "description": offer.description,
-        "status": offer.status,
-        "last_modified": offer.updated_at,
+        **{f"org_{field}": F(f"organisation__{field}") for field in ORGANISATION_FIELDS},
+        "org_municipality": F("organisation__municipality__slug"),
+        "phone_list": _records(
+            _by_offer(Phone), ["number"], id="id", number="number", description="description"
+        ),
+        "contact_list": _records(
+            _by_offer(Contact), ["name"], id="id", name="name", title="title", email="email", phone="phone"
+        ),
+        "schedule_list": _records(
+            _by_offer(Schedule), ["weekday", "opens_at"], id="id", weekday="weekday", opens_at="opens_at",
+            closes_at="closes_at",
+        ),
+        "exception_list": _records(
+            _by_offer(ScheduleException), ["date", "opens_at"], id="id", date="date", opens_at="opens_at",
+            closes_at="closes_at", closed="closed", description="description",
+        ),
+        "municipality_list": _records(_linked(Municipality), ["name"], name="name", code="code", slug="slug"),
+        "location_list": _records(
+            _by_offer(Location), ["name", "address"], id="id", name="name", address="address", city="city",
+            postal_code="postal_code", latitude="latitude", longitude="longitude",
+        ),
+        "language_list": _records(_linked(Language), ["name"], code="code", name="name"),
+        "term_list": _records(_linked(TaxonomyTerm), ["name"], **{field: field for field in TERM_FIELDS}),
+        "target_group_list": _records(_linked(TargetGroup), ["name"], code="code", name="name"),
+    }  # fmt: skip
+
+
+def service_rows(queryset):
+    """The rows that ``service_json`` serializes (a values() queryset: one query)."""
+    return queryset.values(*SERVICE_FIELDS, **_nested())
+
+
+def service_rows_minimal(queryset):
+    return queryset.values(*MINIMAL_FIELDS)
+
+
+def service_minimal(offer: dict):
+    return {
+        "id": str(offer["id"]),
+        "organization_id": str(offer["organisation_id"]),
+        "name": offer["name"],
+        "description": offer["description"],
+        "status": offer["status"],
+        "last_modified": offer["updated_at"],
     }
 
 
-def service_json(offer):
+def _clock(value):
+    """ "HH:MM" of a time read from JSON ("HH:MM:SS…")."""
+    return value[:5] if value else None
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
+def service_json(offer: dict):
+    service_id = str(offer["id"])
     schedules = [
         {
-            "id": str(s.pk),
-            "service_id": str(offer.pk),
+            "id": s["id"],
+            "service_id": service_id,
             "freq": "WEEKLY",
             "wkst": "MO",
-            "byday": Schedule.HSDS_BYDAY[s.weekday],
-            "opens_at": _time(s.opens_at),
-            "closes_at": _time(s.closes_at),
+            "byday": Schedule.HSDS_BYDAY[s["weekday"]],
+            "opens_at": _clock(s["opens_at"]),
+            "closes_at": _clock(s["closes_at"]),
             "timezone": "Europe/Copenhagen",
             "description": "",
         }
-        for s in offer.schedules.all()
+        for s in offer["schedule_list"]
     ] + [
         {
-            "id": str(e.pk),
-            "service_id": str(offer.pk),
-            "valid_from": e.date,
-            "valid_to": e.date,
-            "opens_at": _time(e.opens_at),
-            "closes_at": _time(e.closes_at),
-            "closed": e.closed,
+            "id": e["id"],
+            "service_id": service_id,
+            "valid_from": e["date"],
+            "valid_to": e["date"],
+            "opens_at": _clock(e["opens_at"]),
+            "closes_at": _clock(e["closes_at"]),
+            "closed": e["closed"],
             "timezone": "Europe/Copenhagen",
-            "description": e.description,
+            "description": e["description"],
         }
-        for e in offer.schedule_exceptions.all()
+        for e in offer["exception_list"]
     ]
     capacities = []
-    if offer.capacity_maximum is not None or offer.capacity_available is not None:
+    if offer["capacity_maximum"] is not None or offer["capacity_available"] is not None:
         capacities.append(
             {
-                "available": offer.capacity_available,
-                "maximum": offer.capacity_maximum,
-                "unit": {"name": offer.capacity_unit or None},
-                "updated": offer.capacity_updated_at,
+                "available": offer["capacity_available"],
+                "maximum": offer["capacity_maximum"],
+                "unit": {"name": offer["capacity_unit"] or None},
+                "updated": offer["capacity_updated_at"],
             }
         )
+    org = {field: offer[f"org_{field}"] for field in [*ORGANISATION_FIELDS, "municipality"]}
     return {
         **service_minimal(offer),
         "alternate_name": None,
-        "url": offer.url or None,
-        "email": offer.email or None,
-        "interpretation_services": "Tolk kan bestilles" if offer.interpreter_available else None,
-        "application_process": offer.application_process,
-        "fees_description": offer.fees_description,
-        "eligibility_description": offer.eligibility_description,
-        "minimum_age": offer.minimum_age,
-        "maximum_age": offer.maximum_age,
-        "assured_date": offer.assured_date,
+        "url": offer["url"] or None,
+        "email": offer["email"] or None,
+        "interpretation_services": "Tolk kan bestilles" if offer["interpreter_available"] else None,
+        "application_process": offer["application_process"],
+        "fees_description": offer["fees_description"],
+        "eligibility_description": offer["eligibility_description"],
+        "minimum_age": offer["minimum_age"],
+        "maximum_age": offer["maximum_age"],
+        "assured_date": offer["assured_date"],
         "assurer_email": None,
-        "organization": organization_json(offer.organisation),
+        "organization": _organization(org),
         "phones": [
-            {"id": str(p.pk), "number": p.number, "description": p.description, "type": "voice"}
-            for p in offer.phones.all()
+            {"id": p["id"], "number": p["number"], "description": p["description"], "type": "voice"}
+            for p in offer["phone_list"]
         ],
         "contacts": [
             {
-                "id": str(c.pk),
-                "name": c.name,
-                "title": c.title,
-                "email": c.email or None,
-                "phones": ([{"number": c.phone}] if c.phone else []),
+                "id": c["id"],
+                "name": c["name"],
+                "title": c["title"],
+                "email": c["email"] or None,
+                "phones": ([{"number": c["phone"]}] if c["phone"] else []),
             }
-            for c in offer.contacts.all()
+            for c in offer["contact_list"]
         ],
         "schedules": schedules,
         "service_areas": [
-            {"name": m.name, "extent_type": "municipality", "code": m.code, "slug": m.slug}
-            for m in offer.municipalities.all()
+            {"name": m["name"], "extent_type": "municipality", "code": m["code"], "slug": m["slug"]}
+            for m in offer["municipality_list"]
         ],
         "service_at_locations": [
             {
-                "id": str(loc.pk),
+                "id": loc["id"],
                 "location": {
-                    "id": str(loc.pk),
-                    "name": loc.name or None,
+                    "id": loc["id"],
+                    "name": loc["name"] or None,
                     "location_type": "physical",
-                    "latitude": float(loc.latitude) if loc.latitude is not None else None,
-                    "longitude": float(loc.longitude) if loc.longitude is not None else None,
+                    "latitude": _float(loc["latitude"]),
+                    "longitude": _float(loc["longitude"]),
                     "addresses": [
                         {
-                            "address_1": loc.address,
-                            "city": loc.city,
-                            "postal_code": loc.postal_code,
+                            "address_1": loc["address"],
+                            "city": loc["city"],
+                            "postal_code": loc["postal_code"],
                             "country": "DK",
                             "address_type": "physical",
                         }
                     ],
                 },
             }
-            for loc in offer.locations.all()
+            for loc in offer["location_list"]
         ],
-        "languages": [{"code": lang.code, "name": lang.name} for lang in offer.languages.all()],
-        "attributes": [{"taxonomy_term": term_json(t)} for t in offer.categories.all()],
-        "required_documents": [{"document": offer.required_documents}] if offer.required_documents else [],
+        "languages": [{"code": lang["code"], "name": lang["name"]} for lang in offer["language_list"]],
+        "attributes": [{"taxonomy_term": _term(t)} for t in offer["term_list"]],
+        "required_documents": (
+            [{"document": offer["required_documents"]}] if offer["required_documents"] else []
+        ),
         "capacities": capacities,
         # Extensions of this portal (not in HSDS 3.0):
-        "target_groups": [{"code": g.code, "name": g.name} for g in offer.target_groups.all()],
-        "walk_in": offer.walk_in,
-        "referral_required": offer.referral_required,
-        "anonymous_allowed": offer.anonymous_allowed,
-        "free": offer.free,
-        "greenlandic_speaking_staff": offer.greenlandic_speaking_staff,
-        "interpreter_available": offer.interpreter_available,
-        "accessibility": offer.accessibility,
-        "internal": offer.internal,
+        "target_groups": [{"code": g["code"], "name": g["name"]} for g in offer["target_group_list"]],
+        "walk_in": offer["walk_in"],
+        "referral_required": offer["referral_required"],
+        "anonymous_allowed": offer["anonymous_allowed"],
+        "free": offer["free"],
+        "greenlandic_speaking_staff": offer["greenlandic_speaking_staff"],
+        "interpreter_available": offer["interpreter_available"],
+        "accessibility": offer["accessibility"],
+        "internal": offer["internal"],
     }
-
-
-def _full_service_queryset(queryset):
-    return queryset.select_related("organisation__municipality").prefetch_related(
-        "phones",
-        "contacts",
-        "schedules",
-        "schedule_exceptions",
-        "municipalities",
-        "locations",
-        "languages",
-        Prefetch("categories", queryset=TaxonomyTerm.objects.all()),
-        "target_groups",
-    )
 
 
 # --- views --------------------------------------------------------------------------------------
@@ -406,15 +504,15 @@ def services(request, params):
         offers = offers.exclude(pk__in=Offer.objects.open_now().values("pk"))
     offers = text_search.rank(offers) if text_search else offers.order_by("name", "pk")
     if params["minimal"]:
-        return paginated(request, params, offers, service_minimal)
-    return paginated(request, params, _full_service_queryset(offers), service_json)
+        return paginated(request, params, offers, service_minimal, rows=service_rows_minimal)
+    return paginated(request, params, offers, service_json, rows=service_rows)
 
 
 @require_GET
 def service_detail(request, pk):
     if request.GET:
         return error_response(next(iter(request.GET)), "This endpoint takes no parameters.")
-    offer = _full_service_queryset(Offer.objects.visible_to(request.user)).filter(pk=pk).first()
+    offer = service_rows(Offer.objects.visible_to(request.user).filter(pk=pk)).first()
     if offer is None:
         return not_found("service", pk)
     return JsonResponse(service_json(offer), json_dumps_params={"ensure_ascii": False})
@@ -444,8 +542,9 @@ def organization_detail(request, pk):
     if org is None:
         return not_found("organization", pk)
     offers = Offer.objects.visible_to(request.user).filter(organisation=org).order_by("name")
+    services = [service_minimal(o) for o in service_rows_minimal(offers)]
     return JsonResponse(
-        {**organization_json(org), "services": [service_minimal(o) for o in offers]},
+        {**organization_json(org), "services": services},
         json_dumps_params={"ensure_ascii": False},
     )
 

@@ -2,36 +2,29 @@
 
 import django_filters
 from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbejde.models import Organisation
+from samarbejde.models import Municipality, Organisation
 from tilbud import search
-from tilbud.models import Offer, TaxonomyTerm, open_condition
+from tilbud.models import Language, Offer, TargetGroup, open_condition
 
 ACCESS_CHOICES = [
     ("walk_in", _("Kom uden aftale")),
     ("referral", _("Kræver henvisning")),
 ]
 
+KINDS = [kind for kind in Organisation.Kind.values if kind.isalpha()]  # constants: safe in SQL text
 FACET_FIELDS = ["municipality", "category", "target_group", "kind", "language", "access"]
 FLAG_FIELDS = ["free", "greenlandic", "interpreter", "anonymous", "open_now"]
 
 
-def _linked(field, **lookups):
-    through = getattr(Offer, field).through
-    return Exists(through.objects.filter(offer_id=OuterRef("pk"), **lookups))
-
-
-def _category(value):
-    through = Offer.categories.through
-    return Exists(
-        through.objects.filter(offer_id=OuterRef("pk")).filter(
-            Q(taxonomyterm_id=value) | Q(taxonomyterm__parent_id=value)
-        )
-    )
+def _linked(field, model, **lookups):
+    """The offer is linked to the vocabulary row matching ``lookups`` (an indexed array overlap)."""
+    return Q(**{f"{field}__overlap": ArraySubquery(model.objects.filter(**lookups).values("pk"))})
 
 
 def _age(value):
@@ -42,12 +35,15 @@ def _age(value):
 
 
 # One predicate per filter (no joins that could repeat rows): used for filtering and for facets.
+# The links to municipalities, categories, target groups and languages are read from the offer's
+# own id arrays (``category_ids`` holds each category and its main category, so a main category
+# also finds the offers of its sub-categories).
 PREDICATES = {
-    "municipality": lambda v, now: Q(_linked("municipalities", municipality__slug=v)),
-    "category": lambda v, now: Q(_category(v)),
-    "target_group": lambda v, now: Q(_linked("target_groups", targetgroup__code=v)),
-    "language": lambda v, now: Q(_linked("languages", language__code=v)),
-    "kind": lambda v, now: Q(organisation__kind=v),
+    "municipality": lambda v, now: _linked("municipality_ids", Municipality, slug=v),
+    "category": lambda v, now: Q(category_ids__contains=[v]),
+    "target_group": lambda v, now: _linked("target_group_ids", TargetGroup, code=v),
+    "language": lambda v, now: _linked("language_ids", Language, code=v),
+    "kind": lambda v, now: Q(organisation_kind=v),
     "access": lambda v, now: Q(walk_in=True) if v == "walk_in" else Q(referral_required=True),
     "free": lambda v, now: Q(free=True),
     "greenlandic": lambda v, now: Q(greenlandic_speaking_staff=True),
@@ -136,24 +132,49 @@ FLAG_COLUMNS = {
 }
 
 
-def _facet_sql(filterset):
+ARRAY_FACETS = [
+    # (facet, id array column, vocabulary table, the value shown in URLs, parent and name order)
+    ("municipality", "municipality_ids", "samarbejde_municipality", "v.slug", "NULL::text, NULL::bigint"),
+    ("target_group", "target_group_ids", "tilbud_targetgroup", "v.code", "NULL::text, NULL::bigint"),
+    ("language", "language_ids", "tilbud_language", "v.code", "NULL::text, NULL::bigint"),
+    (
+        "category",
+        "category_ids",
+        "tilbud_taxonomyterm",
+        "v.id::text",
+        "v.parent_id::text, row_number() OVER (ORDER BY v.name, v.id)",
+    ),
+]
+
+
+def _facet_sql(filterset, page=None):
     """One SQL statement counting every facet over the searched offers, each facet with all
-    other filters applied (so a count is what choosing that value would give)."""
+    other filters applied (so a count is what choosing that value would give), and, with ``page``
+    = (offset, size), selecting the ids of that page of results from the same single pass over
+    the offers.
+
+    Rows: (facet, value, label, count, parent id, position). The links are counted by unnesting
+    the offers' id arrays (no joins over link tables); each facet's vocabulary is joined only to
+    its counted ids, for the labels (and, for categories, the parent and name order)."""
+    current = filterset.current_search
     base = filterset.queryset
-    if filterset.current_search:
-        base = filterset.current_search.filter(base)
+    if current:
+        base = current.filter(base)
     predicates = filterset.active_predicates()
     columns = {
         f"p_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in predicates.items()
     }
     base = base.annotate(
-        kind=F("organisation__kind"),
         is_open=ExpressionWrapper(open_condition(filterset.now), output_field=BooleanField()),
         **columns,
-    ).order_by()
-    inner, params = base.values(
-        "id", "kind", "walk_in", "referral_required", *FLAG_COLUMNS.values(), *columns
-    ).query.sql_with_params()
+    )
+    order = search.RANKED_ORDER if current else search.NAME_ORDER
+    # The sort keys of the results (the ranking's annotations and the name); the primary key is "id".
+    keys = [key.lstrip("-") for key in order if key.lstrip("-") != "pk"] if page else []
+    base = search.ordered(base, current).order_by() if page else base.order_by()
+    arrays = [column for _facet, column, *_rest in ARRAY_FACETS]
+    fields = ["id", "organisation_kind", "walk_in", "referral_required", *FLAG_COLUMNS.values(), *arrays]
+    inner, params = base.values(*fields, *columns, *keys).query.sql_with_params()
 
     # Only constant identifiers and the filter names of PREDICATES go into the SQL text; every
     # value the user typed is a query parameter of ``inner``.
@@ -161,93 +182,93 @@ def _facet_sql(filterset):
         conditions = [f'b."p_{name}"' for name in predicates if name not in excluded]
         return " AND ".join(conditions) or "TRUE"
 
-    def linked(facet, table, column, vocabulary, key):
-        return (
-            f"SELECT '{facet}' AS facet, v.{key}::text AS value, v.name AS label, COUNT(*) AS n "  # noqa: S608
-            f"FROM base b JOIN {table} t ON t.offer_id = b.id JOIN {vocabulary} v ON v.id = t.{column} "
-            f"WHERE {where(facet)} GROUP BY v.{key}, v.name"
-        )
-
-    categories = (
-        "FROM base b JOIN tilbud_offer_categories t ON t.offer_id = b.id "
-        "JOIN tilbud_taxonomyterm tt ON tt.id = t.taxonomyterm_id "
-        f"WHERE {where('category')}"
-    )
+    # Many offers share the same set of ids: count each distinct set once, then its members.
     parts = [
-        linked(
-            "municipality",
-            "tilbud_offer_municipalities",
-            "municipality_id",
-            "samarbejde_municipality",
-            "slug",
-        ),
-        linked("target_group", "tilbud_offer_target_groups", "targetgroup_id", "tilbud_targetgroup", "code"),
-        linked("language", "tilbud_offer_languages", "language_id", "tilbud_language", "code"),
-        f"SELECT 'term', tt.id::text, NULL, COUNT(*) {categories} GROUP BY tt.id",  # noqa: S608
-        "SELECT 'root', COALESCE(tt.parent_id, tt.id)::text, NULL, COUNT(DISTINCT b.id) "  # noqa: S608
-        f"{categories} GROUP BY COALESCE(tt.parent_id, tt.id)",
-        f"SELECT 'kind', b.kind, NULL, COUNT(*) FROM base b WHERE {where('kind')} GROUP BY b.kind",  # noqa: S608
+        f"SELECT '{facet}' AS facet, {value}::text AS value, v.name::text AS label, c.n, {extra} "  # noqa: S608
+        f"FROM (SELECT u.x, SUM(u.n)::bigint AS n FROM (SELECT unnest(g.ids) AS x, g.n FROM "
+        f"(SELECT b.{column} AS ids, COUNT(*) AS n FROM base b WHERE {where(facet)} GROUP BY b.{column}) AS g"
+        f") AS u GROUP BY u.x) AS c JOIN {table} v ON v.id = c.x"
+        for facet, column, table, value, extra in ARRAY_FACETS
     ]
-    conditions = [
+    # Every other count in one pass over the offers, one row each.
+    counts = [
+        *[("kind", kind, f"b.organisation_kind = '{kind}'", where("kind")) for kind in KINDS],
         ("access", "walk_in", "b.walk_in", where("access")),
         ("access", "referral", "b.referral_required", where("access")),
         ("flag", "total", "TRUE", where()),
         *[("flag", name, f'b."{column}"', where()) for name, column in FLAG_COLUMNS.items()],
     ]
-    parts += [
-        f"SELECT '{facet}', '{value}', NULL, COUNT(*) FROM base b WHERE {test} AND {rest}"  # noqa: S608
-        for facet, value, test, rest in conditions
-    ]
+    aggregates = ", ".join(
+        f"COUNT(*) FILTER (WHERE {test} AND {rest}) AS n{i}" for i, (_f, _v, test, rest) in enumerate(counts)
+    )
+    values = ", ".join(f"('{facet}', '{value}', s.n{i})" for i, (facet, value, _t, _r) in enumerate(counts))
+    parts.append(
+        f"SELECT f.facet, f.value, NULL, f.n, NULL, NULL FROM (SELECT {aggregates} FROM base b) s "  # noqa: S608
+        f"CROSS JOIN LATERAL (VALUES {values}) AS f(facet, value, n)"
+    )
+    if page:
+        # The page: the top of the results (a top-N sort), numbered in order.
+        def order_by(alias):
+            return ", ".join(
+                f'{alias}."{"id" if key.lstrip("-") == "pk" else key.lstrip("-")}"'
+                + (" DESC" if key[0] == "-" else "")
+                for key in order
+            )
+
+        sort_keys = ", ".join(f'b."{key}"' for key in keys)
+        parts.append(
+            f"SELECT 'page', p.id::text, NULL, NULL, NULL, row_number() OVER (ORDER BY {order_by('p')}) "  # noqa: S608
+            f"FROM (SELECT b.id, {sort_keys} FROM base b WHERE {where()} "
+            f"ORDER BY {order_by('b')} LIMIT %s OFFSET %s) AS p"
+        )
+        offset, size = page
+        params = (*params, size, offset)
     sql = f"WITH base AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def facets(filterset):
+def facets(filterset, page=None):
     """Each facet's values with the number of offers that choosing it would give.
 
-    Two queries whatever the data: one statement for all counts, one for the category names.
+    One query whatever the data: a single statement for all counts and the labels. With ``page``
+    = (offset, size) it also selects that page of results: ``result["page_ids"]``, the ids of the
+    offers on it in order.
     """
     data = filterset.data
     counts: dict[str, list] = {}
-    for facet, value, label, n in _facet_sql(filterset):
-        counts.setdefault(facet, []).append((value, label, n))
+    for facet, value, label, n, parent, position in _facet_sql(filterset, page):
+        counts.setdefault(facet, []).append((value, label, n, parent, position))
+    result = {"page_ids": [row[0] for row in sorted(counts.get("page", []), key=lambda row: row[4])]}
 
-    result = {}
     for facet in ("municipality", "target_group", "language"):
         rows = sorted(counts.get(facet, []), key=lambda row: row[1])
-        result[facet] = [_choice(value, label, n, data.get(facet)) for value, label, n in rows if n]
+        result[facet] = [_choice(value, label, n, data.get(facet)) for value, label, n, _p, _o in rows if n]
 
-    term_counts = {value: n for value, _label, n in counts.get("term", [])}
-    root_counts = {value: n for value, _label, n in counts.get("root", [])}
-    terms = list(TaxonomyTerm.objects.only("id", "name", "parent_id").order_by("name"))
+    # Main categories in name order, each with its sub-categories in name order. A main category's
+    # count is the offers in it or in any of its sub-categories (each offer once).
+    terms = sorted(counts.get("category", []), key=lambda row: row[4])
     categories = []
-    for root in (t for t in terms if t.parent_id is None):
-        count = root_counts.get(str(root.pk), 0)
-        if not count:
-            continue
-        children = [
-            _choice(t.pk, t.name, term_counts[str(t.pk)], data.get("category"))
-            for t in terms
-            if t.parent_id == root.pk and term_counts.get(str(t.pk))
-        ]
-        categories.append({**_choice(root.pk, root.name, count, data.get("category")), "children": children})
+    current = data.get("category")
+    for root, label, count, _parent, _position in (t for t in terms if t[3] is None):
+        children = [_choice(value, name, n, current) for value, name, n, up, _o in terms if up == root]
+        categories.append({**_choice(root, label, count, current), "children": children})
     result["category"] = categories
 
-    kind_counts = {value: n for value, _label, n in counts.get("kind", [])}
+    kind_counts = {value: n for value, _label, n, _p, _o in counts.get("kind", [])}
     result["kind"] = [
         _choice(value, label, kind_counts[value], data.get("kind"))
         for value, label in Organisation.Kind.choices
         if kind_counts.get(value)
     ]
-    access = {value: n for value, _label, n in counts.get("access", [])}
+    access = {value: n for value, _label, n, _p, _o in counts.get("access", [])}
     result["access"] = [
         _choice(value, label, access[value], data.get("access"))
         for value, label in ACCESS_CHOICES
         if access[value]
     ]
-    flags = {value: n for value, _label, n in counts.get("flag", [])}
+    flags = {value: n for value, _label, n, _p, _o in counts.get("flag", [])}
     result["total"] = flags.pop("total")
     result["flags"] = [
         {

@@ -1,11 +1,15 @@
 """The offer directory, shaped after Open Referral's HSDS 3.0 (an offer is an HSDS service).
 
 Search: ``search_document`` is a denormalised plain text of the things people search for that live
-in other tables (organisation, categories, target groups); it is refreshed on write by
-``Offer.refresh_search_document`` (called from signals). PostgreSQL keeps ``search_vector`` (a
-stored generated column, Danish configuration, weighted) up to date from it, and GIN indexes serve
-full-text search; ``SearchWord`` (trigram-indexed) serves typo tolerance. Nothing is computed
-per request in Python.
+in other tables (organisation, categories, target groups, languages, municipalities). The ``*_ids``
+arrays hold the ids of the offer's municipalities, categories (with their main categories), target
+groups and languages, and ``organisation_kind`` its organisation's kind, so the directory filters
+and counts facets without joins per offer. All of them are computed in SQL by
+``tilbud.search.refresh_offers`` (one statement for any number of offers), the one place that
+maintains them: signals, services, the admin and bulk loaders all call it. PostgreSQL keeps
+``search_vector`` (a stored generated column, Danish configuration, weighted) up to date from the
+document, and GIN indexes serve full-text search and the arrays; ``SearchWord`` (trigram-indexed)
+serves typo tolerance. Nothing is computed per request in Python.
 """
 
 import datetime
@@ -13,11 +17,13 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,8 +163,24 @@ class OfferQuerySet(models.QuerySet):
         return self.open_at(timezone.now())
 
 
-def _crosses_midnight():
-    return Q(closes_at__lte=F("opens_at"))
+# The offers open at a moment: regular hours that started today (unless today has exceptions) or
+# yesterday and run past midnight (unless yesterday had exceptions), and the special hours of
+# today's or yesterday's exceptions the same way. ``closes_at <= opens_at`` runs past midnight.
+_OPEN_SQL = """
+SELECT s.offer_id FROM tilbud_schedule s
+WHERE s.weekday = %s AND s.opens_at <= %s AND (s.closes_at > %s OR s.closes_at <= s.opens_at)
+    AND s.offer_id NOT IN (SELECT e.offer_id FROM tilbud_scheduleexception e WHERE e.date = %s)
+UNION ALL
+SELECT e.offer_id FROM tilbud_scheduleexception e
+WHERE e.date = %s AND NOT e.closed AND e.opens_at <= %s AND (e.closes_at > %s OR e.closes_at <= e.opens_at)
+UNION ALL
+SELECT s.offer_id FROM tilbud_schedule s
+WHERE s.weekday = %s AND s.closes_at <= s.opens_at AND s.closes_at > %s
+    AND s.offer_id NOT IN (SELECT e.offer_id FROM tilbud_scheduleexception e WHERE e.date = %s)
+UNION ALL
+SELECT e.offer_id FROM tilbud_scheduleexception e
+WHERE e.date = %s AND NOT e.closed AND e.closes_at <= e.opens_at AND e.closes_at > %s
+"""
 
 
 def open_condition(moment):
@@ -166,35 +188,19 @@ def open_condition(moment):
 
     Opening hours are wall-clock times in Europe/Copenhagen; ``closes_at <= opens_at`` means the
     interval runs past midnight (00:00–00:00 is all day). An exception for a date replaces the
-    regular hours that start on that date.
+    regular hours that start on that date. One set of offer ids (a hashed semi-join: one pass over
+    the small schedule tables), written as SQL because it is part of every directory query.
     """
     local = timezone.localtime(moment, LOCAL_TZ)
-    today, now_time = local.date(), local.time().replace(tzinfo=None)
+    today, time = local.date(), local.time().replace(tzinfo=None)
     yesterday = today - datetime.timedelta(days=1)
-    weekday, yesterday_weekday = today.weekday(), yesterday.weekday()
-    starts_in = Q(opens_at__lte=now_time) & (Q(closes_at__gt=now_time) | _crosses_midnight())
-    spills_in = _crosses_midnight() & Q(closes_at__gt=now_time)
-
-    # Sets of offer ids (hashed semi-joins: one pass over the small schedule tables).
-    closed_today = ScheduleException.objects.filter(date=today).values("offer_id")
-    closed_yesterday = ScheduleException.objects.filter(date=yesterday).values("offer_id")
-    today_regular = Q(
-        pk__in=Schedule.objects.filter(starts_in, weekday=weekday)
-        .exclude(offer_id__in=closed_today)
-        .values("offer_id")
-    )
-    today_special = Q(
-        pk__in=ScheduleException.objects.filter(starts_in, date=today, closed=False).values("offer_id")
-    )
-    spill_regular = Q(
-        pk__in=Schedule.objects.filter(spills_in, weekday=yesterday_weekday)
-        .exclude(offer_id__in=closed_yesterday)
-        .values("offer_id")
-    )
-    spill_special = Q(
-        pk__in=ScheduleException.objects.filter(spills_in, date=yesterday, closed=False).values("offer_id")
-    )
-    return today_regular | today_special | spill_regular | spill_special
+    params = [
+        *(today.weekday(), time, time, today),  # regular hours starting today
+        *(today, time, time),  # today's special hours
+        *(yesterday.weekday(), time, yesterday),  # regular hours from yesterday past midnight
+        *(yesterday, time),  # yesterday's special hours past midnight
+    ]
+    return Q(pk__in=RawSQL(_OPEN_SQL, params))  # noqa: S611 - constant SQL, values as parameters
 
 
 class Offer(models.Model):
@@ -257,6 +263,12 @@ class Offer(models.Model):
         related_name="+",
     )
     search_document = models.TextField(editable=False, blank=True, default="")
+    # Denormalised for filters and facet counts (see the module docstring); ids sorted ascending.
+    organisation_kind = models.CharField(max_length=20, editable=False, blank=True, default="")
+    municipality_ids = ArrayField(models.BigIntegerField(), editable=False, blank=True, default=list)
+    category_ids = ArrayField(models.UUIDField(), editable=False, blank=True, default=list)
+    target_group_ids = ArrayField(models.BigIntegerField(), editable=False, blank=True, default=list)
+    language_ids = ArrayField(models.BigIntegerField(), editable=False, blank=True, default=list)
     search_vector = models.GeneratedField(
         expression=SearchVector("name", weight="A", config="danish")
         + SearchVector("search_document", weight="B", config="danish")
@@ -274,7 +286,12 @@ class Offer(models.Model):
         verbose_name_plural = _("tilbud")
         ordering = ["name"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="tilbud_offer_search_gin"),
+            # fastupdate off: no pending list to scan linearly between vacuums (writes are rare).
+            GinIndex(fields=["search_vector"], name="tilbud_offer_search_gin", fastupdate=False),
+            GinIndex(fields=["municipality_ids"], name="tilbud_offer_munis_gin", fastupdate=False),
+            GinIndex(fields=["category_ids"], name="tilbud_offer_categories_gin", fastupdate=False),
+            GinIndex(fields=["target_group_ids"], name="tilbud_offer_groups_gin", fastupdate=False),
+            GinIndex(fields=["language_ids"], name="tilbud_offer_languages_gin", fastupdate=False),
             models.Index(fields=["assured_date"], name="tilbud_offer_assured_idx"),
             models.Index(fields=["name", "id"], name="tilbud_offer_name_idx"),
         ]
@@ -300,25 +317,12 @@ class Offer(models.Model):
         return reverse("tilbud:offer_detail", kwargs={"pk": self.pk})
 
     # --- search ---------------------------------------------------------------------------------
-    def build_search_document(self):
-        parts = [self.name, self.organisation.name]
-        for term in self.categories.select_related("parent"):
-            parts.append(term.name)
-            if term.parent_id:
-                parts.append(term.parent.name)
-        parts += [group.name for group in self.target_groups.all()]
-        parts += [language.name for language in self.languages.all()]
-        parts += [m.name for m in self.municipalities.all()]
-        return " ".join(dict.fromkeys(p for p in parts if p))
-
     def refresh_search_document(self):
-        from tilbud.search import index_words
+        """Recompute this offer's search document and facet ids (see ``tilbud.search.refresh_offers``)."""
+        from tilbud.search import refresh_offers
 
-        document = self.build_search_document()
-        if document != self.search_document:
-            Offer.objects.filter(pk=self.pk).update(search_document=document)
-            self.search_document = document
-        index_words(self.name, self.description, document)
+        for field, value in refresh_offers([self.pk]).get(self.pk, {}).items():
+            setattr(self, field, value)
 
     # --- freshness ------------------------------------------------------------------------------
     def days_since_assured(self, today=None):
@@ -332,13 +336,15 @@ class Offer(models.Model):
         return days is None or days >= STALE_AFTER_DAYS
 
     # --- opening hours (for one offer, from prefetched rows) -----------------------------------
-    def _intervals_on(self, day):
+    def _intervals_on(self, day, schedules=None, schedule_exceptions=None):
         """Wall-clock intervals (start, end) as naive datetimes that start on ``day``."""
-        exceptions = [e for e in self.schedule_exceptions.all() if e.date == day]
+        if schedules is None:
+            schedules, schedule_exceptions = self.schedules.all(), self.schedule_exceptions.all()
+        exceptions = [e for e in schedule_exceptions if e.date == day]
         if exceptions:
             rules = [(e.opens_at, e.closes_at) for e in exceptions if not e.closed and e.opens_at]
         else:
-            rules = [(s.opens_at, s.closes_at) for s in self.schedules.all() if s.weekday == day.weekday()]
+            rules = [(s.opens_at, s.closes_at) for s in schedules if s.weekday == day.weekday()]
         intervals = []
         for opens, closes in rules:
             start = datetime.datetime.combine(day, opens)
@@ -348,16 +354,22 @@ class Offer(models.Model):
             intervals.append((start, end))
         return sorted(intervals)
 
-    def opening_state(self, moment=None):
-        """(is_open, next_change) at ``moment``: closes at, or opens at (local naive datetime)."""
+    def opening_state(self, moment=None, *, schedules=None, exceptions=None):
+        """(is_open, next_change) at ``moment``: closes at, or opens at (local naive datetime).
+
+        ``schedules`` and ``exceptions``: this offer's rows when already read (else its own).
+        """
         local = timezone.localtime(moment or timezone.now(), LOCAL_TZ).replace(tzinfo=None)
         day = local.date()
+        if schedules is None:
+            schedules, exceptions = self.schedules.all(), self.schedule_exceptions.all()
+        rules = list(schedules), list(exceptions)
         for offset in (-1, 0):
-            for start, end in self._intervals_on(day + datetime.timedelta(days=offset)):
+            for start, end in self._intervals_on(day + datetime.timedelta(days=offset), *rules):
                 if start <= local < end:
                     return True, end
         for offset in range(0, 8):
-            for start, _end in self._intervals_on(day + datetime.timedelta(days=offset)):
+            for start, _end in self._intervals_on(day + datetime.timedelta(days=offset), *rules):
                 if start > local:
                     return False, start
         return False, None
@@ -393,7 +405,9 @@ class SearchWord(models.Model):
     word = models.CharField(max_length=60, unique=True)
 
     class Meta:
-        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="tilbud_searchword_trgm")]
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="tilbud_searchword_trgm", fastupdate=False)
+        ]
 
     def __str__(self):
         return self.word

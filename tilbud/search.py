@@ -14,7 +14,7 @@
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 
@@ -56,6 +56,11 @@ def similar_words(words: list[str]) -> dict[str, list[str]]:
         for token, word in cursor.fetchall():
             result.setdefault(token, []).append(word)
     return result
+
+
+# The order of results: with a search text by relevance (annotations of ``Search.rank``), else by name.
+RANKED_ORDER = ("-exact_name", "-relevance", "name", "pk")
+NAME_ORDER = ("name", "pk")
 
 
 class Search:
@@ -100,16 +105,25 @@ class Search:
     def rank(self, queryset):
         if not self:
             return queryset
+        # A name equal to the text also starts with it: test the prefix first, so the equality (and
+        # its UPPER) is evaluated only for names that start with the text.
         return queryset.annotate(
             exact_name=Case(
-                When(name__iexact=self.q, then=Value(2)),
-                When(name__istartswith=self.q, then=Value(1)),
+                When(
+                    name__istartswith=self.q,
+                    then=Case(When(name__iexact=self.q, then=Value(2)), default=Value(1)),
+                ),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
             relevance=Cast(SearchRank(F("search_vector"), self.exact_query), FloatField()) * Value(2.0)
             + Cast(SearchRank(F("search_vector"), self.query), FloatField()),
-        ).order_by("-exact_name", "-relevance", "name", "pk")
+        ).order_by(*RANKED_ORDER)
+
+
+def ordered(queryset, current: Search | None):
+    """``queryset`` in the order of results (ranked when there is a search text)."""
+    return current.rank(queryset) if current else queryset.order_by(*NAME_ORDER)
 
 
 def search(queryset, q):
@@ -119,6 +133,116 @@ def search(queryset, q):
 
 def rank(queryset, q):
     return Search(q).rank(queryset)
+
+
+# What an offer is found by and filtered on, computed from its related rows. Keep in step with the
+# module docstring of tilbud.models: the document is the offer's name, its organisation's name, each
+# category followed by its main category, its target groups, languages and municipalities (each
+# list in name order), without empty or repeated parts.
+_FRESH_SQL = """
+SELECT o.id, o.name, o.description,
+    COALESCE((
+        SELECT string_agg(parts.part, ' ' ORDER BY parts.position)
+        FROM (
+            SELECT u.part, min(u.position) AS position
+            FROM unnest(
+                ARRAY[o.name, org.name]
+                || ARRAY(
+                    SELECT v.part
+                    FROM tilbud_offer_categories oc
+                    JOIN tilbud_taxonomyterm t ON t.id = oc.taxonomyterm_id
+                    LEFT JOIN tilbud_taxonomyterm p ON p.id = t.parent_id
+                    CROSS JOIN LATERAL (VALUES (1, t.name), (2, p.name)) AS v(k, part)
+                    WHERE oc.offer_id = o.id
+                    ORDER BY t.name, t.id, v.k
+                )
+                || ARRAY(
+                    SELECT g.name FROM tilbud_offer_target_groups og
+                    JOIN tilbud_targetgroup g ON g.id = og.targetgroup_id
+                    WHERE og.offer_id = o.id ORDER BY g.name, g.id
+                )
+                || ARRAY(
+                    SELECT l.name FROM tilbud_offer_languages ol
+                    JOIN tilbud_language l ON l.id = ol.language_id
+                    WHERE ol.offer_id = o.id ORDER BY l.name, l.id
+                )
+                || ARRAY(
+                    SELECT m.name FROM tilbud_offer_municipalities om
+                    JOIN samarbejde_municipality m ON m.id = om.municipality_id
+                    WHERE om.offer_id = o.id ORDER BY m.name, m.id
+                )
+            ) WITH ORDINALITY AS u(part, position)
+            WHERE u.part <> ''
+            GROUP BY u.part
+        ) AS parts
+    ), '') AS search_document,
+    ARRAY(
+        SELECT om.municipality_id FROM tilbud_offer_municipalities om
+        WHERE om.offer_id = o.id ORDER BY 1
+    )::bigint[] AS municipality_ids,
+    ARRAY(
+        SELECT DISTINCT v.id
+        FROM tilbud_offer_categories oc
+        JOIN tilbud_taxonomyterm t ON t.id = oc.taxonomyterm_id
+        CROSS JOIN LATERAL (VALUES (t.id), (t.parent_id)) AS v(id)
+        WHERE oc.offer_id = o.id AND v.id IS NOT NULL ORDER BY 1
+    )::uuid[] AS category_ids,
+    ARRAY(
+        SELECT og.targetgroup_id FROM tilbud_offer_target_groups og
+        WHERE og.offer_id = o.id ORDER BY 1
+    )::bigint[] AS target_group_ids,
+    ARRAY(
+        SELECT ol.language_id FROM tilbud_offer_languages ol
+        WHERE ol.offer_id = o.id ORDER BY 1
+    )::bigint[] AS language_ids,
+    org.kind AS organisation_kind
+FROM tilbud_offer o
+JOIN samarbejde_organisation org ON org.id = o.organisation_id
+WHERE o.id IN ({targets})
+"""
+DENORMALISED = [
+    "search_document",
+    "municipality_ids",
+    "category_ids",
+    "target_group_ids",
+    "language_ids",
+    "organisation_kind",
+]
+
+
+def refresh_offers(offers) -> dict:
+    """Recompute the search document and facet id arrays of ``offers`` (a queryset of offers or
+    an iterable of offer ids) in one statement, writing only rows that changed, and add the
+    offers' words to the typo-tolerance word list.
+
+    The one place that maintains these columns: signals, services, the admin, the CSV import and
+    bulk loaders (benchmark data) all call it. Returns ``{offer id: {field: value}}`` of the
+    denormalised fields.
+    """
+    from tilbud.models import Offer
+
+    if isinstance(offers, models.QuerySet):
+        targets, params = offers.order_by().values("pk").query.sql_with_params()
+    else:
+        ids = [str(pk) for pk in offers]
+        if not ids:
+            return {}
+        targets, params = "SELECT unnest(%s::uuid[])", (ids,)
+    table = Offer._meta.db_table
+    assignments = ", ".join(f"{f} = fresh.{f}" for f in DENORMALISED)
+    current = ", ".join(f"o.{f}" for f in DENORMALISED)
+    fresh = ", ".join(f"fresh.{f}" for f in DENORMALISED)
+    sql = (
+        f"WITH fresh AS MATERIALIZED ({_FRESH_SQL.format(targets=targets)}), "  # noqa: S608 - constants
+        f"changed AS (UPDATE {table} AS o SET {assignments} FROM fresh WHERE o.id = fresh.id "
+        f"AND ({current}) IS DISTINCT FROM ({fresh}) RETURNING o.id) "
+        f"SELECT fresh.id, fresh.name, fresh.description, {fresh} FROM fresh"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    index_words(*(text for row in rows for text in row[1:4]))
+    return {row[0]: dict(zip(DENORMALISED, row[3:], strict=True)) for row in rows}
 
 
 def index_words(*texts: str) -> None:
@@ -132,12 +256,9 @@ def index_words(*texts: str) -> None:
 
 
 def rebuild_words() -> int:
-    """Rebuild the word list from every offer (after bulk loads that bypass signals)."""
+    """Rebuild the word list and every offer's search data (after bulk loads that bypass signals)."""
     from tilbud.models import Offer, SearchWord
 
     SearchWord.objects.all().delete()
-    for name, description, document in Offer.objects.values_list(
-        "name", "description", "search_document"
-    ).iterator(chunk_size=2000):
-        index_words(name, description, document)
+    refresh_offers(Offer.objects.all())
     return SearchWord.objects.count()

@@ -13,18 +13,53 @@ from tilbud import csv_io, services
 from tilbud.filters import OfferFilter, facets
 from tilbud.forms import FORMSETS, OfferForm
 from tilbud.models import STALE_AFTER_DAYS, Offer, TaxonomyTerm
+from tilbud.search import ordered
 
 PAGE_SIZE = 20
 
 
-def _list_prefetch(queryset):
-    return queryset.select_related("organisation").prefetch_related(
-        "municipalities",
-        Prefetch("categories", queryset=TaxonomyTerm.objects.select_related("parent")),
-        "target_groups",
-        "schedules",
-        "schedule_exceptions",
+def _page_guess(value) -> int:
+    """The page number asked for, as far as it is known before counting (see ``offer_list``)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
+
+
+def _results(filterset, current, number):
+    """The facets and the page of results asked for, with what the list shows of each offer.
+
+    One statement counts the matches and the facets and picks the page's ids in order; only a page
+    number out of range (shown as the nearest page, as Django's paginator does) has its ids chosen
+    again, as a subquery of the page's query. The same number of queries either way.
+    """
+    guess = _page_guess(number)
+    facet_data = facets(filterset, page=((guess - 1) * PAGE_SIZE, PAGE_SIZE))
+    page = Paginator(range(facet_data["total"]), PAGE_SIZE).get_page(number)
+    position = {pk: i for i, pk in enumerate(facet_data["page_ids"])}
+    if page.number == guess:
+        offers = Offer.objects.filter(pk__in=position)
+    else:
+        bottom = (page.number - 1) * PAGE_SIZE
+        ids = ordered(filterset.qs, current).values("pk")[bottom : bottom + PAGE_SIZE]
+        offers = ordered(Offer.objects.filter(pk__in=ids), current)
+    # Lists of related rows as plain attributes (no related manager per offer).
+    offers = list(
+        offers.select_related("organisation").prefetch_related(
+            Prefetch("municipalities", to_attr="municipality_list"),
+            Prefetch("schedules", to_attr="schedule_list"),
+            Prefetch("schedule_exceptions", to_attr="exception_list"),
+        )
     )
+    if page.number == guess:
+        offers.sort(key=lambda offer: position[str(offer.pk)])
+    now = timezone.now()
+    for offer in offers:
+        rules = {"schedules": offer.schedule_list, "exceptions": offer.exception_list}
+        offer.open_state = offer.opening_state(now, **rules)
+    page.object_list = offers
+    return facet_data, page
 
 
 def _directory(request):
@@ -34,17 +69,9 @@ def _directory(request):
 
 def offer_list(request):
     filterset = _directory(request)
-    offers = filterset.qs
     q = filterset.search_query
     current = filterset.current_search
-    offers = current.rank(offers) if current else offers.order_by("name", "pk")
-    facet_data = facets(filterset)
-    paginator = Paginator(_list_prefetch(offers), PAGE_SIZE)
-    paginator.__dict__["count"] = facet_data["total"]  # already counted with the facets
-    page = paginator.get_page(request.GET.get("page"))
-    now = timezone.now()
-    for offer in page:
-        offer.open_state = offer.opening_state(now)
+    facet_data, page = _results(filterset, current, request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
