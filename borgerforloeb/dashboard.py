@@ -14,21 +14,12 @@ def case_figures(municipality, user):
     if not getattr(user, "is_authenticated", False):
         return []
     active_coordinator = CoordinatorAssignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
-    figures = (
-        Case.objects.visible_to(user)
-        .filter(municipality=municipality, status=Case.Status.OPEN)
-        .aggregate(
-            active=Count("pk"),
-            without_coordinator=Count("pk", filter=~Q(Exists(active_coordinator))),
-        )
+    cases = Case.objects.visible_to(user).filter(municipality=municipality, status=Case.Status.OPEN)
+    figures = cases.aggregate(
+        active=Count("pk"),
+        without_coordinator=Count("pk", filter=~Q(Exists(active_coordinator))),
     )
-    overdue = (
-        Task.objects.overdue()
-        .filter(
-            case__in=Case.objects.visible_to(user).filter(municipality=municipality, status=Case.Status.OPEN)
-        )
-        .count()
-    )
+    overdue = Task.objects.overdue().filter(case__in=cases.values("pk")).count()
     my_cases = reverse("borgerforloeb:my_cases")
     return [
         (_("Aktive forløb"), figures["active"], my_cases),

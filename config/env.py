@@ -68,6 +68,10 @@ def env_database(name: str, default: str, *, environ=None) -> dict:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, got {url!r}.")
+    # Short web queries: PostgreSQL's JIT would spend tens of milliseconds compiling plans whose
+    # estimated cost crosses jit_above_cost (e.g. counts over a municipality's cases).
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config
 
 

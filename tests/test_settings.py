@@ -106,3 +106,13 @@ def test_local_defaults(settings):
     assert settings.CELERY_TASK_ACKS_LATE is True
     assert settings.CELERY_TASK_SERIALIZER == "json"
     assert [code for code, _ in settings.LANGUAGES] == ["da", "en", "kl"]
+
+
+@pytest.mark.django_db
+def test_database_connections_run_without_jit():
+    """Web queries are short: JIT compilation would cost more than it saves."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -83,10 +83,9 @@ def notify(candidates: Iterable[Candidate], *, now=None) -> list[int]:
     with transaction.atomic():
         # Scans stream their candidates through a server-side cursor and read all of it: plan
         # for the whole result (not the first 10 %, which picks nested loops that explode when
-        # the notification table's statistics are stale), and skip PostgreSQL's JIT, which
-        # spends seconds compiling these short queries. Both for this transaction only.
+        # the notification table's statistics are stale). For this transaction only.
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off; SET LOCAL cursor_tuple_fraction = 1.0")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         for chunk in _chunks(candidates, BATCH):
             undeliverable: list[Candidate] = []
             ids, send, missing = _insert_chunk(chunk, now)
