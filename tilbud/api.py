@@ -156,11 +156,11 @@ def paginated(request, params, queryset, serialize, rows=None):
     ``rows`` turns the filtered, ordered queryset into what ``serialize`` takes (e.g. a values()
     queryset with the nested records); the total is counted on the plain queryset.
     """
-    records = rows(queryset) if rows else queryset
+    rows = rows or (lambda records: records)
     if params["format"] == "ndjson":
 
         def lines():
-            for obj in records.iterator(chunk_size=500):
+            for obj in rows(queryset).iterator(chunk_size=500):
                 yield json.dumps(serialize(obj), cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
 
         return StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
@@ -168,11 +168,8 @@ def paginated(request, params, queryset, serialize, rows=None):
     paginator = Paginator(queryset, per_page)
     total_pages = max(paginator.num_pages, 1)
     bottom = (number - 1) * per_page
-    if rows:
-        # Choose the page's ids in a narrow ordered query, then read just those records in order.
-        records = rows(queryset.filter(pk__in=queryset.values("pk")[bottom : bottom + per_page]))
-    else:
-        records = records[bottom : bottom + per_page]
+    # The page's ids from a narrow ordered query; only those records are read, in order.
+    records = rows(queryset.filter(pk__in=queryset.values("pk")[bottom : bottom + per_page]))
     contents = [serialize(obj) for obj in records] if number <= total_pages else []
     return JsonResponse(
         {

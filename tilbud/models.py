@@ -24,6 +24,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -203,6 +204,52 @@ def open_condition(moment):
     return Q(pk__in=RawSQL(_OPEN_SQL, params))  # noqa: S611 - constant SQL, values as parameters
 
 
+def days_since(assured_date, today=None):
+    if assured_date is None:
+        return None
+    return ((today or timezone.localdate()) - assured_date).days
+
+
+def is_stale(assured_date):
+    """No person has confirmed the record for STALE_AFTER_DAYS days (or ever)."""
+    days = days_since(assured_date)
+    return days is None or days >= STALE_AFTER_DAYS
+
+
+def _intervals_on(day, schedules, exceptions):
+    """Wall-clock intervals (start, end) as naive datetimes that start on ``day``."""
+    today = [e for e in exceptions if e.date == day]
+    if today:
+        rules = [(e.opens_at, e.closes_at) for e in today if not e.closed and e.opens_at]
+    else:
+        rules = [(s.opens_at, s.closes_at) for s in schedules if s.weekday == day.weekday()]
+    intervals = []
+    for opens, closes in rules:
+        start = datetime.datetime.combine(day, opens)
+        end = datetime.datetime.combine(day, closes)
+        if closes <= opens:
+            end += datetime.timedelta(days=1)
+        intervals.append((start, end))
+    return sorted(intervals)
+
+
+def opening_state(moment, schedules, exceptions):
+    """(is_open, next_change) of an offer with these weekly hours and exceptions (objects with
+    ``weekday``/``date``, ``closed``, ``opens_at``, ``closes_at``) at ``moment`` (default: now)."""
+    local = timezone.localtime(moment or timezone.now(), LOCAL_TZ).replace(tzinfo=None)
+    day = local.date()
+    schedules, exceptions = list(schedules), list(exceptions)
+    for offset in (-1, 0):
+        for start, end in _intervals_on(day + datetime.timedelta(days=offset), schedules, exceptions):
+            if start <= local < end:
+                return True, end
+    for offset in range(0, 8):
+        for start, _end in _intervals_on(day + datetime.timedelta(days=offset), schedules, exceptions):
+            if start > local:
+                return False, start
+    return False, None
+
+
 class Offer(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Aktivt")
@@ -269,6 +316,10 @@ class Offer(models.Model):
     category_ids = ArrayField(models.UUIDField(), editable=False, blank=True, default=list)
     target_group_ids = ArrayField(models.BigIntegerField(), editable=False, blank=True, default=list)
     language_ids = ArrayField(models.BigIntegerField(), editable=False, blank=True, default=list)
+    # For ranking names that start with the search text (no UPPER per offer per search).
+    name_upper = models.GeneratedField(
+        expression=Upper("name"), output_field=models.TextField(), db_persist=True
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("name", weight="A", config="danish")
         + SearchVector("search_document", weight="B", config="danish")
@@ -326,53 +377,21 @@ class Offer(models.Model):
 
     # --- freshness ------------------------------------------------------------------------------
     def days_since_assured(self, today=None):
-        if self.assured_date is None:
-            return None
-        return ((today or timezone.localdate()) - self.assured_date).days
+        return days_since(self.assured_date, today)
 
     @property
     def is_stale(self):
-        days = self.days_since_assured()
-        return days is None or days >= STALE_AFTER_DAYS
+        return is_stale(self.assured_date)
 
     # --- opening hours (for one offer, from prefetched rows) -----------------------------------
-    def _intervals_on(self, day, schedules=None, schedule_exceptions=None):
-        """Wall-clock intervals (start, end) as naive datetimes that start on ``day``."""
-        if schedules is None:
-            schedules, schedule_exceptions = self.schedules.all(), self.schedule_exceptions.all()
-        exceptions = [e for e in schedule_exceptions if e.date == day]
-        if exceptions:
-            rules = [(e.opens_at, e.closes_at) for e in exceptions if not e.closed and e.opens_at]
-        else:
-            rules = [(s.opens_at, s.closes_at) for s in schedules if s.weekday == day.weekday()]
-        intervals = []
-        for opens, closes in rules:
-            start = datetime.datetime.combine(day, opens)
-            end = datetime.datetime.combine(day, closes)
-            if closes <= opens:
-                end += datetime.timedelta(days=1)
-            intervals.append((start, end))
-        return sorted(intervals)
-
     def opening_state(self, moment=None, *, schedules=None, exceptions=None):
         """(is_open, next_change) at ``moment``: closes at, or opens at (local naive datetime).
 
         ``schedules`` and ``exceptions``: this offer's rows when already read (else its own).
         """
-        local = timezone.localtime(moment or timezone.now(), LOCAL_TZ).replace(tzinfo=None)
-        day = local.date()
         if schedules is None:
             schedules, exceptions = self.schedules.all(), self.schedule_exceptions.all()
-        rules = list(schedules), list(exceptions)
-        for offset in (-1, 0):
-            for start, end in self._intervals_on(day + datetime.timedelta(days=offset), *rules):
-                if start <= local < end:
-                    return True, end
-        for offset in range(0, 8):
-            for start, _end in self._intervals_on(day + datetime.timedelta(days=offset), *rules):
-                if start > local:
-                    return False, start
-        return False, None
+        return opening_state(moment, schedules, exceptions)
 
     def is_open_at(self, moment):
         return self.opening_state(moment)[0]

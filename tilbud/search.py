@@ -16,7 +16,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Upper
 
 MAX_QUERY_LENGTH = 200
 MAX_TOKENS = 8
@@ -105,13 +105,15 @@ class Search:
     def rank(self, queryset):
         if not self:
             return queryset
-        # A name equal to the text also starts with it: test the prefix first, so the equality (and
-        # its UPPER) is evaluated only for names that start with the text.
+        # Names equal to the text first, then names starting with it (case-insensitive: the stored
+        # upper-case name against the upper-cased text). An equal name also starts with the text, so
+        # the prefix is tested first.
+        text = Upper(Value(self.q))
         return queryset.annotate(
             exact_name=Case(
                 When(
-                    name__istartswith=self.q,
-                    then=Case(When(name__iexact=self.q, then=Value(2)), default=Value(1)),
+                    name_upper__startswith=text,
+                    then=Case(When(name_upper=text, then=Value(2)), default=Value(1)),
                 ),
                 default=Value(0),
                 output_field=IntegerField(),

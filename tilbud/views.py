@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tilbud import csv_io, services
 from tilbud.filters import OfferFilter, facets
 from tilbud.forms import FORMSETS, OfferForm
+from tilbud.listing import listed_offers
 from tilbud.models import STALE_AFTER_DAYS, Offer, TaxonomyTerm
 from tilbud.search import ordered
 
@@ -37,28 +38,12 @@ def _results(filterset, current, number):
     guess = _page_guess(number)
     facet_data = facets(filterset, page=((guess - 1) * PAGE_SIZE, PAGE_SIZE))
     page = Paginator(range(facet_data["total"]), PAGE_SIZE).get_page(number)
-    position = {pk: i for i, pk in enumerate(facet_data["page_ids"])}
     if page.number == guess:
-        offers = Offer.objects.filter(pk__in=position)
+        ids = facet_data["page_ids"]
     else:
         bottom = (page.number - 1) * PAGE_SIZE
         ids = ordered(filterset.qs, current).values("pk")[bottom : bottom + PAGE_SIZE]
-        offers = ordered(Offer.objects.filter(pk__in=ids), current)
-    # Lists of related rows as plain attributes (no related manager per offer).
-    offers = list(
-        offers.select_related("organisation").prefetch_related(
-            Prefetch("municipalities", to_attr="municipality_list"),
-            Prefetch("schedules", to_attr="schedule_list"),
-            Prefetch("schedule_exceptions", to_attr="exception_list"),
-        )
-    )
-    if page.number == guess:
-        offers.sort(key=lambda offer: position[str(offer.pk)])
-    now = timezone.now()
-    for offer in offers:
-        rules = {"schedules": offer.schedule_list, "exceptions": offer.exception_list}
-        offer.open_state = offer.opening_state(now, **rules)
-    page.object_list = offers
+    page.object_list = listed_offers(ids, timezone.now())
     return facet_data, page
 
 
