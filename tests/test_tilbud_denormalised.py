@@ -239,3 +239,17 @@ def test_query_count_constant_from_5_to_40_offers(client, vocab, url):
     small = _queries(client, url)
     add(35, "Herberg B")
     assert _queries(client, url) == small
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [("2", 2), ("3", 3), ("4", 3), ("0", 3), ("-1", 3), ("2.0", 1), ("abc", 1), ("", 1), ("9" * 25, 3)],
+)
+def test_page_numbers_as_djangos_paginator(client, vocab, page, expected):
+    bulk_offers(45, organisation=OrganisationFactory(), municipalities=[vocab["aarhus"]], name="Side")
+    response = client.get("/tilbud/", {"q": "side", "page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == expected
+    names = [o.name for o in response.context["page"]]
+    everything = sorted(Offer.objects.values_list("name", flat=True))
+    assert names == everything[(expected - 1) * 20 : expected * 20]

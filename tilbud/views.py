@@ -20,12 +20,12 @@ PAGE_SIZE = 20
 
 
 def _page_guess(value) -> int:
-    """The page number asked for, as far as it is known before counting (see ``offer_list``)."""
+    """The page number asked for, as far as it is known before counting (see ``_results``)."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         return 1
-    return max(number, 1)
+    return min(max(number, 1), 1_000_000)  # beyond any real directory: shown as the last page
 
 
 def _results(filterset, current, number):
