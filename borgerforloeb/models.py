@@ -871,7 +871,9 @@ class Task(models.Model):
                 name="bf_task_resp_open_due",
             ),
             # Open and overdue tasks of a set of cases (case lists, dashboard figures).
-            models.Index(fields=["case", "due_date"], condition=Q(status="open"), name="bf_task_case_open_due"),
+            models.Index(
+                fields=["case", "due_date"], condition=Q(status="open"), name="bf_task_case_open_due"
+            ),
         ]
 
     def __str__(self):
