@@ -223,7 +223,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{page.name}: {url} answered {response.status_code}")
             query_counts.add(len(ctx.captured_queries))
             for q in ctx.captured_queries:
-                if float(q["time"]) * 1000 > heaviest[0] and q["sql"].lstrip().upper().startswith("SELECT"):
+                reads = q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+                if reads and float(q["time"]) * 1000 > heaviest[0]:
                     heaviest = (float(q["time"]) * 1000, q["sql"])
         page.queries = max(query_counts)
         page.inproc_ms = percentiles(samples)
