@@ -26,8 +26,17 @@ def can_create_citizen(user) -> bool:
 
 
 def can_manage_case(user, case: Case) -> bool:
-    """Assign/hand over the coordinator, manage participants, close the case, see CPR."""
-    return user.is_superuser or is_case_caseworker(user, case) or is_active_coordinator(user, case)
+    """Assign/hand over the coordinator, manage participants, close the case, see CPR.
+
+    Asked several times while one page renders, so the answer is kept on the case object (which
+    lives for one request) per user.
+    """
+    answers = case.__dict__.setdefault("_can_manage", {})
+    if user.pk not in answers:
+        answers[user.pk] = (
+            user.is_superuser or is_case_caseworker(user, case) or is_active_coordinator(user, case)
+        )
+    return answers[user.pk]
 
 
 def can_see_cpr(user, case: Case | None = None, *, citizen=None) -> bool:

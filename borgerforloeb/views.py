@@ -325,8 +325,7 @@ def _case_context(request, case, revealed_cpr=""):
         "consents": consents,
         "timeline": TimelineEvent.objects.filter(case=case).select_related("actor")[:8],
         "can_manage": can_manage,
-        # On a case, whoever manages it may see the CPR number (permissions.can_see_cpr).
-        "can_see_cpr": bool(case.citizen.cpr) and can_manage,
+        "can_see_cpr": bool(case.citizen.cpr) and permissions.can_see_cpr(user, case),
         "revealed_cpr": revealed_cpr,
         "today": today,
     }
