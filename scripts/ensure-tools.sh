@@ -31,7 +31,7 @@ for tool in "$@"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then
+if [ "$EUID" != "0" ] || ! command -v apt-get >/dev/null; then
   echo "Missing system packages: install Debian's ${missing[*]} (sudo apt-get install ${missing[*]})." >&2
   exit 1
 fi
