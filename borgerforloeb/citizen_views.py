@@ -38,7 +38,7 @@ from borgerforloeb.models import (
     PlanVersion,
 )
 from core import audit
-from core.models import AuditEvent
+from core.audit import audited_read
 
 CITIZEN_LANGUAGES = {Language.GREENLANDIC: "kl"}  # everything else is shown in Danish
 
@@ -80,14 +80,8 @@ def citizen_case(citizen: Citizen) -> Case:
 
 
 def audit_citizen_read(request, case: Case, obj=None) -> None:
-    audit.record(
-        actor=None,
-        action=AuditEvent.Action.VIEW,
-        obj=obj or case,
-        case_id=case.pk,
-        request=request,
-        note=invitations.CITIZEN_VIEW_NOTE,
-    )
+    """Name the case (and the consent) the citizen's page shows, for its declared read audit."""
+    audit.read_subject(request, obj or case, case_id=case.pk)
 
 
 def _reach(coordinator, preference: str) -> dict:
@@ -171,6 +165,7 @@ def sign_out(request):
 # --- The citizen's own view --------------------------------------------------------------------
 
 
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
 def home(request):
     citizen = request.citizen
@@ -221,6 +216,7 @@ def home(request):
     return render(request, "citizen/home.html", context)
 
 
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
 def consent_withdraw(request, pk):
     citizen = request.citizen
@@ -261,6 +257,7 @@ def plan_accept(request, pk):
     return redirect("citizen:home")
 
 
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
 def change_request(request):
     case = citizen_case(request.citizen)
@@ -289,6 +286,7 @@ def _case_url(case) -> str:
         return reverse("borgerforloeb:my_cases")
 
 
+@audited_read("borgerforloeb.case", kwarg="case_pk", case_kwarg="case_pk")
 @login_required
 @never_cache
 def invite(request, case_pk):

@@ -7,6 +7,7 @@ action is not allowed is a 403.
 from __future__ import annotations
 
 from borgerforloeb.models import Case, CoordinatorAssignment, Task, caseworker_municipalities
+from core.audit import audited_read
 from core.roles import Role
 
 
@@ -58,3 +59,10 @@ def can_add_task(user, case: Case) -> bool:
 
 def can_complete_task(user, task: Task) -> bool:
     return task.responsible_id == user.pk or can_manage_case(user, task.case)
+
+
+# What a page of a case or citizen reads, for the read audit (``core.audit.audited_read``): every
+# view that shows case or citizen data carries one of these, or an ``audited_read`` naming the
+# object in its URL (a meeting, an effort). tests/test_read_audit.py fails for a page without it.
+reads_case = audited_read("borgerforloeb.case", case_kwarg="pk")
+reads_citizen = audited_read("borgerforloeb.citizen")

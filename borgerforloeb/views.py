@@ -43,9 +43,8 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
-from core import audit
+from borgerforloeb.permissions import reads_case, reads_citizen
 from core.forms import apply_errors
-from core.models import AuditEvent
 from samarbejde.models import Municipality
 
 PAGE_SIZE = 25
@@ -151,6 +150,7 @@ def citizen_create(request):
     return render(request, "borgerforloeb/citizen_form.html", {"form": form})
 
 
+@reads_citizen
 @login_required
 def citizen_edit(request, pk):
     citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=pk)
@@ -198,6 +198,7 @@ def _citizen_context(request, citizen, revealed_cpr=""):
     }
 
 
+@reads_citizen
 @login_required
 def citizen_detail(request, pk):
     citizen = get_object_or_404(
@@ -331,13 +332,11 @@ def _case_context(request, case, revealed_cpr=""):
     }
 
 
+@reads_case
 @login_required
 def case_detail(request, pk):
     """One screen: who does what, what is overdue, next meetings, attention points, the plan."""
     case = selectors.visible_case(request.user, pk)
-    audit.record(
-        actor=request.user, action=AuditEvent.Action.VIEW, obj=case, case_id=case.pk, request=request
-    )
     return render(request, "borgerforloeb/case_detail.html", _case_context(request, case))
 
 
@@ -359,6 +358,7 @@ def _form_page(request, case, form, *, title, intro="", submit=None):
     )
 
 
+@reads_case
 @login_required
 def case_assign_coordinator(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -391,6 +391,7 @@ def case_assign_coordinator(request, pk):
     return _form_page(request, case, form, title=_("Tildel tovholder"))
 
 
+@reads_case
 @login_required
 def case_handover(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -434,6 +435,7 @@ def case_handover(request, pk):
     return _form_page(request, case, form, title=_("Overdrag forløbet"), intro=intro, submit=_("Overdrag"))
 
 
+@reads_case
 @login_required
 def case_status(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -458,6 +460,7 @@ def case_status(request, pk):
     return _form_page(request, case, form, title=_("Skift status"))
 
 
+@reads_case
 @login_required
 def case_participants(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -511,6 +514,7 @@ def participant_end(request, pk, participant_pk):
     return redirect("borgerforloeb:case_participants", pk=case.pk)
 
 
+@reads_case
 @login_required
 def task_create(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -557,6 +561,7 @@ def task_complete(request, task_pk):
     return redirect(_next_url(request, task.case.get_absolute_url()))
 
 
+@reads_case
 @login_required
 def case_timeline(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -567,14 +572,6 @@ def case_timeline(request, pk):
         kind = form.cleaned_data["kind"]
         events = events.filter(kind=kind)
     page = Paginator(events, 50).get_page(request.GET.get("side"))
-    audit.record(
-        actor=request.user,
-        action=AuditEvent.Action.VIEW,
-        obj=case,
-        case_id=case.pk,
-        request=request,
-        note="timeline",
-    )
     return render(
         request,
         "borgerforloeb/timeline.html",
@@ -585,6 +582,7 @@ def case_timeline(request, pk):
 # --- Consent ------------------------------------------------------------------------------------
 
 
+@reads_case
 @login_required
 def case_consents(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -607,6 +605,7 @@ def case_consents(request, pk):
     )
 
 
+@reads_case
 @login_required
 def consent_create(request, pk):
     case = selectors.visible_case(request.user, pk)

@@ -1,8 +1,10 @@
-"""Writing the audit trail. Every service that writes calls ``record`` in its transaction."""
+"""Writing the audit trail. Every service that writes calls ``record`` in its transaction; every
+page that shows case or citizen data is declared with ``audited_read`` (see below)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from core.models import AuditEvent
 
@@ -68,6 +70,84 @@ def record(
         object_repr=redact(str(obj))[:200],
         case_id=case_id,
         changes=redact(changes or {}),
+        ip_address=client_ip(request),
+        note=note[:200],
+    )
+
+
+# --- Audit of reads -------------------------------------------------------------------------------
+#
+# One mechanism: a view that shows case or citizen data is declared with ``@audited_read(...)``;
+# after it answered a GET successfully, ``core.middleware.SensitiveReadAuditMiddleware`` writes one
+# "view" row (one INSERT, nothing read). Outsiders got 404 and leave no row. The row names the
+# object from the URL's arguments; a view whose URL does not carry what was read (the citizen's own
+# pages, a referral) names it with ``read_subject``, which writes nothing itself.
+
+
+@dataclass(frozen=True)
+class AuditedRead:
+    """What a GET of the declared view reads: ``object_type`` ("app_label.model") with its id in
+    the URL argument ``kwarg`` and the case's id in ``case_kwarg``; ``note`` says which page
+    (default: the URL's name); ``citizen`` marks the citizen's own pages (the reader is the
+    signed-in citizen, not a staff user)."""
+
+    object_type: str
+    kwarg: str | None = "pk"
+    case_kwarg: str | None = None
+    note: str | None = None
+    action: str = AuditEvent.Action.VIEW
+    citizen: bool = False
+
+
+def audited_read(
+    object_type: str,
+    *,
+    kwarg: str | None = "pk",
+    case_kwarg: str | None = None,
+    note: str | None = None,
+    action: str = AuditEvent.Action.VIEW,
+    citizen: bool = False,
+):
+    """Declare a view as a read of case or citizen data (kept on the view as ``audited_read``)."""
+    declaration = AuditedRead(object_type, kwarg, case_kwarg, note, action, citizen)
+
+    def decorate(view):
+        view.audited_read = declaration
+        return view
+
+    return decorate
+
+
+def read_subject(request, obj=None, *, case_id=None, note: str | None = None) -> None:
+    """Name what a declared view read when its URL does not say it (``obj``, its case, the page)."""
+    request._audit_read_subject = {"obj": obj, "case_id": case_id, "note": note}
+
+
+def record_read(request, match, declared: AuditedRead) -> AuditEvent | None:
+    """The row for a successful GET of a declared view (called by the middleware only)."""
+    subject = getattr(request, "_audit_read_subject", None) or {}
+    obj = subject.get("obj")
+    if obj is not None:
+        object_type = f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id, object_repr = obj.pk, redact(str(obj))[:200]
+    else:
+        object_type, object_repr = declared.object_type, ""
+        object_id = match.kwargs.get(declared.kwarg) if declared.kwarg else None
+    case_id = subject.get("case_id")
+    if case_id is None and declared.case_kwarg:
+        case_id = match.kwargs.get(declared.case_kwarg)
+    if object_id is None:
+        return None
+    user = getattr(request, "user", None)
+    actor = None if declared.citizen or not getattr(user, "is_authenticated", False) else user
+    note = subject.get("note") or declared.note or match.url_name or ""
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=declared.action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr,
+        case_id=case_id,
         ip_address=client_ip(request),
         note=note[:200],
     )
