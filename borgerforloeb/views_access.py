@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -70,6 +71,19 @@ NOTE_LABELS = {
 }
 
 
+def read_label(note: str) -> str | None:
+    """The access log's words for the page a read row names (None: it has none)."""
+    if note in NOTE_LABELS:
+        return NOTE_LABELS[note]
+    if note.startswith("admin:"):  # an object page in Django admin (``borgerforloeb.admin``)
+        try:
+            model = apps.get_model(note.removeprefix("admin:"))
+        except (LookupError, ValueError):
+            return None
+        return _("Administration: %(model)s") % {"model": model._meta.verbose_name}
+    return None
+
+
 def load_visible_case(user, pk) -> Case:
     return selectors.visible_case(user, pk)
 
@@ -113,7 +127,7 @@ def case_access_log(request, case):
     )
     for event in page.object_list:
         known = event.note or event.action == AuditEvent.Action.VIEW
-        event.where = NOTE_LABELS.get(event.note, event.note) if known else ""
+        event.where = (read_label(event.note) or event.note) if known else ""
     return render(
         request,
         "borgerforloeb/access/case_access_log.html",

@@ -4,6 +4,7 @@ page that shows case or citizen data is declared with ``audited_read`` (see belo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import AuditEvent
@@ -81,7 +82,8 @@ def record(
 # after it answered a GET successfully, ``core.middleware.SensitiveReadAuditMiddleware`` writes one
 # "view" row (one INSERT, nothing read). Outsiders got 404 and leave no row. The row names the
 # object from the URL's arguments; a view whose URL does not carry what was read (the citizen's own
-# pages, a referral) names it with ``read_subject``, which writes nothing itself.
+# pages, a referral) names it with ``read_subject``, which writes nothing itself. In Django admin a
+# ModelAdmin declares its object pages (change, history, delete) with ``audited_admin_reads``.
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,15 @@ class AuditedRead:
     note: str | None = None
     action: str = AuditEvent.Action.VIEW
     citizen: bool = False
+    # Admin pages: the object the page showed → (the object to name, its case's id or None).
+    subject: Callable | None = None
+
+
+def audited_admin_reads(subject: Callable) -> AuditedRead:
+    """The declaration for a ModelAdmin (``model_admin.audited_read = audited_admin_reads(...)``):
+    each GET of one of its object pages writes a row naming what ``subject(obj)`` returns; the
+    note is "admin:<app_label>.<model>"."""
+    return AuditedRead("", kwarg=None, subject=subject)
 
 
 def audited_read(
@@ -123,9 +134,13 @@ def read_subject(request, obj=None, *, case_id=None, note: str | None = None) ->
     request._audit_read_subject = {"obj": obj, "case_id": case_id, "note": note}
 
 
-def record_read(request, match, declared: AuditedRead) -> AuditEvent | None:
-    """The row for a successful GET of a declared view (called by the middleware only)."""
+def record_read(request, match, declared: AuditedRead, shown=None) -> AuditEvent | None:
+    """The row for a successful GET of a declared view (called by the middleware only); ``shown``
+    is the object an admin page showed."""
     subject = getattr(request, "_audit_read_subject", None) or {}
+    if shown is not None and declared.subject is not None:
+        obj, case_id = declared.subject(shown)
+        subject = {"obj": obj, "case_id": case_id, "note": f"admin:{shown._meta.label_lower}"}
     obj = subject.get("obj")
     if obj is not None:
         object_type = f"{obj._meta.app_label}.{obj._meta.model_name}"

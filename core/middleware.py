@@ -59,13 +59,27 @@ class SensitiveReadAuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    ADMIN_OBJECT_PAGES = ("_change", "_history", "_delete")
+
     def __call__(self, request):
         response = self.get_response(request)
         if request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
             match = getattr(request, "resolver_match", None)
-            declared = getattr(match.func, "audited_read", None) if match is not None else None
-            if declared is not None:
-                from core import audit
-
-                audit.record_read(request, match, declared)
+            if match is not None:
+                self._audit(request, match, response)
         return response
+
+    def _audit(self, request, match, response):
+        from core import audit
+
+        declared = getattr(match.func, "audited_read", None)
+        if declared is not None:
+            audit.record_read(request, match, declared)
+            return
+        # Django admin: the ModelAdmin declares its object pages; the page's context holds the object.
+        declared = getattr(getattr(match.func, "model_admin", None), "audited_read", None)
+        if declared is not None and (match.url_name or "").endswith(self.ADMIN_OBJECT_PAGES):
+            context = getattr(response, "context_data", None) or {}
+            shown = context.get("original") or context.get("object")
+            if shown is not None:
+                audit.record_read(request, match, declared, shown=shown)
