@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "core.middleware.SensitiveReadAuditMiddleware",  # audit rows for registered sensitive pages
+    "core.middleware.SensitiveReadAuditMiddleware",  # the audit row of every declared read
 ]
 
 # Benchmark runs (`make bench`) add a floor view and a Server-Timing header; never in production.
