@@ -222,6 +222,15 @@ def sign_in_citizen(request, citizen: Citizen) -> None:
     request.session.set_expiry(0)
 
 
+def end_citizen_session(sender, request, user, **kwargs) -> None:
+    """``user_logged_in``: a staff sign-in in a browser that holds a citizen's session ends the
+    citizen's session (the two never share a session; ``sign_in_citizen`` ends a staff login)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    for key in (CITIZEN_SESSION_KEY, CITIZEN_SEEN_KEY):
+        request.session.pop(key, None)
+
+
 def sign_out_citizen(request) -> None:
     request.session.flush()
 

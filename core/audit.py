@@ -3,9 +3,13 @@ page that shows case or citizen data is declared with ``audited_read`` (see belo
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
 
 from core.models import AuditEvent
 
@@ -45,10 +49,41 @@ def _jsonable(value):
     return str(value)
 
 
+@lru_cache(maxsize=8)
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _is_trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request) -> str | None:
+    """The address of the person making the request.
+
+    ``REMOTE_ADDR`` unless it is one of ``TRUSTED_PROXIES``: then ``X-Forwarded-For`` is read from
+    the right, skipping the trusted proxies, and the first other address is the client. Without a
+    trusted proxy the header is ignored (anyone can send it). Also django-axes' address.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    if not remote or not networks or not _is_trusted(remote, networks):
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for address in reversed(forwarded):
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            return remote  # a garbled header: keep the proxy's address rather than guess
+        if not _is_trusted(address, networks):
+            return address
+    return forwarded[0] if forwarded else remote
 
 
 def record(

@@ -48,6 +48,33 @@ class SlidingSessionMiddleware:
         return response
 
 
+class TwoFactorMiddleware:
+    """A signed-in session that still owes its second factor (core/two_factor.py) reaches only the
+    two-factor pages, logout and the language switch; every other request is sent to setting up
+    or entering a code, and comes back afterwards. Must come after django-otp's OTPMiddleware."""
+
+    OPEN_PREFIXES = ("/konto/totrin/", "/konto/logout/", "/konto/login/", "/i18n/", "/healthz", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from core import two_factor
+
+        if not request.path_info.startswith(self.OPEN_PREFIXES):
+            step = two_factor.owed_step(request)
+            if step is not None:
+                from django.shortcuts import redirect
+                from django.urls import reverse
+                from django.utils.http import urlencode
+
+                url = reverse("two_factor_setup" if step == two_factor.SETUP else "two_factor_verify")
+                if request.method in ("GET", "HEAD"):
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
+        return self.get_response(request)
+
+
 # --- Audit of reads ------------------------------------------------------------------------------
 
 
