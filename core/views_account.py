@@ -110,8 +110,8 @@ def security(request):
     return render(request, "registration/security.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def new_recovery_codes(request):
     if not two_factor.has_app(request.user):
         return redirect("security")
@@ -119,8 +119,8 @@ def new_recovery_codes(request):
     return redirect(_with_next("two_factor_recovery_codes", reverse("security")))
 
 
-@require_POST
 @login_required
+@require_POST
 def disable(request):
     """Turn two-factor off, confirmed with a code from the app; never for those who must use it."""
     user = request.user

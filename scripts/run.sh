@@ -66,6 +66,8 @@ cat <<MSG
     Tovholder      tovholder@demo.dk
     Frivillig      frivillig@demo.dk
     Administrator  admin@demo.dk
+                   (first sign-in sets up two-factor with an authenticator app:
+                    scan the QR code or type its key into the app; see README)
 
   Press Ctrl-C to stop web, worker and beat$also.
 
