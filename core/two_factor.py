@@ -217,6 +217,13 @@ def verify(request, code: str):
     return device
 
 
+def throttled(user) -> bool:
+    """True while wrong codes have made the app wait before it takes another (django-otp's
+    throttling doubles the wait after each wrong code)."""
+    device = app_device(user)
+    return device is not None and device.throttling_failure_count >= 3 and not device.verify_is_allowed()[0]
+
+
 def _passed(request, device) -> None:
     request.session.cycle_key()  # a new session id once the sign-in is complete
     otp_login(request, device)

@@ -79,7 +79,15 @@ def verify(request):
                     % {"count": left},
                 )
             return redirect(next_url)
-        form.add_error("code", _("Koden passer ikke eller er udløbet. Prøv igen med den nye kode fra appen."))
+        if two_factor.throttled(request.user):
+            form.add_error(
+                "code",
+                _("For mange forkerte koder. Vent et øjeblik, og prøv igen med den nye kode fra appen."),
+            )
+        else:
+            form.add_error(
+                "code", _("Koden passer ikke eller er udløbet. Prøv igen med den nye kode fra appen.")
+            )
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
 
 

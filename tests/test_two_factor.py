@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -268,3 +269,20 @@ def test_demo_administrator_is_led_to_setup_on_first_sign_in(client, settings):
     assert client.get("/admin/")["Location"] == "/konto/totrin/opsaet/?next=%2Fadmin%2F"
     set_up_app(client, next_url="/admin/")
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_codes_make_the_app_wait(client, admin):
+    sign_in(client, admin.email)
+    device, _ = set_up_app(client)
+    client.post("/konto/logout/")
+    sign_in(client, admin.email)
+    right = code_for(device)
+    # As after several wrong codes in a row (each one doubles the wait; django-otp's throttling).
+    device.throttling_failure_count = 5
+    device.throttling_failure_timestamp = timezone.now()
+    device.save()
+    response = client.post("/konto/totrin/kode/", {"code": "000000"})
+    assert "For mange forkerte koder" in response.content.decode()
+    assert client.post("/konto/totrin/kode/", {"code": right}).status_code == 200  # still waiting
+    assert client.get("/admin/").status_code == 302
