@@ -136,7 +136,7 @@ URLS = {
     "security": (none, LOGIN),
     # Two-factor pages: an administrator here has passed the second factor (conftest), so setup
     # sends them on; nobody has recovery codes waiting or a code owing, so those redirect.
-    "two_factor_setup": (none, rule(200, admin_same=302, anonymous=302)),
+    "two_factor_setup": (none, rule(200, admin_same=302, admin_other=302, superuser=302, anonymous=302)),
     "two_factor_verify": (none, rule(302)),
     "two_factor_recovery_codes": (none, rule(302)),
     "two_factor_new_codes": (none, rule(405, anonymous=302)),
