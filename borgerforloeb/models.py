@@ -58,10 +58,11 @@ class ContactPreference(models.TextChoices):
 
 
 def caseworker_municipalities(user):
-    """Subquery: municipalities of the user's municipal organisations (a caseworker's scope)."""
-    return Organisation.objects.filter(memberships__user=user, kind=Organisation.Kind.MUNICIPAL).values(
-        "municipality_id"
-    )
+    """Subquery: municipalities of the user's active municipal organisations (a caseworker's
+    scope). An archived organisation gives its members no access."""
+    return Organisation.objects.filter(
+        memberships__user=user, kind=Organisation.Kind.MUNICIPAL, archived_at__isnull=True
+    ).values("municipality_id")
 
 
 # --- Citizen ----------------------------------------------------------------------------------
@@ -185,6 +186,9 @@ class CaseQuerySet(models.QuerySet):
         - anyone else: cases where they are an active participant or the active coordinator,
           and only while a valid consent covers one of their organisations or them personally.
 
+        Only active organisations count: members of an archived organisation keep no access
+        through it (neither as municipal staff nor through a consent naming it).
+
         ``case_visible`` below states the same rule over (user, case) pairs for set-based work.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -200,7 +204,9 @@ class CaseQuerySet(models.QuerySet):
             .values("case_id")
             .union(CoordinatorAssignment.objects.filter(person=user, ended_at__isnull=True).values("case_id"))
         )
-        user_orgs = Membership.objects.filter(user=user).values("organisation_id")
+        user_orgs = Membership.objects.filter(user=user, organisation__archived_at__isnull=True).values(
+            "organisation_id"
+        )
         consent = Exists(
             Consent.objects.valid()
             .filter(citizen=OuterRef("citizen_id"))
@@ -251,6 +257,7 @@ def case_visible(user_ref: str, case_prefix: str = "") -> Q:
             kind=Organisation.Kind.MUNICIPAL,
             municipality_id=OuterRef(f"{case_prefix}municipality_id"),
             memberships__user_id=user,
+            archived_at__isnull=True,
         )
     )
     involved = Exists(Participant.objects.filter(case_id=case, user_id=user, active=True)) | Exists(
@@ -259,9 +266,9 @@ def case_visible(user_ref: str, case_prefix: str = "") -> Q:
     consents = Consent.objects.valid().filter(
         Q(case__isnull=True) | Q(case_id=case), citizen_id=OuterRef(f"{case_prefix}citizen_id")
     )
-    consent = Exists(consents.filter(organisations__memberships__user_id=user)) | Exists(
-        consents.filter(persons=user)
-    )
+    consent = Exists(
+        consents.filter(organisations__memberships__user_id=user, organisations__archived_at__isnull=True)
+    ) | Exists(consents.filter(persons=user))
     return active & (superuser | (own_municipality_staff & (caseworker | involved)) | (involved & consent))
 
 

@@ -45,7 +45,6 @@ from borgerforloeb.models import (
 )
 from borgerforloeb.permissions import reads_case, reads_citizen
 from core.forms import apply_errors
-from samarbejde.models import Municipality
 
 PAGE_SIZE = 25
 CITIZEN_FORM_FIELDS = (
@@ -129,7 +128,9 @@ def my_tasks(request):
 def citizen_create(request):
     _require(permissions.can_create_citizen(request.user))
     municipalities = municipalities_for(request.user)
-    form = CitizenForm(request.POST or None, user=request.user, municipalities=municipalities)
+    form = CitizenForm(
+        request.POST or None, user=request.user, municipalities=municipalities, request=request
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
@@ -153,14 +154,12 @@ def citizen_create(request):
 @reads_citizen
 @login_required
 def citizen_edit(request, pk):
+    """Only the citizen's own municipality's caseworkers edit the citizen; the municipality is
+    shown but never offered for change (a transfer between municipalities is a separate,
+    consented workflow)."""
     citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=pk)
-    _require(permissions.can_create_citizen(request.user))
-    municipalities = municipalities_for(request.user) | Municipality.objects.filter(
-        pk=citizen.municipality_id
-    )
-    form = CitizenForm(
-        request.POST or None, instance=citizen, user=request.user, municipalities=municipalities
-    )
+    _require(permissions.can_edit_citizen(request.user, citizen))
+    form = CitizenForm(request.POST or None, instance=citizen, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
@@ -171,7 +170,6 @@ def citizen_edit(request, pk):
                 actor=request.user,
                 citizen=citizen,
                 full_name=data["full_name"],
-                municipality=data["municipality"],
                 request=request,
                 **fields,
             )
@@ -224,28 +222,27 @@ def citizen_show_cpr(request, pk):
 
 @login_required
 def case_create(request):
+    """A case is opened by a caseworker of the citizen's own municipality, in that municipality."""
     _require(permissions.can_create_citizen(request.user))
-    citizens = Citizen.objects.visible_to(request.user).order_by("full_name")
+    citizens = (
+        Citizen.objects.visible_to(request.user)
+        .filter(municipality__in=municipalities_for(request.user))
+        .order_by("full_name")
+    )
     initial = {}
     if request.GET.get("borger"):
         citizen = (
             citizens.filter(pk=request.GET["borger"]).first() if _is_uuid(request.GET["borger"]) else None
         )
         if citizen is not None:
-            initial = {"citizen": citizen.pk, "municipality": citizen.municipality_id}
-    form = CaseForm(
-        request.POST or None,
-        initial=initial,
-        citizens=citizens,
-        municipalities=municipalities_for(request.user),
-    )
+            initial = {"citizen": citizen.pk}
+    form = CaseForm(request.POST or None, initial=initial, citizens=citizens, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             case = services.open_case(
                 actor=request.user,
                 citizen=data["citizen"],
-                municipality=data["municipality"],
                 summary=data["summary"],
                 start_date=data["start_date"],
                 coordinator=data["coordinator"],
@@ -366,7 +363,7 @@ def case_assign_coordinator(request, pk):
     if CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists():
         messages.info(request, _("Forløbet har allerede en tovholder. Du kan overdrage forløbet i stedet."))
         return redirect("borgerforloeb:case_handover", pk=case.pk)
-    form = AssignCoordinatorForm(request.POST or None)
+    form = AssignCoordinatorForm(request.POST or None, user=request.user, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_coordinator(
@@ -401,7 +398,9 @@ def case_handover(request, pk):
         .select_related("person")
         .first()
     )
-    form = HandoverForm(request.POST or None, current=current.person if current else None)
+    form = HandoverForm(
+        request.POST or None, current=current.person if current else None, user=request.user, case=case
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.hand_over_case(
@@ -465,7 +464,7 @@ def case_status(request, pk):
 def case_participants(request, pk):
     case = selectors.visible_case(request.user, pk)
     can_manage = permissions.can_manage_case(request.user, case)
-    form = ParticipantForm(request.POST or None) if can_manage else None
+    form = ParticipantForm(request.POST or None, user=request.user, case=case) if can_manage else None
     if request.method == "POST":
         _require(can_manage)
         if form.is_valid():
@@ -612,6 +611,8 @@ def consent_create(request, pk):
     _require(permissions.can_manage_case(request.user, case))
     form = ConsentForm(
         request.POST or None,
+        user=request.user,
+        case=case,
         initial={"valid_from": timezone.localdate(), "language": case.citizen.preferred_language},
     )
     if request.method == "POST" and form.is_valid():

@@ -17,12 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from borgerforloeb import gdpr, permissions, selectors
-from borgerforloeb.models import Case, Citizen, caseworker_municipalities
+from borgerforloeb.models import Case, Citizen
 from borgerforloeb.permissions import reads_case
 from core.audit import audited_read
 from core.models import AuditEvent
 from core.permissions import object_permission
-from core.roles import Role
 
 ACCESS_LOG_PAGE_SIZE = 50
 READ_ACTIONS = [AuditEvent.Action.VIEW, AuditEvent.Action.SHOW_CPR, AuditEvent.Action.EXPORT]
@@ -99,11 +98,7 @@ def can_see_access_log(user, case: Case) -> bool:
 
 def can_export_citizen(user, citizen: Citizen) -> bool:
     """An access request is answered by the citizen's municipality: its caseworkers."""
-    if user.is_superuser:
-        return True
-    if not user.has_role(Role.CASEWORKER):
-        return False
-    return caseworker_municipalities(user).filter(municipality_id=citizen.municipality_id).exists()
+    return permissions.is_citizen_caseworker(user, citizen)
 
 
 def access_log_events(case: Case, *, reads_only: bool = True):

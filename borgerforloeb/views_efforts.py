@@ -103,7 +103,9 @@ def _consent_for(kind):
 
 def inbound_referrals(user):
     """Referred efforts (answered or not) for organisations the user is a member of."""
-    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    orgs = Membership.objects.filter(user=user, organisation__archived_at__isnull=True).values(
+        "organisation_id"
+    )
     return (
         Effort.objects.filter(receiving_organisation__in=orgs, referred_at__isnull=False)
         .select_related("offer", "receiving_organisation", "responsible", "answered_by", "case__citizen")

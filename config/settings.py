@@ -294,6 +294,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# How many CPR numbers one user may look up (duplicate check in the citizen form) per hour.
+# Counted in Django's cache (CACHES above), so per process unless the cache is shared.
+CPR_CHECKS_PER_HOUR = env_int("CPR_CHECKS_PER_HOUR", 30)
+
 # --- Reminders (core.notifications; schedules themselves are django-celery-beat rows) -----------
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "tmp" / "emails"))
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
