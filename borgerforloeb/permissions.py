@@ -92,3 +92,9 @@ def can_complete_task(user, task: Task) -> bool:
 # object in its URL (a meeting, an effort). tests/test_read_audit.py fails for a page without it.
 reads_case = audited_read("borgerforloeb.case", case_kwarg="pk")
 reads_citizen = audited_read("borgerforloeb.citizen")
+
+
+def can_invite_citizen(user, case: Case) -> bool:
+    """Invite the citizen to Mit forløb: the case's active coordinator and the caseworkers of the
+    citizen's own municipality, not every participant or caseworker who can see the case."""
+    return is_active_coordinator(user, case) or is_citizen_caseworker(user, case.citizen)

@@ -724,8 +724,29 @@ def record_consent(
     return consent
 
 
-def withdraw_consent(*, actor, consent: Consent, note: str = "", request=None) -> Consent:
-    """Withdraw at once: access that depended on it ends with this transaction's commit."""
+def citizen_sign_in_audit(citizen_sign_in: str, invitation=None) -> dict:
+    """What the audit keeps of how the citizen was signed in: the way, and for an invitation its
+    id and who created it (never the link or the code)."""
+    if not citizen_sign_in:
+        return {}
+    data = {"via": citizen_sign_in}
+    if invitation is not None:
+        data.update(
+            invitation_id=str(invitation.pk),
+            invitation_created_by_id=str(invitation.created_by_id or ""),
+            invitation_created_by=str(invitation.created_by or ""),
+        )
+    return {"citizen_sign_in": data}
+
+
+def withdraw_consent(
+    *, actor, consent: Consent, note: str = "", request=None, citizen_sign_in: str = "", invitation=None
+) -> Consent:
+    """Withdraw at once: access that depended on it ends with this transaction's commit.
+
+    ``citizen_sign_in`` (and ``invitation``): the citizen withdrew it themselves in Mit forløb,
+    signed in that way; kept on the consent and in the audit row.
+    """
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_at is not None:
@@ -733,15 +754,26 @@ def withdraw_consent(*, actor, consent: Consent, note: str = "", request=None) -
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = _user(actor)
         consent.withdrawal_note = note
-        consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+        consent.withdrawn_sign_in = citizen_sign_in
+        consent.withdrawn_invitation = invitation
+        consent.save(
+            update_fields=[
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawal_note",
+                "withdrawn_sign_in",
+                "withdrawn_invitation",
+            ]
+        )
         cases = [consent.case] if consent.case_id else list(consent.citizen.cases.all())
+        signed_in = citizen_sign_in_audit(citizen_sign_in, invitation)
         for each in cases:
             audit.record(
                 actor=actor,
                 action=AuditEvent.Action.UPDATE,
                 obj=consent,
                 case_id=each.pk,
-                changes={"withdrawn_at": [None, consent.withdrawn_at.isoformat()]},
+                changes={"withdrawn_at": [None, consent.withdrawn_at.isoformat()], **signed_in},
                 request=request,
                 note="withdrawn",
             )
@@ -754,7 +786,12 @@ def withdraw_consent(*, actor, consent: Consent, note: str = "", request=None) -
             )
         if not cases:
             audit.record(
-                actor=actor, action=AuditEvent.Action.UPDATE, obj=consent, request=request, note="withdrawn"
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                obj=consent,
+                changes=signed_in,
+                request=request,
+                note="withdrawn",
             )
         signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent
@@ -961,9 +998,12 @@ def accept_plan_version(
     note: str = "",
     lock_version: int | None = None,
     request=None,
+    citizen_sign_in: str = "",
+    invitation=None,
 ) -> PlanAcceptance:
     """The citizen and participants accept a draft: it becomes the plan, the previous one is
-    superseded (kept readable)."""
+    superseded (kept readable). ``citizen_sign_in`` (and ``invitation``): the citizen accepted
+    in Mit forløb themselves, signed in that way."""
     if citizen_participation not in PlanAcceptance.CitizenParticipation.values:
         raise ValidationError(
             {"citizen_participation": _("Angiv hvordan borgeren deltog.")}, code="citizen_participation"
@@ -989,6 +1029,8 @@ def accept_plan_version(
             citizen_participation=citizen_participation,
             interpreter_name=interpreter_name,
             note=note,
+            citizen_sign_in=citizen_sign_in,
+            invitation=invitation,
         )
         acceptance.participants.set(participants)
         case = current.plan.case
@@ -997,7 +1039,11 @@ def accept_plan_version(
             action=AuditEvent.Action.UPDATE,
             obj=current,
             case_id=case.pk,
-            changes={"status": ["draft", "accepted"], "citizen_participation": [None, citizen_participation]},
+            changes={
+                "status": ["draft", "accepted"],
+                "citizen_participation": [None, citizen_participation],
+                **citizen_sign_in_audit(citizen_sign_in, invitation),
+            },
             request=request,
         )
         add_timeline(

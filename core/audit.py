@@ -164,9 +164,10 @@ def audited_read(
     return decorate
 
 
-def read_subject(request, obj=None, *, case_id=None, note: str | None = None) -> None:
-    """Name what a declared view read when its URL does not say it (``obj``, its case, the page)."""
-    request._audit_read_subject = {"obj": obj, "case_id": case_id, "note": note}
+def read_subject(request, obj=None, *, case_id=None, note: str | None = None, changes=None) -> None:
+    """Name what a declared view read when its URL does not say it (``obj``, its case, the page),
+    and anything the row should carry besides (``changes``, e.g. how a citizen signed in)."""
+    request._audit_read_subject = {"obj": obj, "case_id": case_id, "note": note, "changes": changes}
 
 
 def record_read(request, match, declared: AuditedRead, shown=None) -> AuditEvent | None:
@@ -176,6 +177,7 @@ def record_read(request, match, declared: AuditedRead, shown=None) -> AuditEvent
     if shown is not None and declared.subject is not None:
         obj, case_id = declared.subject(shown)
         subject = {"obj": obj, "case_id": case_id, "note": f"admin:{shown._meta.label_lower}"}
+    changes = redact(subject.get("changes") or {})
     obj = subject.get("obj")
     if obj is not None:
         object_type = f"{obj._meta.app_label}.{obj._meta.model_name}"
@@ -198,6 +200,7 @@ def record_read(request, match, declared: AuditedRead, shown=None) -> AuditEvent
         object_id=str(object_id),
         object_repr=object_repr,
         case_id=case_id,
+        changes=changes,
         ip_address=client_ip(request),
         note=note[:200],
     )
