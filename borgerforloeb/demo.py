@@ -107,6 +107,7 @@ def seed(stdout):
                 municipality=municipality,
                 full_name=name,
                 preferred_name=preferred,
+                email=f"borger{index + 1}@demo.dk",
                 date_of_birth=born,
                 preferred_language=language,
                 interpreter_wanted=interpreter,

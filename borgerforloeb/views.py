@@ -191,7 +191,7 @@ def _citizen_context(request, citizen, revealed_cpr=""):
         "citizen": citizen,
         "cases": cases,
         "can_see_cpr": bool(citizen.cpr) and permissions.can_see_cpr(request.user, citizen=citizen),
-        "can_create_case": permissions.can_create_citizen(request.user),
+        "can_create_case": permissions.can_open_case_for(request.user, citizen),
         "revealed_cpr": revealed_cpr,
     }
 

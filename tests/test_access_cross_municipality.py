@@ -74,6 +74,8 @@ def test_participant_from_another_municipality_cannot_move_the_citizen(
     client.force_login(guest)
     assert client.get(world["case"].get_absolute_url()).status_code == 200  # takes part
     url = reverse("borgerforloeb:citizen_edit", args=[citizen.pk])
+    page = client.get(citizen.get_absolute_url()).content.decode()
+    assert url not in page and "?borger=" not in page  # neither edit nor "Opret forløb" offered
     assert client.get(url).status_code == 403
     response = client.post(url, citizen_post(citizen, municipality=other_municipality.pk))
     assert response.status_code == 403
