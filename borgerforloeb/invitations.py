@@ -254,6 +254,7 @@ def redeem(*, token: str, code: str, request=None, now=None) -> Redemption:
             action=AuditEvent.Action.LOGIN,
             obj=invitation,
             case_id=invitation.case_id,
+            changes=citizen_sign_in_audit(CitizenSignIn.INVITATION, invitation),
             request=request,
             note="citizen",
         )
