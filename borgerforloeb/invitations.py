@@ -317,7 +317,7 @@ def end_citizen_session(sender, request, user, **kwargs) -> None:
     citizen's session (the two never share a session; ``sign_in_citizen`` ends a staff login)."""
     if request is None or not hasattr(request, "session"):
         return
-    for key in (CITIZEN_SESSION_KEY, CITIZEN_SEEN_KEY):
+    for key in (CITIZEN_SESSION_KEY, CITIZEN_SEEN_KEY, CITIZEN_VIA_KEY, CITIZEN_INVITATION_KEY):
         request.session.pop(key, None)
 
 
