@@ -94,6 +94,27 @@ def organisation(municipality):
     )
 
 
+@pytest.fixture
+def world_options():
+    """What a module changes in the shared world (see ``tests.world.build_world``): override it."""
+    return {}
+
+
+@pytest.fixture
+def world(settings, municipality, other_municipality, organisation, make_user, world_options):
+    """The shared people, organisations and consented case of ``tests/world.py``."""
+    from tests.world import build_world
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return build_world(
+        municipality=municipality,
+        other_municipality=other_municipality,
+        organisation=organisation,
+        make_user=make_user,
+        **world_options,
+    )
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real Celery worker process on the real Redis, reading the test database.

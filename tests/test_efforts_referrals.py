@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +10,7 @@ from django.urls import reverse
 from borgerforloeb import services_plan
 from borgerforloeb.models import Consent, Effort
 from core.roles import Role
-from tests.case_factories import make_case, make_citizen, make_consent, make_org
+from tests.case_factories import make_consent, make_org
 from tilbud.models import Offer
 
 pytestmark = pytest.mark.django_db
@@ -21,34 +19,21 @@ CPR = "070761-4005"
 SUMMARY = "Situationsbeskrivelse 4711 om boligen"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def world(municipality, other_municipality, organisation, make_user):
-    w = SimpleNamespace()
-    w.voluntary = make_org(municipality, name="Foreningen Kalaallit")
-    w.receiver = make_org(municipality, name="Værestedet Illu")
-    w.other_org = make_org(municipality, name="Frivilligcenter")
-    w.caseworker = make_user(role=Role.CASEWORKER, organisation=organisation, full_name="Karen Sagsbehandler")
-    w.coordinator = make_user(role=Role.COORDINATOR, organisation=w.voluntary, full_name="Tove Tovholder")
-    w.receiver_user = make_user(role=Role.VOLUNTEER, organisation=w.receiver, full_name="Rasmus Modtager")
-    w.other_user = make_user(role=Role.VOLUNTEER, organisation=w.other_org)
-    odense = make_org(other_municipality, kind="kommunal", name="Odense Kommune")
-    w.outsider = make_user(role=Role.CASEWORKER, organisation=odense)
-    w.citizen = make_citizen(municipality, actor=w.caseworker, full_name="Naja Rosing Kleist", cpr=CPR)
-    w.case = make_case(
-        municipality,
-        actor=w.caseworker,
-        citizen=w.citizen,
-        coordinator=w.coordinator,
-        coordinator_org=w.voluntary,
-        summary=SUMMARY,
+def world_options():
+    return {"citizen": {"cpr": CPR}, "case": {"summary": SUMMARY}}
+
+
+@pytest.fixture(autouse=True)
+def _receiving_organisation(world, make_user):
+    """The organisation that receives the referral, one of its people and its offer."""
+    world.receiver = make_org(world.municipality, name="Værestedet Illu")
+    world.receiver_user = make_user(
+        role=Role.VOLUNTEER, organisation=world.receiver, full_name="Rasmus Modtager"
     )
-    w.offer = Offer.objects.create(organisation=w.receiver, name="Bostøtte i hverdagen", description="Hjælp.")
-    return w
+    world.offer = Offer.objects.create(
+        organisation=world.receiver, name="Bostøtte i hverdagen", description="Hjælp."
+    )
 
 
 def _refer(client, w, **extra):
@@ -127,7 +112,7 @@ def test_inbound_list_shows_only_consented_information(client, world):
 
 def test_referral_pages_are_404_for_other_organisations(client, world):
     effort = _refer(client, world)
-    for user in (world.other_user, world.outsider, world.caseworker):
+    for user in (world.volunteer, world.outsider, world.caseworker):
         client.force_login(user)
         assert "Bostøtte" not in client.get(reverse("borgerforloeb:referral_list")).content.decode()
         url = reverse("borgerforloeb:referral_answer", args=[effort.pk])

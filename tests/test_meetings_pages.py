@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,43 +14,21 @@ from icalendar import Calendar
 
 from borgerforloeb import services, services_plan
 from borgerforloeb.models import Decision, Meeting, Participant, Task
-from core.roles import Role
-from tests.case_factories import make_case, make_citizen, make_org
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def world(municipality, other_municipality, organisation, make_user):
-    w = SimpleNamespace()
-    w.voluntary = make_org(municipality, name="Foreningen Kalaallit")
-    w.caseworker = make_user(role=Role.CASEWORKER, organisation=organisation, full_name="Karen Sagsbehandler")
-    w.coordinator = make_user(role=Role.COORDINATOR, organisation=w.voluntary, full_name="Tove Tovholder")
-    odense = make_org(other_municipality, kind="kommunal", name="Odense Kommune")
-    w.outsider = make_user(role=Role.CASEWORKER, organisation=odense)
-    w.citizen = make_citizen(
-        municipality,
-        actor=w.caseworker,
-        full_name="Naja Rosing Kleist",
-        cpr="070761-4005",
-        interpreter_wanted=True,
-        preferred_language="kl",
+def world_options():
+    return {"citizen": {"interpreter_wanted": True, "preferred_language": "kl"}}
+
+
+@pytest.fixture(autouse=True)
+def _caseworker_takes_part(world):
+    Participant.objects.create(
+        case=world.case, user=world.caseworker, organisation=world.organisation, role="caseworker"
     )
-    w.case = make_case(
-        municipality,
-        actor=w.caseworker,
-        citizen=w.citizen,
-        coordinator=w.coordinator,
-        coordinator_org=w.voluntary,
-    )
-    Participant.objects.create(case=w.case, user=w.caseworker, organisation=organisation, role="caseworker")
-    return w
 
 
 def _meeting_data(w, **extra):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,33 +10,8 @@ from django.urls import reverse
 from borgerforloeb import services_plan
 from borgerforloeb.models import AttentionPoint, AttentionPointTemplate, Decision
 from core.roles import Role
-from tests.case_factories import make_case, make_citizen, make_org
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(municipality, other_municipality, organisation, make_user):
-    w = SimpleNamespace(municipality=municipality, other_municipality=other_municipality)
-    w.voluntary = make_org(municipality, name="Foreningen Kalaallit")
-    w.caseworker = make_user(role=Role.CASEWORKER, organisation=organisation, full_name="Karen Sagsbehandler")
-    w.coordinator = make_user(role=Role.COORDINATOR, organisation=w.voluntary, full_name="Tove Tovholder")
-    w.odense = make_org(other_municipality, kind="kommunal", name="Odense Kommune")
-    w.outsider = make_user(role=Role.CASEWORKER, organisation=w.odense)
-    w.citizen = make_citizen(municipality, actor=w.caseworker, full_name="Naja Rosing Kleist")
-    w.case = make_case(
-        municipality,
-        actor=w.caseworker,
-        citizen=w.citizen,
-        coordinator=w.coordinator,
-        coordinator_org=w.voluntary,
-    )
-    return w
 
 
 def test_points_are_created_from_the_municipalitys_template_when_missing(client, world):

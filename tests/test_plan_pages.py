@@ -11,37 +11,13 @@ from borgerforloeb import services
 from borgerforloeb.models import Goal, PlanVersion
 from core.models import AuditEvent
 from core.roles import Role
-from tests.case_factories import make_case, make_citizen, make_org
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def world(municipality, other_municipality, organisation, make_user):
-    from types import SimpleNamespace
-
-    w = SimpleNamespace()
-    w.voluntary = make_org(municipality, name="Foreningen Kalaallit")
-    w.caseworker = make_user(role=Role.CASEWORKER, organisation=organisation, full_name="Karen Sagsbehandler")
-    w.coordinator = make_user(role=Role.COORDINATOR, organisation=w.voluntary, full_name="Tove Tovholder")
-    odense = make_org(other_municipality, kind="kommunal", name="Odense Kommune")
-    w.outsider = make_user(role=Role.CASEWORKER, organisation=odense)
-    w.citizen = make_citizen(
-        municipality, actor=w.caseworker, full_name="Naja Rosing Kleist", preferred_language="kl"
-    )
-    w.case = make_case(
-        municipality,
-        actor=w.caseworker,
-        citizen=w.citizen,
-        coordinator=w.coordinator,
-        coordinator_org=w.voluntary,
-    )
-    return w
+def world_options():
+    return {"citizen": {"preferred_language": "kl"}}
 
 
 def _plan_post(version, **overrides):
