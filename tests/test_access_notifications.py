@@ -9,56 +9,39 @@ from django.utils import timezone
 from borgerforloeb import reminders, services
 from borgerforloeb.models import Participant
 from core.models import Notification
-from core.roles import Role
-from tests.case_factories import make_case, make_citizen, make_consent, make_org
+from tests.case_factories import make_consent
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(municipality, organisation, make_user):
-    coordinator_org = make_org(municipality, name="Det Grønlandske Hus Aarhus")
-    volunteer_org = make_org(municipality, name="Frivilligcenter Aarhus")
-    caseworker = make_user(role=Role.CASEWORKER, organisation=organisation)
-    coordinator = make_user(role=Role.COORDINATOR, organisation=coordinator_org)
-    volunteer = make_user(role=Role.VOLUNTEER, organisation=volunteer_org)
-    citizen = make_citizen(municipality, actor=caseworker, full_name="Aviaja Lynge")
-    case = make_case(
-        municipality,
-        actor=caseworker,
-        citizen=citizen,
-        coordinator=coordinator,
-        coordinator_org=coordinator_org,
+def _volunteer_with_a_task(world):
+    """The volunteer takes part under a consent of its own and has a task due tomorrow."""
+    world.volunteer_consent = make_consent(
+        world.citizen, organisations=[world.uncovered], actor=world.caseworker
     )
-    consent = make_consent(citizen, organisations=[volunteer_org], actor=caseworker)
     services.add_participant(
-        actor=caseworker,
-        case=case,
+        actor=world.caseworker,
+        case=world.case,
         role=Participant.Role.VOLUNTEER,
-        user=volunteer,
-        organisation=volunteer_org,
+        user=world.volunteer,
+        organisation=world.uncovered,
     )
     services.create_task(
-        actor=caseworker,
-        case=case,
+        actor=world.caseworker,
+        case=world.case,
         title="Følg med til lægen",
-        responsible=volunteer,
+        responsible=world.volunteer,
         due_date=timezone.localdate() + timedelta(days=1),
     )
-    return {"case": case, "consent": consent, "volunteer": volunteer, "caseworker": caseworker}
 
 
 @pytest.mark.django_db
 def test_task_reminder_reaches_a_participant_who_can_see_the_case(world):
     reminders.scan_tasks()
-    assert Notification.objects.filter(recipient=world["volunteer"], kind="task_due_soon").exists()
+    assert Notification.objects.filter(recipient=world.volunteer, kind="task_due_soon").exists()
 
 
 @pytest.mark.django_db
 def test_no_task_reminder_after_the_consent_is_withdrawn(world):
-    services.withdraw_consent(actor=world["caseworker"], consent=world["consent"])
+    services.withdraw_consent(actor=world.caseworker, consent=world.volunteer_consent)
     reminders.scan_tasks()
-    assert not Notification.objects.filter(recipient=world["volunteer"]).exists()
+    assert not Notification.objects.filter(recipient=world.volunteer).exists()
