@@ -10,7 +10,10 @@ from core.models import AuditEvent
 
 @pytest.fixture
 def world_options():
-    return {"names": {"coordinator": "Nuka Tovholder"}, "citizen": {"full_name": "Aviaja Lynge"}}
+    return {
+        "people": {"coordinator": {"full_name": "Nuka Tovholder"}},
+        "citizen": {"full_name": "Aviaja Lynge"},
+    }
 
 
 @pytest.fixture(autouse=True)

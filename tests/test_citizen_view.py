@@ -25,7 +25,6 @@ from borgerforloeb.models import (
     TimelineEvent,
 )
 from core.models import AuditEvent
-from core.roles import Role
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
 
 CPR = "0101901234"
@@ -49,27 +48,37 @@ def make_plan(case, actor, goals, *, accept=False):
 
 
 @pytest.fixture
-def world(db, municipality, organisation, make_user):
-    coordinator = make_user(
-        role=Role.COORDINATOR, organisation=organisation, full_name="Tove Holder", phone="+45 11 22 33 44"
-    )
-    volunteer_org = make_org(municipality, name="Kofoeds Skole")
-    volunteer = make_user(role=Role.VOLUNTEER, organisation=volunteer_org, full_name="Frida Frivillig")
-    citizen = make_citizen(
-        municipality, full_name="Aputsiaq Olsen", preferred_name="Aputsi", cpr=CPR, phone="+45 99 88 77 66"
-    )
-    case = make_case(municipality, citizen=citizen, coordinator=coordinator, coordinator_org=organisation)
-    consent = make_consent(citizen, organisations=[volunteer_org])
+def world_options():
+    return {
+        "people": {"coordinator": {"full_name": "Tove Holder", "phone": "+45 11 22 33 44"}},
+        "organisations": {"uncovered": "Kofoeds Skole"},
+        "citizen": {
+            "full_name": "Aputsiaq Olsen",
+            "preferred_name": "Aputsi",
+            "cpr": CPR,
+            "phone": "+45 99 88 77 66",
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _case_as_the_citizen_sees_it(world):
+    """The volunteer takes part under a consent for its organisation; plans, a meeting, an effort,
+    a shared and an internal decision; and another citizen's case with a draft plan."""
+    case, coordinator, volunteer_org = world.case, world.coordinator, world.uncovered
+    world.volunteer_consent = make_consent(world.citizen, organisations=[volunteer_org])
     services.add_participant(
         actor=coordinator,
         case=case,
         role=Participant.Role.VOLUNTEER,
-        user=volunteer,
+        user=world.volunteer,
         organisation=volunteer_org,
         responsibility="Intern bemærkning: følger op på misbrug",
     )
     make_plan(case, coordinator, ["Jeg vil have min egen lejlighed"], accept=True)
-    draft = make_plan(case, coordinator, ["Jeg vil have min egen lejlighed", "Jeg vil se mine børn hver uge"])
+    world.draft = make_plan(
+        case, coordinator, ["Jeg vil have min egen lejlighed", "Jeg vil se mine børn hver uge"]
+    )
     Meeting.objects.create(
         case=case,
         title="Netværksmøde",
@@ -97,24 +106,12 @@ def world(db, municipality, organisation, make_user):
         shared_with_citizen=False,
     )
 
-    other_citizen = make_citizen(municipality, full_name="Naja Andersen")
+    other_citizen = make_citizen(world.municipality, full_name="Naja Andersen")
     other_case = make_case(
-        municipality, citizen=other_citizen, coordinator=coordinator, coordinator_org=organisation
+        world.municipality, citizen=other_citizen, coordinator=coordinator, coordinator_org=world.voluntary
     )
-    other_consent = make_consent(other_citizen, organisations=[volunteer_org])
-    other_draft = make_plan(other_case, coordinator, ["Naja vil i arbejde"])
-    return {
-        "coordinator": coordinator,
-        "volunteer": volunteer,
-        "volunteer_org": volunteer_org,
-        "citizen": citizen,
-        "case": case,
-        "consent": consent,
-        "draft": draft,
-        "other_case": other_case,
-        "other_consent": other_consent,
-        "other_draft": other_draft,
-    }
+    world.other_consent = make_consent(other_citizen, organisations=[volunteer_org])
+    world.other_draft = make_plan(other_case, coordinator, ["Naja vil i arbejde"])
 
 
 def sign_in(client, case, coordinator):
@@ -126,7 +123,7 @@ def sign_in(client, case, coordinator):
 
 @pytest.mark.django_db
 def test_citizen_sees_their_own_case_and_nothing_else(client, world):
-    sign_in(client, world["case"], world["coordinator"])
+    sign_in(client, world.case, world.coordinator)
     response = client.get("/mit-forloeb/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -164,21 +161,21 @@ def test_citizen_sees_their_own_case_and_nothing_else(client, world):
 
 @pytest.mark.django_db
 def test_every_read_is_audited(client, world):
-    sign_in(client, world["case"], world["coordinator"])
+    sign_in(client, world.case, world.coordinator)
     before = AuditEvent.objects.filter(action="view", note=invitations.CITIZEN_VIEW_NOTE).count()
     client.get("/mit-forloeb/")
-    client.get(f"/mit-forloeb/samtykke/{world['consent'].pk}/tilbagekald/")
+    client.get(f"/mit-forloeb/samtykke/{world.volunteer_consent.pk}/tilbagekald/")
     client.get("/mit-forloeb/besked/")
     events = AuditEvent.objects.filter(action="view", note=invitations.CITIZEN_VIEW_NOTE)
     assert events.count() == before + 3
-    assert set(events.values_list("case_id", flat=True)) == {world["case"].pk}
+    assert set(events.values_list("case_id", flat=True)) == {world.case.pk}
     assert events.filter(actor__isnull=True).count() == events.count()
 
 
 @pytest.mark.django_db
 def test_url_tampering_gets_not_found(client, world):
-    sign_in(client, world["case"], world["coordinator"])
-    other_consent, other_draft = world["other_consent"], world["other_draft"]
+    sign_in(client, world.case, world.coordinator)
+    other_consent, other_draft = world.other_consent, world.other_draft
     assert client.get(f"/mit-forloeb/samtykke/{other_consent.pk}/tilbagekald/").status_code == 404
     assert client.post(f"/mit-forloeb/samtykke/{other_consent.pk}/tilbagekald/").status_code == 404
     response = client.post(
@@ -190,7 +187,7 @@ def test_url_tampering_gets_not_found(client, world):
     assert other_consent.withdrawn_at is None
     assert other_draft.status == PlanVersion.Status.DRAFT
     # An accepted (not draft) version of their own plan cannot be "accepted" again either.
-    current = PlanVersion.objects.get(plan__case=world["case"], status=PlanVersion.Status.ACCEPTED)
+    current = PlanVersion.objects.get(plan__case=world.case, status=PlanVersion.Status.ACCEPTED)
     assert client.post(f"/mit-forloeb/plan/{current.pk}/accepter/", {"lock_version": 1}).status_code == 404
 
 
@@ -198,16 +195,16 @@ def test_url_tampering_gets_not_found(client, world):
 def test_citizen_pages_need_a_citizen_session(client, world):
     assert client.get("/mit-forloeb/").url == "/mit-forloeb/log-ind/"
     # A staff login is not a citizen session.
-    client.force_login(world["coordinator"])
+    client.force_login(world.coordinator)
     assert client.get("/mit-forloeb/").url == "/mit-forloeb/log-ind/"
-    assert client.get(f"/mit-forloeb/samtykke/{world['consent'].pk}/tilbagekald/").status_code == 302
+    assert client.get(f"/mit-forloeb/samtykke/{world.volunteer_consent.pk}/tilbagekald/").status_code == 302
 
 
 @pytest.mark.django_db
 def test_withdrawing_consent_ends_the_organisations_access_at_once(client, world):
-    volunteer, case, consent = world["volunteer"], world["case"], world["consent"]
+    volunteer, case, consent = world.volunteer, world.case, world.volunteer_consent
     assert Case.objects.visible_to(volunteer).filter(pk=case.pk).exists()
-    sign_in(client, case, world["coordinator"])
+    sign_in(client, case, world.coordinator)
 
     page = client.get(f"/mit-forloeb/samtykke/{consent.pk}/tilbagekald/")
     assert "Kofoeds Skole" in page.content.decode()
@@ -217,7 +214,7 @@ def test_withdrawing_consent_ends_the_organisations_access_at_once(client, world
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
     assert not Case.objects.visible_to(volunteer).filter(pk=case.pk).exists()
-    assert Case.objects.visible_to(world["coordinator"]).filter(pk=case.pk).exists()
+    assert Case.objects.visible_to(world.coordinator).filter(pk=case.pk).exists()
     # The coordinator is told: a message on the case and the timeline.
     message = CitizenMessage.objects.get(case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN)
     assert "Kofoeds Skole" in message.text
@@ -237,8 +234,8 @@ def test_withdrawing_consent_ends_the_organisations_access_at_once(client, world
 
 @pytest.mark.django_db
 def test_accepting_a_plan_version_records_that_the_citizen_took_part_themselves(client, world):
-    case, draft = world["case"], world["draft"]
-    sign_in(client, case, world["coordinator"])
+    case, draft = world.case, world.draft
+    sign_in(client, case, world.coordinator)
     response = client.post(f"/mit-forloeb/plan/{draft.pk}/accepter/", {"lock_version": draft.lock_version})
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -261,7 +258,7 @@ def test_accepting_a_plan_version_records_that_the_citizen_took_part_themselves(
 
 @pytest.mark.django_db
 def test_accepting_a_plan_that_changed_meanwhile_is_refused(client, world):
-    case, draft, coordinator = world["case"], world["draft"], world["coordinator"]
+    case, draft, coordinator = world.case, world.draft, world.coordinator
     sign_in(client, case, coordinator)
     loaded = draft.lock_version
     services.save_plan_version(actor=coordinator, version=draft, lock_version=loaded, purpose="Ændret")
@@ -273,8 +270,8 @@ def test_accepting_a_plan_that_changed_meanwhile_is_refused(client, world):
 
 @pytest.mark.django_db
 def test_asking_for_a_change_reaches_the_coordinator_and_the_timeline(client, world):
-    case = world["case"]
-    sign_in(client, case, world["coordinator"])
+    case = world.case
+    sign_in(client, case, world.coordinator)
     response = client.post("/mit-forloeb/besked/", {"text": "   "})
     assert response.status_code == 200
     assert "Skriv, hvad du gerne vil have ændret." in response.content.decode()
@@ -283,7 +280,7 @@ def test_asking_for_a_change_reaches_the_coordinator_and_the_timeline(client, wo
     assert response.status_code == 302
     message = CitizenMessage.objects.get(case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST)
     assert message.text == "Jeg vil hellere bo i Aarhus Nord"
-    assert message.plan_version == world["draft"]
+    assert message.plan_version == world.draft
     assert TimelineEvent.objects.filter(
         case=case, summary__contains="Jeg vil hellere bo i Aarhus Nord"
     ).exists()
@@ -292,10 +289,10 @@ def test_asking_for_a_change_reaches_the_coordinator_and_the_timeline(client, wo
 
 @pytest.mark.django_db
 def test_view_is_in_kalaallisut_for_a_greenlandic_speaking_citizen(client, world):
-    citizen = world["citizen"]
+    citizen = world.citizen
     citizen.preferred_language = "kl"
     citizen.save(update_fields=["preferred_language"])
-    sign_in(client, world["case"], world["coordinator"])
+    sign_in(client, world.case, world.coordinator)
     response = client.get("/mit-forloeb/")
     assert '<html lang="kl">' in response.content.decode()
     assert response["Content-Language"] == "kl"
@@ -308,7 +305,7 @@ def test_view_is_in_kalaallisut_for_a_greenlandic_speaking_citizen(client, world
 
 @pytest.mark.django_db
 def test_citizen_session_is_short_and_ends_when_idle(client, world):
-    sign_in(client, world["case"], world["coordinator"])
+    sign_in(client, world.case, world.coordinator)
     assert client.session.get_expire_at_browser_close()
     assert invitations.CITIZEN_SESSION_SECONDS == 30 * 60
     assert set(client.session.keys()) == {
@@ -331,14 +328,14 @@ def test_citizen_session_is_short_and_ends_when_idle(client, world):
 
 @pytest.mark.django_db
 def test_sign_out_ends_the_session(client, world):
-    sign_in(client, world["case"], world["coordinator"])
+    sign_in(client, world.case, world.coordinator)
     client.post("/mit-forloeb/log-ud/")
     assert client.get("/mit-forloeb/").url == "/mit-forloeb/log-ind/"
 
 
 @pytest.mark.django_db
 def test_coordinator_sees_when_the_citizen_last_looked(client, world):
-    case, coordinator = world["case"], world["coordinator"]
+    case, coordinator = world.case, world.coordinator
     request = RequestFactory().get("/")
     request.user = coordinator
     template = Template("{% load citizen_access %}{% citizen_access_panel case %}")
@@ -365,7 +362,7 @@ def test_coordinator_sees_when_the_citizen_last_looked(client, world):
 
 @pytest.mark.django_db
 def test_page_uses_a_constant_number_of_queries(client, world, municipality, make_user):
-    case, coordinator = world["case"], world["coordinator"]
+    case, coordinator = world.case, world.coordinator
     sign_in(client, case, coordinator)
 
     def count():
@@ -376,7 +373,7 @@ def test_page_uses_a_constant_number_of_queries(client, world, municipality, mak
     small = count()
     for i in range(8):
         org = make_org(municipality, name=f"Ekstra {i}")
-        make_consent(world["citizen"], organisations=[org])
+        make_consent(world.citizen, organisations=[org])
         Effort.objects.create(
             case=case, title=f"Indsats {i}", responsible=coordinator, receiving_organisation=org
         )
@@ -394,7 +391,7 @@ def test_page_uses_a_constant_number_of_queries(client, world, municipality, mak
 
 @pytest.mark.django_db
 def test_a_closed_case_shows_a_plain_message(client, world):
-    case, coordinator = world["case"], world["coordinator"]
+    case, coordinator = world.case, world.coordinator
     sign_in(client, case, coordinator)
     services.change_case_status(actor=coordinator, case=case, status=Case.Status.CLOSED, closed_reason="Slut")
     response = client.get("/mit-forloeb/")
@@ -402,4 +399,4 @@ def test_a_closed_case_shows_a_plain_message(client, world):
     html = response.content.decode()
     assert "Dit forløb er afsluttet" in html
     assert "Jeg vil have min egen lejlighed" not in html
-    assert client.get(f"/mit-forloeb/samtykke/{world['consent'].pk}/tilbagekald/").status_code == 404
+    assert client.get(f"/mit-forloeb/samtykke/{world.volunteer_consent.pk}/tilbagekald/").status_code == 404

@@ -13,7 +13,7 @@ from borgerforloeb import gdpr, services
 from borgerforloeb.models import Case, Citizen, Decision, Meeting, Participant
 from core.models import AuditEvent, Notification, NotificationKind
 from core.roles import Role
-from tests.case_factories import make_case, make_citizen, make_org
+from tests.case_factories import make_case, make_citizen
 
 NAME = "Zakarias Qvistgaard-Unikkasen"
 NICK = "Zakke-Unik"
@@ -69,82 +69,82 @@ def database_fingerprint() -> dict[str, str]:
 
 
 @pytest.fixture
-def world(municipality, organisation, make_user):
-    caseworker = make_user(role=Role.CASEWORKER, organisation=organisation, full_name="Sofie Sagsbehandler")
-    voluntary = make_org(municipality, name="Røde Kors Aarhus")
-    coordinator = make_user(role=Role.COORDINATOR, organisation=voluntary, full_name="Tove Tovholder")
-    citizen = make_citizen(
-        municipality,
-        actor=caseworker,
-        full_name=NAME,
-        preferred_name=NICK,
-        cpr=CPR_DASHED,
-        phone=PHONE,
-        email=EMAIL,
-        address="Unikkavej 7, 8000 Aarhus C",
-        what_matters=f"{NAME} vil gerne tale med sin søster.",
-    )
-    case = make_case(
-        municipality,
-        actor=caseworker,
-        citizen=citizen,
-        coordinator=coordinator,
-        coordinator_org=voluntary,
-        summary=f"{NAME} ({CPR_DASHED}) har brug for bolig.",
-        start_date=date(2015, 1, 5),
-    )
+def world_options():
+    return {
+        "citizen": {
+            "full_name": NAME,
+            "preferred_name": NICK,
+            "cpr": CPR_DASHED,
+            "phone": PHONE,
+            "email": EMAIL,
+            "address": "Unikkavej 7, 8000 Aarhus C",
+            "what_matters": f"{NAME} vil gerne tale med sin søster.",
+        },
+        "case": {"summary": f"{NAME} ({CPR_DASHED}) har brug for bolig.", "start_date": date(2015, 1, 5)},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _long_closed_case(world):
+    """The world's case gathers personal data everywhere and was closed long ago; ``recent`` not."""
     services.add_participant(
-        actor=caseworker,
-        case=case,
+        actor=world.caseworker,
+        case=world.case,
         role=Participant.Role.RELATIVE,
         name=f"Søster til {NAME}",
         responsibility=f"Ringer til {NICK} hver uge",
     )
     services.create_task(
-        actor=caseworker, case=case, title=f"Ring til {NAME}", responsible=coordinator, description=EMAIL
+        actor=world.caseworker,
+        case=world.case,
+        title=f"Ring til {NAME}",
+        responsible=world.coordinator,
+        description=EMAIL,
     )
-    version = services.new_plan_version(actor=caseworker, case=case)
+    version = services.new_plan_version(actor=world.caseworker, case=world.case)
     services.save_plan_version(
-        actor=caseworker,
+        actor=world.caseworker,
         version=version,
         lock_version=version.lock_version,
         purpose=f"{NAME} skal have et hjem",
         goals=[{"text": f"Jeg, {NICK}, vil have min egen lejlighed", "who_helps": NAME}],
     )
     meeting = Meeting.objects.create(
-        case=case,
+        case=world.case,
         title=f"Møde med {NAME}",
         starts_at=timezone.now() - timedelta(days=3000),
         minutes=f"{NAME} (CPR {CPR_DIGITS}) deltog.",
     )
     Decision.objects.create(
-        case=case,
+        case=world.case,
         text=f"{NAME} flytter",
         decided_by="Netværket",
         citizen_involvement=f"{NICK} var med",
         meeting=meeting,
     )
     Notification.objects.create(
-        recipient=coordinator,
+        recipient=world.coordinator,
         kind=NotificationKind.TASK_DUE_SOON,
         event_key="task:x",
         due_date=date(2016, 1, 1),
         subject=f"Opgave i forløbet for {NAME}",
         body=f"Husk at ringe til {NAME}.",
-        url=case.get_absolute_url(),
+        url=world.case.get_absolute_url(),
     )
-    services.show_cpr(actor=caseworker, citizen=citizen, case=case)
+    services.show_cpr(actor=world.caseworker, citizen=world.citizen, case=world.case)
     services.change_case_status(
-        actor=caseworker, case=case, status=Case.Status.CLOSED, closed_reason=f"{NAME} er flyttet til Odense"
+        actor=world.caseworker,
+        case=world.case,
+        status=Case.Status.CLOSED,
+        closed_reason=f"{NAME} er flyttet til Odense",
     )
-    Case.objects.filter(pk=case.pk).update(end_date=date(2016, 6, 30))
+    Case.objects.filter(pk=world.case.pk).update(end_date=date(2016, 6, 30))
 
     # A control case: closed recently, must stay untouched.
-    recent = make_case(municipality, actor=caseworker, summary="Nyligt afsluttet forløb")
+    world.recent = make_case(world.municipality, actor=world.caseworker, summary="Nyligt afsluttet forløb")
     services.change_case_status(
-        actor=caseworker, case=recent, status=Case.Status.CLOSED, closed_reason="Flyttet"
+        actor=world.caseworker, case=world.recent, status=Case.Status.CLOSED, closed_reason="Flyttet"
     )
-    return {"case": case, "citizen": citizen, "recent": recent, "caseworker": caseworker}
 
 
 PERSONAL = [NAME, NICK, "Qvistgaard", CPR_DIGITS, CPR_DASHED, "070761", PHONE, EMAIL, "Unikkavej"]
@@ -169,7 +169,7 @@ def test_world_contains_personal_data_everywhere_before(world):
 @pytest.mark.django_db
 def test_candidates_are_closed_cases_past_the_retention_period(world, settings):
     settings.RETENTION_DAYS_AFTER_CLOSE = 365
-    assert list(gdpr.retention_candidates()) == [world["case"]]
+    assert list(gdpr.retention_candidates()) == [world.case]
     settings.RETENTION_DAYS_AFTER_CLOSE = 365 * 20
     assert list(gdpr.retention_candidates()) == []
 
@@ -177,7 +177,7 @@ def test_candidates_are_closed_cases_past_the_retention_period(world, settings):
 @pytest.mark.django_db
 def test_citizen_with_a_case_still_kept_is_not_a_candidate(world, municipality, settings):
     settings.RETENTION_DAYS_AFTER_CLOSE = 365
-    services.open_case(actor=world["caseworker"], citizen=world["citizen"], municipality=municipality)
+    services.open_case(actor=world.caseworker, citizen=world.citizen, municipality=municipality)
     assert list(gdpr.retention_candidates()) == []
 
 
@@ -188,8 +188,8 @@ def test_dry_run_lists_and_changes_nothing(world, settings, capsys):
     call_command("anonymise_closed_cases", "--dry-run")
     out = capsys.readouterr().out
     assert database_fingerprint() == before
-    assert f"Would anonymise case {world['case'].pk}" in out
-    assert str(world["recent"].pk) not in out
+    assert f"Would anonymise case {world.case.pk}" in out
+    assert str(world.recent.pk) not in out
     assert "Dry run: nothing was changed." in out
     assert NAME not in out and CPR_DIGITS not in out
 
@@ -197,7 +197,7 @@ def test_dry_run_lists_and_changes_nothing(world, settings, capsys):
 @pytest.mark.django_db
 def test_real_run_leaves_no_personal_data_of_the_chosen_case(world, settings, capsys):
     settings.RETENTION_DAYS_AFTER_CLOSE = 365
-    recent_citizen_name = world["recent"].citizen.full_name
+    recent_citizen_name = world.recent.citizen.full_name
     audit_rows_before = AuditEvent.objects.count()
 
     call_command("anonymise_closed_cases")
@@ -205,10 +205,10 @@ def test_real_run_leaves_no_personal_data_of_the_chosen_case(world, settings, ca
 
     for needle in PERSONAL:
         assert find_everywhere(needle) == [], needle
-    citizen = Citizen.objects.get(pk=world["citizen"].pk)
+    citizen = Citizen.objects.get(pk=world.citizen.pk)
     assert (citizen.full_name, citizen.cpr, citizen.date_of_birth) == (gdpr.ANONYMISED, "", None)
     # Structure and accountability stay: rows are kept, the audit says who did what and when.
-    case = Case.objects.get(pk=world["case"].pk)
+    case = Case.objects.get(pk=world.case.pk)
     assert case.status == Case.Status.CLOSED and case.tasks.count() == 1
     assert AuditEvent.objects.filter(case_id=case.pk, action=AuditEvent.Action.SHOW_CPR).exists()
     assert AuditEvent.objects.count() == audit_rows_before + 1
@@ -223,7 +223,7 @@ def test_real_run_leaves_no_personal_data_of_the_chosen_case(world, settings, ca
 def test_limit_caps_each_run(world, municipality, settings, capsys):
     settings.RETENTION_DAYS_AFTER_CLOSE = 365
     for _ in range(2):
-        extra = make_case(municipality, actor=world["caseworker"])
+        extra = make_case(municipality, actor=world.caseworker)
         services.change_case_status(actor=None, case=extra, status=Case.Status.CLOSED, closed_reason="Slut")
         Case.objects.filter(pk=extra.pk).update(start_date=date(2010, 1, 1), end_date=date(2012, 1, 1))
     call_command("anonymise_closed_cases", "--limit", "2")
@@ -233,7 +233,7 @@ def test_limit_caps_each_run(world, municipality, settings, capsys):
 
 @pytest.mark.django_db
 def test_audit_rows_cannot_be_changed_or_deleted_by_the_app(world):
-    event = AuditEvent.objects.filter(case_id=world["case"].pk).first()
+    event = AuditEvent.objects.filter(case_id=world.case.pk).first()
     for statement in (
         lambda: AuditEvent.objects.filter(pk=event.pk).update(object_repr="changed"),
         lambda: AuditEvent.objects.filter(pk=event.pk).delete(),

@@ -14,7 +14,7 @@ from core.models import AuditEvent
 @pytest.fixture
 def world_options():
     return {
-        "names": {"coordinator": "Nuka Tovholder"},
+        "people": {"coordinator": {"full_name": "Nuka Tovholder"}},
         "citizen": {
             "full_name": "Aviaja Lynge",
             "phone": "+45 2233 4455",

@@ -11,8 +11,9 @@ Like healthchecks' alice/bob/charlie, each person has one job in every test that
 - ``citizen`` of Aarhus with a ``case`` whose coordinator is ``coordinator``, after the citizen's
   ``consent`` to share with ``voluntary``. Nobody else takes part in the case yet.
 
-A module changes names and the citizen's or case's details through ``world_options`` (see
-:func:`build_world`) and adds what only it needs in a small fixture of its own on top.
+A module changes people's or organisations' details, the citizen's or the case's through
+``world_options`` (see :func:`build_world`) and adds what only it needs in a small fixture of its
+own on top.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from core.roles import Role
 from samarbejde.models import Organisation
 from tests.case_factories import make_case, make_citizen, make_org
 
-#: Full names of the people; a module may rename them through ``world_options["names"]``.
+#: Full names of the people.
 NAMES = {
     "caseworker": "Sofie Sagsbehandler",
     "coordinator": "Tove Tovholder",
@@ -35,23 +36,42 @@ NAMES = {
     "odense_administrator": "Oda Odense",
 }
 
+ORGANISATIONS = {
+    "voluntary": "Foreningen Kalaallit",
+    "uncovered": "Frivilligcenter Aarhus",
+    "odense": "Odense Kommune",
+    "odense_voluntary": "Foreningen Kalaallit Odense",
+}
+
 CITIZEN = {"full_name": "Naja Rosing Kleist", "cpr": "070761-4005"}
 
 
 def build_world(
-    *, municipality, other_municipality, organisation, make_user, names=None, citizen=None, case=None
+    *,
+    municipality,
+    other_municipality,
+    organisation,
+    make_user,
+    people=None,
+    organisations=None,
+    citizen=None,
+    case=None,
 ) -> SimpleNamespace:
-    """Build the world; ``citizen`` and ``case`` are extra keyword arguments for their builders."""
-    names = {**NAMES, **(names or {})}
+    """Build the world. The options change its defaults: ``people`` maps a person's key to extra
+    fields of that user (``{"coordinator": {"full_name": ..., "phone": ...}}``), ``organisations``
+    an organisation's key to its name; ``citizen`` and ``case`` are extra keyword arguments for
+    ``make_citizen`` and ``make_case``."""
+    people = people or {}
+    org_names = {**ORGANISATIONS, **(organisations or {})}
     w = SimpleNamespace(municipality=municipality, other_municipality=other_municipality)
     w.organisation = organisation
-    w.voluntary = make_org(municipality, name="Foreningen Kalaallit")
-    w.uncovered = make_org(municipality, name="Frivilligcenter Aarhus")
-    w.odense = make_org(other_municipality, kind=Organisation.Kind.MUNICIPAL, name="Odense Kommune")
-    w.odense_voluntary = make_org(other_municipality, name="Foreningen Kalaallit Odense")
+    w.voluntary = make_org(municipality, name=org_names["voluntary"])
+    w.uncovered = make_org(municipality, name=org_names["uncovered"])
+    w.odense = make_org(other_municipality, kind=Organisation.Kind.MUNICIPAL, name=org_names["odense"])
+    w.odense_voluntary = make_org(other_municipality, name=org_names["odense_voluntary"])
 
     def person(key, role, org):
-        return make_user(role=role, organisation=org, full_name=names[key])
+        return make_user(role=role, organisation=org, **{"full_name": NAMES[key], **people.get(key, {})})
 
     w.caseworker = person("caseworker", Role.CASEWORKER, organisation)
     w.coordinator = person("coordinator", Role.COORDINATOR, w.voluntary)
