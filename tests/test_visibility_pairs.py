@@ -13,22 +13,23 @@ from samarbejde.models import Organisation
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def world(municipality, other_municipality, organisation, make_user):
-    odense = make_org(other_municipality, kind=Organisation.Kind.MUNICIPAL, name="Odense Kommune")
-    voluntary = make_org(municipality, name="Foreningen Kalaaleq")
-    cw = make_user(role=Role.CASEWORKER, organisation=organisation)
-    cw_odense = make_user(role=Role.CASEWORKER, organisation=odense)
-    citizen = make_citizen(municipality, actor=cw)
-    first = make_case(municipality, actor=cw, citizen=citizen)
+def pairs(world, make_user):
+    """Users for every branch of the rule and three cases: two of the world's citizen in Aarhus
+    (the world's case first), one in Odense; returns (users by name, cases by name)."""
+    municipality, organisation, voluntary, odense = (
+        world.municipality,
+        world.organisation,
+        world.voluntary,
+        world.odense,
+    )
+    cw, cw_odense, citizen = world.caseworker, world.odense_caseworker, world.citizen
+    first = world.case
     second = make_case(municipality, actor=cw, citizen=citizen)
     third = make_case(
-        other_municipality, actor=cw_odense, citizen=make_citizen(other_municipality, actor=cw_odense)
+        world.other_municipality,
+        actor=cw_odense,
+        citizen=make_citizen(world.other_municipality, actor=cw_odense),
     )
     today = timezone.localdate()
     users = {
@@ -59,7 +60,7 @@ def world(municipality, other_municipality, organisation, make_user):
         role=Role.VOLUNTEER, organisation=archived_voluntary
     )
     u = users
-    make_consent(citizen, organisations=[voluntary], actor=cw)  # covers all the citizen's cases
+    # The world's consent for ``voluntary`` covers all the citizen's cases.
     make_consent(citizen, organisations=[archived_voluntary], actor=cw)
     make_consent(citizen, persons=[u["volunteer by person"]], case=second, actor=cw)  # only the second
     make_consent(
@@ -109,8 +110,8 @@ def pair_rule(user):
 
 
 @pytest.mark.django_db
-def test_pair_rule_agrees_with_visible_to_for_every_branch(world):
-    users, cases = world
+def test_pair_rule_agrees_with_visible_to_for_every_branch(pairs):
+    users, cases = pairs
     name_of = {case.pk: name for name, case in cases.items()}
     expected = {
         "caseworker": {"first", "second"},
@@ -138,9 +139,9 @@ def test_pair_rule_agrees_with_visible_to_for_every_branch(world):
 
 
 @pytest.mark.django_db
-def test_pair_rule_follows_a_relation_from_other_rows(world):
+def test_pair_rule_follows_a_relation_from_other_rows(pairs):
     """On tasks (``case__``), each task is kept for exactly the users who may see its case."""
-    users, cases = world
+    users, cases = pairs
     caseworker = users["caseworker"]
     for name, case in cases.items():
         for user in users.values():
