@@ -36,7 +36,6 @@ from django.utils import timezone
 from borgerforloeb import services
 from borgerforloeb.models import AttentionPointTemplate, Decision, Effort, Meeting, Participant
 from core.models import AuditEvent, Notification, NotificationKind
-from core.roles import Role
 from samarbejde.models import (
     Channel,
     Forum,
@@ -44,11 +43,9 @@ from samarbejde.models import (
     ForumMeeting,
     GuidanceDocument,
     KnowledgePage,
-    Organisation,
     Unit,
     WorkTool,
 )
-from tests.case_factories import make_case, make_citizen, make_org
 from tilbud.models import Offer
 
 CITIZEN_NAME = "Aviaja Lækagesen"
@@ -533,38 +530,34 @@ def _admin_query(world, query) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.fixture
-def world(municipality, other_municipality, organisation, make_user):
-    w = SimpleNamespace(municipality=municipality)
-    w.voluntary = make_org(municipality, name="Det Grønlandske Hus Aarhus")
-    w.uncovered = make_org(municipality, name="Frivilligcenter Aarhus")
-    odense = make_org(other_municipality, kind=Organisation.Kind.MUNICIPAL, name="Odense Kommune")
+def world_options():
+    return {
+        "people": {"odense_administrator": {"is_staff": True}},
+        "citizen": {"full_name": CITIZEN_NAME, "cpr": CPR_DASHED},
+        "case": {"summary": CASE_SUMMARY},
+    }
+
+
+@pytest.fixture
+def url_world(world, make_user):
+    """The shared world with one object of every kind a URL can name, and the users by role."""
+    w, municipality, organisation = world, world.municipality, world.organisation
     w.users = {
-        "caseworker_same": make_user(role=Role.CASEWORKER, organisation=organisation),
-        "caseworker_other": make_user(role=Role.CASEWORKER, organisation=odense),
-        "coordinator": make_user(role=Role.COORDINATOR, organisation=w.voluntary),
-        "volunteer": make_user(role=Role.VOLUNTEER, organisation=w.uncovered),
-        "admin_same": make_user(role=Role.ADMINISTRATOR, organisation=organisation),
-        "admin_other": make_user(role=Role.ADMINISTRATOR, organisation=odense, is_staff=True),
+        "caseworker_same": w.caseworker,
+        "caseworker_other": w.odense_caseworker,
+        "coordinator": w.coordinator,
+        "volunteer": w.volunteer,
+        "admin_same": w.administrator,
+        "admin_other": w.odense_administrator,
         "superuser": make_user(is_superuser=True, is_staff=True),
         "anonymous": None,
     }
-    cw, coordinator = w.users["caseworker_same"], w.users["coordinator"]
-    w.citizen = make_citizen(municipality, actor=cw, full_name=CITIZEN_NAME, cpr=CPR_DASHED)
-    w.case = make_case(
-        municipality,
-        actor=cw,
-        citizen=w.citizen,
-        coordinator=coordinator,
-        coordinator_org=w.voluntary,
-        summary=CASE_SUMMARY,
-    )
-    w.consent = w.citizen.consents.get()
+    cw, coordinator = w.caseworker, w.coordinator
     w.volunteer_participant = Participant.objects.create(
         case=w.case, user=w.users["volunteer"], organisation=w.uncovered, role=Participant.Role.VOLUNTEER
     )
@@ -693,8 +686,8 @@ def _body(response) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_every_url_as_every_role(client, world, role):
-    problems = _check_role(client, world, role)
+def test_every_url_as_every_role(client, url_world, role):
+    problems = _check_role(client, url_world, role)
     assert not problems, "\n".join(problems)
 
 
@@ -728,22 +721,22 @@ def _check_admin_role(client, world, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_every_admin_url_as_every_role(client, world, role):
-    problems = _check_admin_role(client, world, role)
+def test_every_admin_url_as_every_role(client, url_world, role):
+    problems = _check_admin_role(client, url_world, role)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.django_db
-def test_internal_offers_are_listed_for_signed_in_users_only(client, world):
+def test_internal_offers_are_listed_for_signed_in_users_only(client, url_world):
     public_urls = [
         reverse("tilbud:offer_list"),
         reverse("tilbud:offer_export"),
         reverse("hsds:services"),
-        reverse("hsds:service_detail", args=[world.internal_offer.pk]),
-        reverse("samarbejde:organisation_detail", args=[world.municipality.slug, world.voluntary.pk]),
+        reverse("hsds:service_detail", args=[url_world.internal_offer.pk]),
+        reverse("samarbejde:organisation_detail", args=[url_world.municipality.slug, url_world.voluntary.pk]),
     ]
     for url in public_urls:
         assert INTERNAL_OFFER not in _body(client.get(url)), url
-    client.force_login(world.users["volunteer"])
+    client.force_login(url_world.users["volunteer"])
     for url in public_urls:
         assert INTERNAL_OFFER in _body(client.get(url)), url
