@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from borgerforloeb import cpr as cprlib
+from core.models import CreatedAt, CreatedBy, TimeStamped, UpdatedAt
 from core.roles import Role
 from samarbejde.models import Municipality, Organisation
 
@@ -101,7 +102,7 @@ class CitizenQuerySet(models.QuerySet):
         return self.filter(rule)
 
 
-class Citizen(models.Model):
+class Citizen(TimeStamped, CreatedBy):
     """The person the effort is for. CPR is optional (newcomers may not have one yet)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -147,16 +148,6 @@ class Citizen(models.Model):
         _("det der betyder noget for borgeren"),
         blank=True,
         help_text=_("Med borgerens egne ord: hvad er vigtigt, hvad ønsker borgeren?"),
-    )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-    created_by = models.ForeignKey(
-        USER,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     objects = CitizenQuerySet.as_manager()
@@ -291,7 +282,7 @@ def case_visible(user_ref: str, case_prefix: str = "") -> Q:
     return active & (superuser | (own_municipality_staff & (caseworker | involved)) | (involved & consent))
 
 
-class Case(models.Model):
+class Case(TimeStamped, CreatedBy):
     """A citizen's course of cooperation (borgerforløb)."""
 
     class Status(models.TextChoices):
@@ -312,16 +303,6 @@ class Case(models.Model):
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
     summary = models.TextField(_("situationen kort"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-    created_by = models.ForeignKey(
-        USER,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -642,11 +623,10 @@ def six_months_ahead() -> date:
     return today + timedelta(days=182)
 
 
-class Plan(models.Model):
+class Plan(CreatedAt):
     """The case's plan (§ 141 handleplan shape); its content lives in versions."""
 
     case = models.OneToOneField(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="plan")
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -798,7 +778,7 @@ class PlanAcceptance(models.Model):
 # --- Efforts, tasks, meetings --------------------------------------------------------------------
 
 
-class Effort(models.Model):
+class Effort(TimeStamped):
     """A concrete effort, often a referral to an offer; one named responsible person."""
 
     class Status(models.TextChoices):
@@ -847,8 +827,6 @@ class Effort(models.Model):
     )
     start_date = models.DateField(_("startdato"), null=True, blank=True)
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     class Meta:
         verbose_name = _("indsats")
@@ -880,7 +858,7 @@ class TaskQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
 
-class Task(models.Model):
+class Task(CreatedAt, CreatedBy):
     """An agreement: who does what by when. Exactly one responsible person."""
 
     class Status(models.TextChoices):
@@ -907,15 +885,6 @@ class Task(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="tasks",
-    )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        USER,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     objects = TaskQuerySet.as_manager()
@@ -957,7 +926,7 @@ class Task(models.Model):
         )
 
 
-class Meeting(models.Model):
+class Meeting(CreatedAt, CreatedBy):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(
         Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="meetings"
@@ -975,15 +944,6 @@ class Meeting(models.Model):
     interpreter_booked = models.BooleanField(_("tolk bestilt"), default=False)
     agenda = models.TextField(_("dagsorden"), blank=True)
     minutes = models.TextField(_("referat"), blank=True)
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        USER,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("møde")
@@ -1027,7 +987,7 @@ def default_attention_items():
     return [dict(item) for item in DEFAULT_ATTENTION_ITEMS]
 
 
-class AttentionPointTemplate(models.Model):
+class AttentionPointTemplate(UpdatedAt):
     """The checklist of attention points; municipality empty = the portal's default."""
 
     municipality = models.OneToOneField(
@@ -1044,7 +1004,6 @@ class AttentionPointTemplate(models.Model):
         default=default_attention_items,
         help_text=_('Liste af {"key": ..., "label": ...}.'),
     )
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     class Meta:
         verbose_name = _("skabelon for opmærksomhedspunkter")

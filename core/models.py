@@ -10,6 +10,71 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role, has_role
 
+_TRAILING_ORDER = ("created_at", "updated_at", "created_by")
+
+
+class _TrailingFields(models.Model):
+    """An abstract base whose fields come after the fields of the model that uses it, as if they
+    were written at the end of its class body: forms, Django admin and the citizen's data export
+    list a model's fields in this order, and they keep showing "oprettet"/"ændret" last."""
+
+    class Meta:
+        abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Django orders fields by creation_counter and copies an abstract base's fields with
+        # theirs; number them after the fields of the class body being built.
+        inherited = {}
+        for base in cls.__mro__[1:]:
+            if issubclass(base, _TrailingFields) and base is not _TrailingFields:
+                for field in base._meta.local_fields:
+                    inherited.setdefault(field.name, field)
+        for field in sorted(inherited.values(), key=lambda f: _TRAILING_ORDER.index(f.name)):
+            field.creation_counter = models.Field.creation_counter
+            models.Field.creation_counter += 1
+
+
+class CreatedAt(_TrailingFields):
+    """When the row was created."""
+
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class UpdatedAt(_TrailingFields):
+    """When the row was last saved."""
+
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TimeStamped(CreatedAt, UpdatedAt):
+    """``created_at`` and ``updated_at``, in that order."""
+
+    class Meta:
+        abstract = True
+
+
+class CreatedBy(_TrailingFields):
+    """Who created the row; kept (as empty) when that user is deleted."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oprettet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CreatedAt, TimeStamped, UpdatedAt
 from samarbejde.access import MunicipalityScopedQuerySet
 
 
@@ -42,7 +43,7 @@ class OrganisationQuerySet(MunicipalityScopedQuerySet):
         return self.filter(memberships__user=user).distinct()
 
 
-class Organisation(models.Model):
+class Organisation(TimeStamped):
     """An actor in the effort (HSDS: organization). One table for the whole portal."""
 
     class Kind(models.TextChoices):
@@ -70,8 +71,6 @@ class Organisation(models.Model):
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
     archived_at = models.DateTimeField(_("arkiveret"), null=True, blank=True)
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -214,7 +213,7 @@ class ChannelQuerySet(MunicipalityScopedQuerySet):
         )
 
 
-class Channel(models.Model):
+class Channel(UpdatedAt):
     """A communication path: who to contact about what, how and when (kommunikationsvej)."""
 
     class Way(models.TextChoices):
@@ -262,7 +261,6 @@ class Channel(models.Model):
         blank=True,
         help_text=_("Hvem du kontakter uden for åbningstid, eller hvis den ansvarlige ikke svarer."),
     )
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     objects = ChannelQuerySet.as_manager()
 
@@ -373,7 +371,7 @@ class ForumActionQuerySet(MunicipalityScopedQuerySet):
         )
 
 
-class ForumAction(models.Model):
+class ForumAction(CreatedAt):
     """A task agreed in a forum meeting: one responsible person and a due date (handleansvar)."""
 
     class Status(models.TextChoices):
@@ -393,7 +391,6 @@ class ForumAction(models.Model):
     )
     due_date = models.DateField(_("frist"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
     objects = ForumActionQuerySet.as_manager()
 
@@ -420,7 +417,7 @@ class WorkToolQuerySet(MunicipalityScopedQuerySet):
         return self.filter(models.Q(municipality__isnull=True) | models.Q(municipality=municipality))
 
 
-class WorkTool(models.Model):
+class WorkTool(UpdatedAt):
     """One of the model's work tools, as a template the portal can fill in for a case."""
 
     class Kind(models.TextChoices):
@@ -447,7 +444,6 @@ class WorkTool(models.Model):
         blank=True,
         help_text=_("Teksten der udfyldes for et borgerforløb. Felter skrives som {felt}."),
     )
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     objects = WorkToolQuerySet.as_manager()
 

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TimeStamped
 from samarbejde.models import Municipality, Organisation
 
 LOCAL_TZ = zoneinfo.ZoneInfo("Europe/Copenhagen")
@@ -250,7 +251,7 @@ def opening_state(moment, schedules, exceptions):
     return False, None
 
 
-class Offer(models.Model):
+class Offer(TimeStamped):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Aktivt")
         TEMPORARILY_CLOSED = "temporarily_closed", _("Midlertidigt lukket")
@@ -327,8 +328,6 @@ class Offer(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     objects = OfferQuerySet.as_manager()
 
