@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: compile-messages install install-runtime run test lint format e2e bench reliability messages migrate seed backup restore clean
+.PHONY: compile-messages install install-runtime run test lint format e2e bench reliability messages migrate seed backup restore clean clean-local
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ install-runtime: $(VENV)/.runtime-installed compile-messages
 install: $(VENV)/.dev-installed compile-messages
 
 compile-messages: | $(PY)
+	@bash scripts/ensure-tools.sh gettext
 	@$(MANAGE) compilemessages --ignore '.venv' -v0
 
 messages: install
@@ -38,7 +39,9 @@ migrate: install-runtime
 seed: migrate
 	$(MANAGE) seed_demo
 
-run: seed
+# Starts the project's own PostgreSQL and Redis when there are none, then migrate, seed_demo, web,
+# worker and beat: one script owns the whole life cycle (scripts/run.sh).
+run: install-runtime
 	@bash scripts/run.sh
 
 test: install
@@ -55,7 +58,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 e2e: install
-	@bash scripts/ensure-chromium.sh || { echo "Browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; }
+	@bash scripts/ensure-tools.sh chromium
 	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
 
 bench: install
@@ -63,6 +66,7 @@ bench: install
 
 # Fault, load and hostile-input tests, including the slow ones (60 s wrk run, PostgreSQL restart).
 reliability: install
+	@bash scripts/ensure-tools.sh wrk redis-server postgresql
 	$(MANAGE) preflight
 	RELIABILITY_SLOW=1 $(VENV)/bin/pytest tests/reliability -p no:cacheprovider
 
@@ -75,3 +79,8 @@ restore: install-runtime
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The project's own PostgreSQL cluster and Redis (make run without servers): stop them, remove the data.
+clean-local:
+	@PORTAL_LOCAL_DIR= $(PYTHON) scripts/local_services.py stop
+	rm -rf .local

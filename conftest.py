@@ -16,6 +16,36 @@ def _plain_static_storage(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_passed_on_force_login(request, monkeypatch):
+    """``client.force_login(user)`` stands for a completed sign-in: for a user who must use two
+    factors (core/two_factor.py) that includes the second one, as if they had entered a code from
+    their app. Tests of the two-factor flow itself sign in through the login form, or mark
+    themselves ``@pytest.mark.password_only`` to get the plain force_login.
+    """
+    if "password_only" in request.keywords:
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from core import two_factor
+
+        session = self.session
+        if session.get(two_factor.SESSION_KEY) or user.is_staff or user.is_superuser:
+            device = two_factor.app_device(user) or TOTPDevice.objects.create(user=user, name="test")
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.pop(two_factor.SESSION_KEY, None)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def make_user(db):
     from django.contrib.auth import get_user_model

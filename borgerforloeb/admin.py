@@ -21,6 +21,7 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
+from core.audit import audited_admin_reads
 
 
 class CaseScopedAdmin(admin.ModelAdmin):
@@ -263,3 +264,27 @@ class TimelineEventAdmin(CaseScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Read audit -------------------------------------------------------------------------------------
+
+
+def read_subject(obj):
+    """What an admin page of case data names in the read audit: the object and its case, or, for
+    a consent that covers all of the citizen's cases, the citizen."""
+    if isinstance(obj, Case):
+        return obj, obj.pk
+    if isinstance(obj, PlanVersion):
+        return obj, obj.plan.case_id
+    if isinstance(obj, PlanAcceptance):
+        return obj, obj.version.plan.case_id
+    if isinstance(obj, Consent) and obj.case_id is None:
+        return obj.citizen, None
+    return obj, getattr(obj, "case_id", None)
+
+
+# Every model of this app is case data except the checklist templates: the object pages of its
+# admin (change, history, delete) are audited reads, like the portal's pages.
+for _model, _model_admin in admin.site._registry.items():
+    if _model._meta.app_label == "borgerforloeb" and _model is not AttentionPointTemplate:
+        _model_admin.audited_read = audited_admin_reads(read_subject)

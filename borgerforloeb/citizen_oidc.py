@@ -5,7 +5,9 @@ the citizen signs in at the broker, the broker's CPR claim (``CITIZEN_OIDC_CPR_C
 matched to a citizen, and the same short citizen session starts as after an invitation. It
 reuses mozilla-django-oidc's code flow (state, nonce, PKCE, signature check against the
 broker's JWKS) with its own settings, so it works with any standard OIDC provider and can sit
-beside the staff login, which uses the ``OIDC_*`` settings.
+beside the staff login, which uses the ``OIDC_*`` settings. It asks for the assurance levels in
+``CITIZEN_OIDC_ACR_VALUES`` and refuses an ID token whose ``acr`` is not one of them (e.g. a
+MitID sign-in at a low level, or none at all).
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ FIXED = {
     "OIDC_USE_PKCE": True,
     "OIDC_STORE_ACCESS_TOKEN": False,
     "OIDC_STORE_ID_TOKEN": False,
-    "OIDC_AUTH_REQUEST_EXTRA_PARAMS": {},
     "OIDC_REDIRECT_FIELD_NAME": "next",
 }
 REQUIRED = [name for key, name in SETTING_NAMES.items() if key not in ("OIDC_RP_SIGN_ALGO", "OIDC_RP_SCOPES")]
@@ -53,7 +54,13 @@ def citizen_oidc_enabled() -> bool:
     return all(getattr(settings, name, "") for name in REQUIRED)
 
 
+def accepted_acr_values() -> list[str]:
+    return list(getattr(settings, "CITIZEN_OIDC_ACR_VALUES", []) or [])
+
+
 def _get_setting(attr, *args):
+    if attr == "OIDC_AUTH_REQUEST_EXTRA_PARAMS":
+        return {"acr_values": " ".join(accepted_acr_values())}
     if attr in FIXED:
         return FIXED[attr]
     if attr in SETTING_NAMES:
@@ -72,6 +79,12 @@ class CitizenOIDCClient(OIDCAuthenticationBackend):
         return _get_setting(attr, *args)
 
     def get_or_create_user(self, access_token, id_token, payload):
+        # The assurance level comes from the signed ID token only (never from userinfo).
+        if payload.get("acr") not in accepted_acr_values():
+            log.warning(
+                "Citizen OIDC sign-in refused: assurance level %r is not accepted", payload.get("acr")
+            )
+            return None
         claims = {**payload, **self.get_userinfo(access_token, id_token, payload)}
         return match_citizen(claims)
 

@@ -30,14 +30,25 @@ SELF_SERVICE_PARTICIPATION = getattr(
 SELF_SERVICE_NOTE = "Accepteret af borgeren selv i Mit forløb"
 
 
-def withdraw_consent(*, case: Case, consent: Consent, request=None) -> Consent:
-    """Withdraw at once (the case service ends access); the coordinator is told."""
+def _how(sign_in) -> str:
+    label = sign_in.label() if sign_in is not None else ""
+    return f" ({label})" if label else ""
+
+
+def withdraw_consent(*, case: Case, consent: Consent, request=None, sign_in=None) -> Consent:
+    """Withdraw at once (the case service ends access); the coordinator is told.
+
+    ``sign_in`` (``invitations.SignIn``): how the citizen signed in; kept on the consent, in the
+    audit row and in the timeline ("via invitation oprettet af X" / "via MitID").
+    """
     with transaction.atomic():
         consent = services.withdraw_consent(
             actor=None,
             consent=consent,
             note=_("Trukket tilbage af borgeren selv i Mit forløb"),
             request=request,
+            citizen_sign_in=sign_in.via if sign_in else "",
+            invitation=sign_in.invitation if sign_in else None,
         )
         names = ", ".join(o.name for o in consent.organisations.all())
         message = CitizenMessage.objects.create(
@@ -47,16 +58,17 @@ def withdraw_consent(*, case: Case, consent: Consent, request=None) -> Consent:
             case=case,
             kind=TimelineEvent.Kind.CONSENT,
             actor=None,
-            summary=_("Borgeren trak selv samtykket tilbage i Mit forløb (%(names)s)") % {"names": names},
+            summary=_("Borgeren trak selv samtykket tilbage i Mit forløb (%(names)s)") % {"names": names}
+            + _how(sign_in),
             obj=message,
         )
     return consent
 
 
 def accept_plan_version(
-    *, case: Case, version: PlanVersion, lock_version: int, request=None
+    *, case: Case, version: PlanVersion, lock_version: int, request=None, sign_in=None
 ) -> PlanAcceptance:
-    """The citizen accepts a draft of their own plan themselves."""
+    """The citizen accepts a draft of their own plan themselves (``sign_in``: as above)."""
     with transaction.atomic():
         acceptance = services.accept_plan_version(
             actor=None,
@@ -65,6 +77,8 @@ def accept_plan_version(
             note=SELF_SERVICE_NOTE,
             lock_version=lock_version,
             request=request,
+            citizen_sign_in=sign_in.via if sign_in else "",
+            invitation=sign_in.invitation if sign_in else None,
         )
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version
@@ -74,13 +88,16 @@ def accept_plan_version(
             kind=TimelineEvent.Kind.PLAN,
             actor=None,
             summary=_("Borgeren sagde selv ja til planversion %(number)s i Mit forløb")
-            % {"number": version.number},
+            % {"number": version.number}
+            + _how(sign_in),
             obj=message,
         )
     return acceptance
 
 
-def ask_for_change(*, case: Case, text: str, plan_version: PlanVersion | None = None, request=None):
+def ask_for_change(
+    *, case: Case, text: str, plan_version: PlanVersion | None = None, request=None, sign_in=None
+):
     """A message to the coordinator, kept and shown in the case timeline."""
     text = text.strip()
     with transaction.atomic():
@@ -92,7 +109,7 @@ def ask_for_change(*, case: Case, text: str, plan_version: PlanVersion | None = 
             action=AuditEvent.Action.CREATE,
             obj=message,
             case_id=case.pk,
-            changes={"text": [None, text]},
+            changes={"text": [None, text], **(sign_in.audit() if sign_in else {})},
             request=request,
             note="citizen",
         )

@@ -38,7 +38,7 @@ from borgerforloeb.models import (
     PlanVersion,
 )
 from core import audit
-from core.models import AuditEvent
+from core.audit import audited_read
 
 CITIZEN_LANGUAGES = {Language.GREENLANDIC: "kl"}  # everything else is shown in Danish
 
@@ -56,6 +56,7 @@ def citizen_required(view):
         if citizen is None:
             return redirect("citizen:signed_out")
         request.citizen = citizen
+        request.citizen_sign_in = invitations.current_sign_in(request)
         language = citizen_language(citizen)
         with translation.override(language):
             response = view(request, *args, **kwargs)
@@ -80,14 +81,10 @@ def citizen_case(citizen: Citizen) -> Case:
 
 
 def audit_citizen_read(request, case: Case, obj=None) -> None:
-    audit.record(
-        actor=None,
-        action=AuditEvent.Action.VIEW,
-        obj=obj or case,
-        case_id=case.pk,
-        request=request,
-        note=invitations.CITIZEN_VIEW_NOTE,
-    )
+    """Name the case (and the consent) the citizen's page shows, for its declared read audit, with
+    the invitation (and who created it) or MitID the citizen came by."""
+    sign_in = getattr(request, "citizen_sign_in", None) or invitations.current_sign_in(request)
+    audit.read_subject(request, obj or case, case_id=case.pk, changes=sign_in.audit())
 
 
 def _reach(coordinator, preference: str) -> dict:
@@ -132,7 +129,7 @@ def invitation(request, token):
         if form.is_valid():
             result = invitations.redeem(token=token, code=form.cleaned_data["code"], request=request)
             if result.citizen is not None:
-                invitations.sign_in_citizen(request, result.citizen)
+                invitations.sign_in_citizen(request, result.citizen, invitation=result.invitation)
                 return redirect("citizen:home")
             if result.problem == "wrong_code":
                 form.add_error(
@@ -171,6 +168,7 @@ def sign_out(request):
 # --- The citizen's own view --------------------------------------------------------------------
 
 
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
 def home(request):
     citizen = request.citizen
@@ -221,6 +219,7 @@ def home(request):
     return render(request, "citizen/home.html", context)
 
 
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
 def consent_withdraw(request, pk):
     citizen = request.citizen
@@ -230,7 +229,9 @@ def consent_withdraw(request, pk):
     )
     if request.method == "POST":
         if consent.withdrawn_at is None:
-            citizen_services.withdraw_consent(case=case, consent=consent, request=request)
+            citizen_services.withdraw_consent(
+                case=case, consent=consent, request=request, sign_in=request.citizen_sign_in
+            )
         messages.success(
             request,
             _("Dit samtykke er trukket tilbage. Det gælder fra nu, og din tovholder har fået besked."),
@@ -250,7 +251,11 @@ def plan_accept(request, pk):
         raise Http404
     try:
         citizen_services.accept_plan_version(
-            case=case, version=version, lock_version=form.cleaned_data["lock_version"], request=request
+            case=case,
+            version=version,
+            lock_version=form.cleaned_data["lock_version"],
+            request=request,
+            sign_in=request.citizen_sign_in,
         )
     except ValidationError:
         messages.error(
@@ -261,6 +266,7 @@ def plan_accept(request, pk):
     return redirect("citizen:home")
 
 
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
 def change_request(request):
     case = citizen_case(request.citizen)
@@ -269,7 +275,11 @@ def change_request(request):
         form = ChangeRequestForm(request.POST)
         if form.is_valid():
             citizen_services.ask_for_change(
-                case=case, text=form.cleaned_data["text"], plan_version=draft, request=request
+                case=case,
+                text=form.cleaned_data["text"],
+                plan_version=draft,
+                request=request,
+                sign_in=request.citizen_sign_in,
             )
             messages.success(request, _("Tak. Din besked er sendt til din tovholder."))
             return redirect("citizen:home")
@@ -289,20 +299,33 @@ def _case_url(case) -> str:
         return reverse("borgerforloeb:my_cases")
 
 
+@audited_read("borgerforloeb.case", kwarg="case_pk", case_kwarg="case_pk")
 @login_required
 @never_cache
 def invite(request, case_pk):
+    """The link goes to the citizen's e-mail; this page shows the staff member only the code."""
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("citizen"), pk=case_pk)
     if not invitations.can_invite(request.user, case):
         raise Http404
-    issued = None
+    code = error = ""
     if request.method == "POST":
-        issued = invitations.create_invitation(actor=request.user, case=case, request=request)
-    link = request.build_absolute_uri(reverse("citizen:invitation", args=[issued.token])) if issued else ""
+        try:
+            code = invitations.invite_citizen(actor=request.user, case=case, request=request).code
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+    email_hint = invitations.masked_email(case.citizen.email)
     return render(
         request,
         "citizen/staff_invitation.html",
-        {"case": case, "issued": issued, "link": link, "case_url": _case_url(case), "hours": 72},
+        {
+            "case": case,
+            "code": code,
+            "error": error,
+            "sent_to": email_hint,
+            "email_hint": email_hint,
+            "case_url": _case_url(case),
+            "hours": 72,
+        },
     )
 
 

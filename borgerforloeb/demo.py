@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from borgerforloeb import services
+from borgerforloeb import permissions, services
 from borgerforloeb.models import (
     AttentionPoint,
     Case,
@@ -94,13 +94,20 @@ def seed(stdout):
         CITIZENS
     ):
         municipality = Municipality.objects.get(slug=slug)
+        # Only a caseworker of the citizen's own municipality creates the citizen and opens the
+        # case; the demo has one caseworker (København), so other municipalities' demo citizens
+        # are seeded without a staff actor.
+        own_caseworker = (
+            caseworker if permissions.is_municipal_caseworker(caseworker, municipality.pk) else None
+        )
         citizen = Citizen.objects.filter(full_name=name, municipality=municipality).first()
         if citizen is None:
             citizen = services.create_citizen(
-                actor=caseworker,
+                actor=own_caseworker,
                 municipality=municipality,
                 full_name=name,
                 preferred_name=preferred,
+                email=f"borger{index + 1}@demo.dk",
                 date_of_birth=born,
                 preferred_language=language,
                 interpreter_wanted=interpreter,
@@ -130,7 +137,7 @@ def seed(stdout):
         case = Case.objects.filter(citizen=citizen).first()
         if case is None:
             case = services.open_case(
-                actor=caseworker,
+                actor=own_caseworker,
                 citizen=citizen,
                 municipality=municipality,
                 summary=summary,

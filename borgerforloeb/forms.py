@@ -15,10 +15,14 @@ from samarbejde.models import Municipality, Organisation
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def people():
-    """Everyone who can take a role in a case: active users with an organisation."""
-    User = get_user_model()
-    return User.objects.filter(is_active=True, memberships__isnull=False).distinct().order_by("full_name")
+def people(user, case=None):
+    """The staff ``user`` may pick for a role (see ``selectors.people_for``)."""
+    from borgerforloeb.selectors import people_for
+
+    return people_for(user, case=case)
+
+
+NOT_A_MEMBER = _("Personen er ikke medlem af den valgte organisation.")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -81,11 +85,19 @@ class CitizenForm(forms.ModelForm):
             "what_matters": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user=None, municipalities=None, **kwargs):
+    def __init__(self, *args, user=None, municipalities=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["full_name", "preferred_name", "cpr", "confirm_cpr", "date_of_birth"])
         self.user = user
-        if municipalities is not None:
+        self.request = request
+        if not self.instance._state.adding:
+            # The municipality is shown, never offered: it changes only through a consented
+            # transfer between municipalities.
+            field = self.fields["municipality"]
+            field.queryset = Municipality.objects.filter(pk=self.instance.municipality_id)
+            field.disabled = True
+            field.help_text = _("Borgerens kommune ændres kun ved en overdragelse mellem kommuner.")
+        elif municipalities is not None:
             self.fields["municipality"].queryset = municipalities
             if municipalities.count() == 1 and not self.is_bound:
                 self.initial.setdefault("municipality", municipalities.first().pk)
@@ -104,6 +116,14 @@ class CitizenForm(forms.ModelForm):
                     "Nuværende: %(masked)s. Lad feltet stå tomt for at beholde det."
                 ) % {"masked": self.instance.cpr_masked}
 
+    def _get_validation_exclusions(self):
+        # The model's unique CPR constraint is not asked here: it would answer for citizens of
+        # every municipality. ``check_cpr_duplicate`` answers within the visible citizens, and the
+        # database refuses any other duplicate when saving, naming no one.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("cpr")
+        return exclude
+
     def clean_cpr(self):
         value = self.cleaned_data.get("cpr", "").strip()
         if not value:
@@ -113,18 +133,26 @@ class CitizenForm(forms.ModelForm):
             return ""
         self.cpr_info = cprlib.parse(value)  # ValidationError shows beside the field
         self.cpr_changed = self.cpr_info.digits != (self.instance.cpr if self.editing else "")
-        existing = Citizen.objects.filter(cpr=self.cpr_info.digits).exclude(pk=self.instance.pk).first()
+        if not self.cpr_changed:
+            return self.cpr_info.digits
+        from borgerforloeb.services import CprCheckLimited, check_cpr_duplicate
+
+        try:
+            existing = check_cpr_duplicate(
+                actor=self.user, cpr=self.cpr_info.digits, exclude_pk=self.instance.pk, request=self.request
+            )
+        except CprCheckLimited as error:
+            raise ValidationError(error.messages[0], code="rate_limited") from None
         if existing is not None:
+            # Only a citizen the user may see is named; one outside that set is refused when
+            # saving, by the database's unique constraint, with a message that names no one.
             self.existing_citizen = existing
-            message = _("Der findes allerede en borger med dette CPR-nummer.")
-            if Citizen.objects.visible_to(self.user).filter(pk=existing.pk).exists():
-                message = format_html(
-                    '{} <a href="{}">{}</a>', message, existing.get_absolute_url(), _("Gå til borgeren")
-                )
-            else:
-                message = format_html(
-                    "{} {}", message, _("Du har ikke adgang til borgeren; kontakt borgerens kommune.")
-                )
+            message = format_html(
+                '{} <a href="{}">{}</a>',
+                _("Der findes allerede en borger med dette CPR-nummer."),
+                existing.get_absolute_url(),
+                _("Gå til borgeren"),
+            )
             raise ValidationError(message, code="duplicate")
         return self.cpr_info.digits
 
@@ -177,18 +205,16 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["citizen", "municipality", "start_date", "summary"]
+        # No municipality field: a case is opened in the citizen's own municipality.
+        fields = ["citizen", "start_date", "summary"]
         widgets = {"start_date": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, citizens=None, municipalities=None, **kwargs):
+    def __init__(self, *args, citizens=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if citizens is not None:
             self.fields["citizen"].queryset = citizens
-        if municipalities is not None:
-            self.fields["municipality"].queryset = municipalities
-        self.fields["coordinator"].queryset = people()
-        self.fields["municipality"].required = False
-        self.fields["municipality"].help_text = _("Tom: borgerens kommune.")
+        self.fields["citizen"].help_text = _("Borgere i din egen kommune.")
+        self.fields["coordinator"].queryset = people(user)
 
 
 class AssignCoordinatorForm(forms.Form):
@@ -201,9 +227,9 @@ class AssignCoordinatorForm(forms.Form):
     )
     reason = forms.CharField(label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people()
+        self.fields["person"].queryset = people(user, case)
 
 
 class HandoverForm(forms.Form):
@@ -220,9 +246,9 @@ class HandoverForm(forms.Form):
         error_messages={"required": _("Skriv hvorfor forløbet overdrages.")},
     )
 
-    def __init__(self, *args, current=None, **kwargs):
+    def __init__(self, *args, current=None, user=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = people()
+        qs = people(user, case)
         if current is not None:
             qs = qs.exclude(pk=current.pk)
         self.fields["new_person"].queryset = qs
@@ -252,14 +278,17 @@ class ParticipantForm(forms.Form):
         label=_("Ansvar i forløbet"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people()
+        self.fields["user"].queryset = people(user, case)
 
     def clean(self):
         data = super().clean()
-        if not data.get("user") and not (data.get("name") or "").strip():
+        person, organisation = data.get("user"), data.get("organisation")
+        if not person and not (data.get("name") or "").strip():
             self.add_error("user", _("Vælg en person eller skriv et navn."))
+        if person and organisation and not person.memberships.filter(organisation=organisation).exists():
+            self.add_error("organisation", NOT_A_MEMBER)
         return data
 
 
@@ -365,9 +394,9 @@ class ConsentForm(forms.Form):
         help_text=_("Et samtykke bør have en slutdato; fx et år frem."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["persons"].queryset = people()
+        self.fields["persons"].queryset = people(user, case)
         self.fields["persons"].widget.attrs["size"] = 6
 
     def clean(self):

@@ -1,7 +1,7 @@
 """The citizen's rights: export everything about one citizen, and anonymise closed cases.
 
 ``citizen_export`` gathers every row about a citizen (for an access request, GDPR art. 15) as
-sections of labelled records; ``export_citizen`` does the same and writes the audit row.
+sections of labelled records (the export pages are declared reads: the audit row says ``export``).
 ``retention_candidates`` / ``anonymise_case`` implement the retention rule: closed cases whose
 end date is older than ``settings.RETENTION_DAYS_AFTER_CLOSE`` lose every piece of personal data
 (``python manage.py anonymise_closed_cases``).
@@ -221,13 +221,6 @@ def export_as_json(citizen: Citizen, sections: list[Section]) -> dict:
         "citizen_id": str(citizen.pk),
         "sections": {s.key: [r.as_dict() for r in s.records] for s in sections},
     }
-
-
-def export_citizen(*, actor, citizen: Citizen, request=None, fmt: str = "json") -> list[Section]:
-    """Gather the export and write the audit row (action ``export``). Permission is the view's."""
-    sections = citizen_export(citizen, user=actor)
-    audit.record(actor=actor, action=AuditEvent.Action.EXPORT, obj=citizen, request=request, note=fmt)
-    return sections
 
 
 # --- Retention and anonymisation ----------------------------------------------------------------

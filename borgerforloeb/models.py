@@ -35,6 +35,25 @@ class Language(models.TextChoices):
     OTHER = "other", _("Andet sprog")
 
 
+class CitizenSignIn(models.TextChoices):
+    """How a citizen was signed in to Mit forløb when they did something binding."""
+
+    INVITATION = "invitation", _("invitation")
+    MITID = "mitid", _("MitID")
+
+
+def citizen_sign_in_label(citizen_sign_in: str, invitation=None) -> str:
+    """ "via invitation oprettet af X" or "via MitID": how the citizen signed in to Mit forløb."""
+    from django.utils.translation import gettext
+
+    if citizen_sign_in == CitizenSignIn.INVITATION:
+        creator = invitation.created_by if invitation is not None and invitation.created_by_id else None
+        return gettext("via invitation oprettet af %(name)s") % {"name": creator or gettext("ukendt")}
+    if citizen_sign_in == CitizenSignIn.MITID:
+        return gettext("via MitID")
+    return ""
+
+
 class TargetGroup(models.TextChoices):
     FAMILIES = "boernefamilier", _("Børnefamilier")
     NEWCOMERS = "nytilkomne", _("Nytilkomne")
@@ -58,10 +77,11 @@ class ContactPreference(models.TextChoices):
 
 
 def caseworker_municipalities(user):
-    """Subquery: municipalities of the user's municipal organisations (a caseworker's scope)."""
-    return Organisation.objects.filter(memberships__user=user, kind=Organisation.Kind.MUNICIPAL).values(
-        "municipality_id"
-    )
+    """Subquery: municipalities of the user's active municipal organisations (a caseworker's
+    scope). An archived organisation gives its members no access."""
+    return Organisation.objects.filter(
+        memberships__user=user, kind=Organisation.Kind.MUNICIPAL, archived_at__isnull=True
+    ).values("municipality_id")
 
 
 # --- Citizen ----------------------------------------------------------------------------------
@@ -185,6 +205,9 @@ class CaseQuerySet(models.QuerySet):
         - anyone else: cases where they are an active participant or the active coordinator,
           and only while a valid consent covers one of their organisations or them personally.
 
+        Only active organisations count: members of an archived organisation keep no access
+        through it (neither as municipal staff nor through a consent naming it).
+
         ``case_visible`` below states the same rule over (user, case) pairs for set-based work.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -200,7 +223,9 @@ class CaseQuerySet(models.QuerySet):
             .values("case_id")
             .union(CoordinatorAssignment.objects.filter(person=user, ended_at__isnull=True).values("case_id"))
         )
-        user_orgs = Membership.objects.filter(user=user).values("organisation_id")
+        user_orgs = Membership.objects.filter(user=user, organisation__archived_at__isnull=True).values(
+            "organisation_id"
+        )
         consent = Exists(
             Consent.objects.valid()
             .filter(citizen=OuterRef("citizen_id"))
@@ -251,6 +276,7 @@ def case_visible(user_ref: str, case_prefix: str = "") -> Q:
             kind=Organisation.Kind.MUNICIPAL,
             municipality_id=OuterRef(f"{case_prefix}municipality_id"),
             memberships__user_id=user,
+            archived_at__isnull=True,
         )
     )
     involved = Exists(Participant.objects.filter(case_id=case, user_id=user, active=True)) | Exists(
@@ -259,9 +285,9 @@ def case_visible(user_ref: str, case_prefix: str = "") -> Q:
     consents = Consent.objects.valid().filter(
         Q(case__isnull=True) | Q(case_id=case), citizen_id=OuterRef(f"{case_prefix}citizen_id")
     )
-    consent = Exists(consents.filter(organisations__memberships__user_id=user)) | Exists(
-        consents.filter(persons=user)
-    )
+    consent = Exists(
+        consents.filter(organisations__memberships__user_id=user, organisations__archived_at__isnull=True)
+    ) | Exists(consents.filter(persons=user))
     return active & (superuser | (own_municipality_staff & (caseworker | involved)) | (involved & consent))
 
 
@@ -532,6 +558,17 @@ class Consent(models.Model):
         related_name="+",
     )
     withdrawal_note = models.TextField(_("bemærkning om tilbagekaldelse"), blank=True)
+    withdrawn_sign_in = models.CharField(
+        _("borgeren trak tilbage via"), max_length=12, choices=CitizenSignIn.choices, blank=True
+    )
+    withdrawn_invitation = models.ForeignKey(
+        "CitizenInvitation",
+        verbose_name=_("borgerens invitation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         USER,
         verbose_name=_("registreret af"),
@@ -560,11 +597,20 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=Q(text_shown__regex=r"\S"), name="borgerforloeb_consent_text_required"
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_invitation__isnull=True) | Q(withdrawn_sign_in="invitation"),
+                name="borgerforloeb_consent_withdrawn_invitation_sign_in",
+            ),
         ]
         indexes = [models.Index(fields=["citizen", "withdrawn_at"], name="bf_consent_citizen")]
 
     def __str__(self):
         return str(_("Samtykke fra %(date)s") % {"date": self.valid_from.strftime("%d-%m-%Y")})
+
+    @property
+    def withdrawn_sign_in_label(self) -> str:
+        """How the citizen was signed in when they withdrew it in Mit forløb themselves."""
+        return citizen_sign_in_label(self.withdrawn_sign_in, self.withdrawn_invitation)
 
     @property
     def information_kind_labels(self) -> list[str]:
@@ -717,13 +763,36 @@ class PlanAcceptance(models.Model):
     )
     interpreter_name = models.CharField(_("tolk"), max_length=200, blank=True)
     note = models.TextField(_("bemærkning"), blank=True)
+    # When the citizen accepted in Mit forløb themselves: how they were signed in.
+    citizen_sign_in = models.CharField(
+        _("borgeren loggede ind via"), max_length=12, choices=CitizenSignIn.choices, blank=True
+    )
+    invitation = models.ForeignKey(
+        "CitizenInvitation",
+        verbose_name=_("borgerens invitation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("accept af plan")
         verbose_name_plural = _("accepter af planer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invitation__isnull=True) | Q(citizen_sign_in="invitation"),
+                name="borgerforloeb_planacceptance_invitation_sign_in",
+            )
+        ]
 
     def __str__(self):
         return f"{self.version} – {self.accepted_at:%d-%m-%Y}"
+
+    @property
+    def citizen_sign_in_label(self) -> str:
+        """How the citizen was signed in when they accepted in Mit forløb themselves."""
+        return citizen_sign_in_label(self.citizen_sign_in, self.invitation)
 
 
 # --- Efforts, tasks, meetings --------------------------------------------------------------------

@@ -7,14 +7,45 @@ action is not allowed is a 403.
 from __future__ import annotations
 
 from borgerforloeb.models import Case, CoordinatorAssignment, Task, caseworker_municipalities
+from core.audit import audited_read
 from core.roles import Role
+
+
+def is_municipal_caseworker(user, municipality_id) -> bool:
+    """THE "municipal staff" predicate: a caseworker with a membership in an active municipal
+    organisation of ``municipality_id``. Every rule below that speaks of the caseworkers of a
+    case's or a citizen's municipality asks this."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not user.has_role(Role.CASEWORKER):
+        return False
+    return caseworker_municipalities(user).filter(municipality_id=municipality_id).exists()
 
 
 def is_case_caseworker(user, case: Case) -> bool:
     """A caseworker of the case's municipality (municipal scope)."""
-    if not user.has_role(Role.CASEWORKER):
-        return False
-    return caseworker_municipalities(user).filter(municipality_id=case.municipality_id).exists()
+    return is_municipal_caseworker(user, case.municipality_id)
+
+
+def is_citizen_caseworker(user, citizen) -> bool:
+    """A caseworker of the citizen's own municipality (or a superuser).
+
+    Someone who sees the citizen only by taking part in a case under consent, a caseworker of
+    another municipality included, is not: they may not edit the citizen, open a case for the
+    citizen, see the CPR number on the citizen page or export the citizen's data. The citizen's
+    municipality changes only through a consented transfer between municipalities, never here.
+    """
+    return bool(user.is_superuser and user.is_active) or is_municipal_caseworker(
+        user, citizen.municipality_id
+    )
+
+
+def can_edit_citizen(user, citizen) -> bool:
+    return is_citizen_caseworker(user, citizen)
+
+
+def can_open_case_for(user, citizen) -> bool:
+    return is_citizen_caseworker(user, citizen)
 
 
 def is_active_coordinator(user, case: Case) -> bool:
@@ -44,11 +75,7 @@ def can_see_cpr(user, case: Case | None = None, *, citizen=None) -> bool:
     (a caseworker from elsewhere who sees the citizen through a case never gets the CPR)."""
     if case is not None:
         return can_manage_case(user, case)
-    if user.is_superuser:
-        return True
-    if citizen is None or not user.has_role(Role.CASEWORKER):
-        return False
-    return caseworker_municipalities(user).filter(municipality_id=citizen.municipality_id).exists()
+    return citizen is not None and is_citizen_caseworker(user, citizen)
 
 
 def can_add_task(user, case: Case) -> bool:
@@ -58,3 +85,16 @@ def can_add_task(user, case: Case) -> bool:
 
 def can_complete_task(user, task: Task) -> bool:
     return task.responsible_id == user.pk or can_manage_case(user, task.case)
+
+
+# What a page of a case or citizen reads, for the read audit (``core.audit.audited_read``): every
+# view that shows case or citizen data carries one of these, or an ``audited_read`` naming the
+# object in its URL (a meeting, an effort). tests/test_read_audit.py fails for a page without it.
+reads_case = audited_read("borgerforloeb.case", case_kwarg="pk")
+reads_citizen = audited_read("borgerforloeb.citizen")
+
+
+def can_invite_citizen(user, case: Case) -> bool:
+    """Invite the citizen to Mit forløb: the case's active coordinator and the caseworkers of the
+    citizen's own municipality, not every participant or caseworker who can see the case."""
+    return is_active_coordinator(user, case) or is_citizen_caseworker(user, case.citizen)

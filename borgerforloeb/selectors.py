@@ -179,3 +179,60 @@ def likely_duplicates(user, *, full_name: str, date_of_birth, exclude_pk=None) -
         for c in candidates[:200]
         if names_similar(full_name, c.full_name) or names_similar(full_name, c.preferred_name)
     ]
+
+
+# --- People pickers ------------------------------------------------------------------------------
+
+
+def people_for(user, case=None):
+    """Active staff ``user`` may pick for a role (coordinator, participant, person in a consent).
+
+    Not every staff member in the country: the people of the user's own municipalities (members
+    of their active organisations), and on a case also the case's municipality's people, its
+    active participants and coordinator, and the people its citizen's valid consents cover (by
+    name or through an organisation). A superuser may pick any active member of an organisation.
+    """
+    from django.contrib.auth import get_user_model
+
+    from borgerforloeb.models import Consent
+    from samarbejde.models import Membership
+
+    User = get_user_model()
+    staff = User.objects.filter(is_active=True)
+    active_memberships = Membership.objects.filter(organisation__archived_at__isnull=True)
+    if user is not None and user.is_superuser and user.is_active:
+        return staff.filter(pk__in=active_memberships.values("user_id")).order_by("full_name", "pk")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return staff.none()
+    own_municipalities = active_memberships.filter(user=user).values("organisation__municipality_id")
+    rule = Q(
+        pk__in=active_memberships.filter(organisation__municipality_id__in=own_municipalities).values(
+            "user_id"
+        )
+    )
+    if case is not None:
+        consents = (
+            Consent.objects.valid()
+            .filter(citizen_id=case.citizen_id)
+            .filter(Q(case__isnull=True) | Q(case_id=case.pk))
+        )
+        rule |= (
+            Q(
+                pk__in=active_memberships.filter(organisation__municipality_id=case.municipality_id).values(
+                    "user_id"
+                )
+            )
+            | Q(pk__in=Participant.objects.filter(case_id=case.pk, active=True).values("user_id"))
+            | Q(
+                pk__in=CoordinatorAssignment.objects.filter(case_id=case.pk, ended_at__isnull=True).values(
+                    "person_id"
+                )
+            )
+            | Q(pk__in=consents.values("persons"))
+            | Q(
+                pk__in=active_memberships.filter(organisation__in=consents.values("organisations")).values(
+                    "user_id"
+                )
+            )
+        )
+    return staff.filter(rule).order_by("full_name", "pk")

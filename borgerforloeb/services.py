@@ -7,8 +7,11 @@ row (``core.audit.record``) and a timeline event. Rule violations raise
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -83,13 +86,91 @@ def _snapshot(obj, fields) -> dict:
 # --- Citizens ---------------------------------------------------------------------------------
 
 
-def find_duplicate_cpr(cpr: str, *, exclude_pk=None) -> Citizen | None:
-    if not cpr:
-        return None
-    qs = Citizen.objects.filter(cpr=cpr)
+CPR_IN_USE = _(
+    "Borgeren kan ikke gemmes med dette CPR-nummer. Kontrollér nummeret; er det rigtigt, så "
+    "kontakt borgerens kommune eller en administrator."
+)
+CPR_UNIQUE_CONSTRAINT = "borgerforloeb_citizen_cpr_unique"
+CPR_CHECK_NOTE = "cpr_duplicate_check"
+
+
+class CprCheckLimited(ValidationError):
+    """The user has asked for too many CPR numbers within the hour."""
+
+
+def _cpr_checks_this_hour(actor) -> int:
+    """Count one more CPR check for ``actor`` in the current hour (Django's cache)."""
+    bucket = int(time.time() // 3600)
+    key = f"borgerforloeb:cpr-check:{actor.pk}:{bucket}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return 1
+
+
+def check_cpr_duplicate(*, actor, cpr: str, exclude_pk=None, request=None) -> Citizen | None:
+    """The citizen with this CPR number among those ``actor`` may see, or None.
+
+    Answers only within ``Citizen.objects.visible_to(actor)``: a citizen of another municipality
+    is never named here (saving is then refused by the database's unique constraint, with a
+    message that names no one). Every check is audited (without the number) and each user has
+    ``CPR_CHECKS_PER_HOUR`` of them.
+    """
+    digits = cprlib.parse(cpr).digits
+    user = _user(actor)
+    if user is None:
+        raise CprCheckLimited(_("Log ind for at kontrollere et CPR-nummer."), code="rate_limited")
+    limit = settings.CPR_CHECKS_PER_HOUR
+    if _cpr_checks_this_hour(user) > limit:
+        audit.record(
+            actor=user, action=AuditEvent.Action.OTHER, obj=user, request=request, note="cpr_check_limited"
+        )
+        raise CprCheckLimited(
+            _("Du har kontrolleret for mange CPR-numre inden for den seneste time. Prøv igen senere."),
+            code="rate_limited",
+        )
+    found = Citizen.objects.visible_to(user).filter(cpr=digits)
     if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.first()
+        found = found.exclude(pk=exclude_pk)
+    found = found.first()
+    audit.record(
+        actor=user,
+        action=AuditEvent.Action.OTHER,
+        obj=found or user,
+        changes={"visible_match": [None, found is not None]},
+        request=request,
+        note=CPR_CHECK_NOTE,
+    )
+    return found
+
+
+def _is_cpr_clash(error: IntegrityError) -> bool:
+    return CPR_UNIQUE_CONSTRAINT in str(error)
+
+
+def _cpr_refused(*, actor, citizen, request) -> ValidationError:
+    """Audit a CPR refused by the unique constraint (outside the rolled-back transaction)."""
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.OTHER,
+        obj=citizen,
+        request=request,
+        note="cpr_refused_by_constraint",
+    )
+    return ValidationError({"cpr": CPR_IN_USE}, code="duplicate")
+
+
+def _check_own_municipality(actor, citizen) -> None:
+    """Only caseworkers of the citizen's own municipality write the citizen or open a case."""
+    from borgerforloeb.permissions import is_citizen_caseworker
+
+    user = _user(actor)
+    if user is not None and not is_citizen_caseworker(user, citizen):
+        raise ValidationError(
+            _("Kun sagsbehandlere i borgerens egen kommune kan gøre dette."), code="not_own_municipality"
+        )
 
 
 def create_citizen(*, actor, municipality, full_name, cpr: str = "", request=None, **fields) -> Citizen:
@@ -104,62 +185,68 @@ def create_citizen(*, actor, municipality, full_name, cpr: str = "", request=Non
         fields.setdefault("date_of_birth", info.birth_date)
         if fields["date_of_birth"] is None:
             fields["date_of_birth"] = info.birth_date
-    with transaction.atomic():
-        if digits and Citizen.objects.filter(cpr=digits).exists():
-            raise ValidationError(
-                {"cpr": _("Der findes allerede en borger med dette CPR-nummer.")}, code="duplicate"
+    citizen = Citizen(
+        municipality=municipality, full_name=full_name, cpr=digits, created_by=_user(actor), **fields
+    )
+    _check_own_municipality(actor, citizen)
+    citizen.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            citizen.save()
+            audit.record(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                obj=citizen,
+                changes=audit.diff({}, {**_snapshot(citizen, CITIZEN_FIELDS), "cpr": digits}),
+                request=request,
             )
-        citizen = Citizen(
-            municipality=municipality, full_name=full_name, cpr=digits, created_by=_user(actor), **fields
-        )
-        citizen.full_clean()
-        try:
-            with transaction.atomic():
-                citizen.save()
-        except IntegrityError:
-            raise ValidationError(
-                {"cpr": _("Der findes allerede en borger med dette CPR-nummer.")}, code="duplicate"
-            ) from None
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=citizen,
-            changes=audit.diff({}, {**_snapshot(citizen, CITIZEN_FIELDS), "cpr": digits}),
-            request=request,
-        )
+    except IntegrityError as error:
+        if not _is_cpr_clash(error):
+            raise
+        raise _cpr_refused(actor=actor, citizen=_user(actor) or municipality, request=request) from None
     return citizen
 
 
 def update_citizen(*, actor, citizen: Citizen, request=None, **fields) -> Citizen:
+    """Change a citizen's details. The municipality is not changed here (a transfer between
+    municipalities is a separate, consented workflow)."""
     unknown = set(fields) - set(CITIZEN_FIELDS) - {"cpr", "municipality"}
     if unknown:
         raise TypeError(f"Unknown citizen fields: {sorted(unknown)}")
-    with transaction.atomic():
-        citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
-        before = {**_snapshot(citizen, CITIZEN_FIELDS), "cpr": citizen.cpr}
-        if "cpr" in fields:
-            fields["cpr"] = cprlib.parse(fields["cpr"]).digits if fields["cpr"] else ""
-            if find_duplicate_cpr(fields["cpr"], exclude_pk=citizen.pk):
+    _check_own_municipality(actor, citizen)
+    try:
+        with transaction.atomic():
+            citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
+            municipality = fields.pop("municipality", citizen.municipality)
+            if getattr(municipality, "pk", municipality) != citizen.municipality_id:
                 raise ValidationError(
-                    {"cpr": _("Der findes allerede en borger med dette CPR-nummer.")}, code="duplicate"
+                    {"municipality": _("Borgerens kommune ændres kun ved en overdragelse mellem kommuner.")},
+                    code="municipality_change",
                 )
-        for key, value in fields.items():
-            setattr(citizen, key, value)
-        citizen.full_clean()
-        citizen.save()
-        after = {**_snapshot(citizen, CITIZEN_FIELDS), "cpr": citizen.cpr}
-        changes = audit.diff(before, after)
-        audit.record(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=citizen, changes=changes, request=request
-        )
-        for case in citizen.cases.all():
-            add_timeline(
-                case=case,
-                kind=TimelineEvent.Kind.CASE,
-                actor=actor,
-                summary=_("Borgerens oplysninger ændret"),
-                obj=citizen,
+            before = {**_snapshot(citizen, CITIZEN_FIELDS), "cpr": citizen.cpr}
+            if "cpr" in fields:
+                fields["cpr"] = cprlib.parse(fields["cpr"]).digits if fields["cpr"] else ""
+            for key, value in fields.items():
+                setattr(citizen, key, value)
+            citizen.full_clean(validate_constraints=False)
+            citizen.save()
+            after = {**_snapshot(citizen, CITIZEN_FIELDS), "cpr": citizen.cpr}
+            changes = audit.diff(before, after)
+            audit.record(
+                actor=actor, action=AuditEvent.Action.UPDATE, obj=citizen, changes=changes, request=request
             )
+            for case in citizen.cases.all():
+                add_timeline(
+                    case=case,
+                    kind=TimelineEvent.Kind.CASE,
+                    actor=actor,
+                    summary=_("Borgerens oplysninger ændret"),
+                    obj=citizen,
+                )
+    except IntegrityError as error:
+        if not _is_cpr_clash(error):
+            raise
+        raise _cpr_refused(actor=actor, citizen=citizen, request=request) from None
     return citizen
 
 
@@ -194,7 +281,14 @@ def open_case(
     reason: str = "",
     request=None,
 ) -> Case:
-    """Open a case for ``citizen``; optionally assign its coordinator in the same transaction."""
+    """Open a case for ``citizen``; optionally assign its coordinator in the same transaction.
+
+    The case belongs to the citizen's own municipality and is opened by one of its caseworkers
+    (a participant from another municipality cannot open a case for the citizen there).
+    """
+    _check_own_municipality(actor, citizen)
+    if municipality is not None and municipality.pk != citizen.municipality_id:
+        raise ValidationError(_("Et forløb oprettes i borgerens egen kommune."), code="not_own_municipality")
     with transaction.atomic():
         case = Case.objects.create(
             citizen=citizen,
@@ -263,11 +357,27 @@ def check_consent_covers(*, case: Case, organisation=None, user=None) -> None:
     raise ValidationError(message, code="no_consent")
 
 
+def check_member_of(person, organisation) -> None:
+    """A person takes part for an organisation only as one of its members (and not an archived
+    one). The database holds the same rule (``borgerforloeb_participant_org_membership``)."""
+    if person is None or organisation is None:
+        return
+    member = person.memberships.filter(organisation=organisation).exists()
+    if organisation.archived_at is not None or not member:
+        raise ValidationError(
+            {"organisation": _("Personen er ikke medlem af den valgte organisation.")}, code="not_a_member"
+        )
+
+
 def _default_organisation(case, person, organisation):
-    """The person's organisation: the given one, else a membership (own municipality first)."""
-    if organisation is not None or person is None:
+    """The person's organisation: the given one (which must be one of theirs), else an active
+    membership (own municipality first)."""
+    if person is None:
         return organisation
-    orgs = list(Organisation.objects.filter(memberships__user=person).order_by("name"))
+    if organisation is not None:
+        check_member_of(person, organisation)
+        return organisation
+    orgs = list(Organisation.objects.active().filter(memberships__user=person).order_by("name"))
     for org in orgs:
         if is_municipal_of_case(case, org):
             return org
@@ -614,8 +724,29 @@ def record_consent(
     return consent
 
 
-def withdraw_consent(*, actor, consent: Consent, note: str = "", request=None) -> Consent:
-    """Withdraw at once: access that depended on it ends with this transaction's commit."""
+def citizen_sign_in_audit(citizen_sign_in: str, invitation=None) -> dict:
+    """What the audit keeps of how the citizen was signed in: the way, and for an invitation its
+    id and who created it (never the link or the code)."""
+    if not citizen_sign_in:
+        return {}
+    data = {"via": citizen_sign_in}
+    if invitation is not None:
+        data.update(
+            invitation_id=str(invitation.pk),
+            invitation_created_by_id=str(invitation.created_by_id or ""),
+            invitation_created_by=str(invitation.created_by or ""),
+        )
+    return {"citizen_sign_in": data}
+
+
+def withdraw_consent(
+    *, actor, consent: Consent, note: str = "", request=None, citizen_sign_in: str = "", invitation=None
+) -> Consent:
+    """Withdraw at once: access that depended on it ends with this transaction's commit.
+
+    ``citizen_sign_in`` (and ``invitation``): the citizen withdrew it themselves in Mit forløb,
+    signed in that way; kept on the consent and in the audit row.
+    """
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_at is not None:
@@ -623,15 +754,26 @@ def withdraw_consent(*, actor, consent: Consent, note: str = "", request=None) -
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = _user(actor)
         consent.withdrawal_note = note
-        consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+        consent.withdrawn_sign_in = citizen_sign_in
+        consent.withdrawn_invitation = invitation
+        consent.save(
+            update_fields=[
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawal_note",
+                "withdrawn_sign_in",
+                "withdrawn_invitation",
+            ]
+        )
         cases = [consent.case] if consent.case_id else list(consent.citizen.cases.all())
+        signed_in = citizen_sign_in_audit(citizen_sign_in, invitation)
         for each in cases:
             audit.record(
                 actor=actor,
                 action=AuditEvent.Action.UPDATE,
                 obj=consent,
                 case_id=each.pk,
-                changes={"withdrawn_at": [None, consent.withdrawn_at.isoformat()]},
+                changes={"withdrawn_at": [None, consent.withdrawn_at.isoformat()], **signed_in},
                 request=request,
                 note="withdrawn",
             )
@@ -644,7 +786,12 @@ def withdraw_consent(*, actor, consent: Consent, note: str = "", request=None) -
             )
         if not cases:
             audit.record(
-                actor=actor, action=AuditEvent.Action.UPDATE, obj=consent, request=request, note="withdrawn"
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                obj=consent,
+                changes=signed_in,
+                request=request,
+                note="withdrawn",
             )
         signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent
@@ -851,9 +998,12 @@ def accept_plan_version(
     note: str = "",
     lock_version: int | None = None,
     request=None,
+    citizen_sign_in: str = "",
+    invitation=None,
 ) -> PlanAcceptance:
     """The citizen and participants accept a draft: it becomes the plan, the previous one is
-    superseded (kept readable)."""
+    superseded (kept readable). ``citizen_sign_in`` (and ``invitation``): the citizen accepted
+    in Mit forløb themselves, signed in that way."""
     if citizen_participation not in PlanAcceptance.CitizenParticipation.values:
         raise ValidationError(
             {"citizen_participation": _("Angiv hvordan borgeren deltog.")}, code="citizen_participation"
@@ -879,6 +1029,8 @@ def accept_plan_version(
             citizen_participation=citizen_participation,
             interpreter_name=interpreter_name,
             note=note,
+            citizen_sign_in=citizen_sign_in,
+            invitation=invitation,
         )
         acceptance.participants.set(participants)
         case = current.plan.case
@@ -887,7 +1039,11 @@ def accept_plan_version(
             action=AuditEvent.Action.UPDATE,
             obj=current,
             case_id=case.pk,
-            changes={"status": ["draft", "accepted"], "citizen_participation": [None, citizen_participation]},
+            changes={
+                "status": ["draft", "accepted"],
+                "citizen_participation": [None, citizen_participation],
+                **citizen_sign_in_audit(citizen_sign_in, invitation),
+            },
             request=request,
         )
         add_timeline(

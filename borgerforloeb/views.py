@@ -43,10 +43,8 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
-from core import audit
+from borgerforloeb.permissions import reads_case, reads_citizen
 from core.forms import apply_errors
-from core.models import AuditEvent
-from samarbejde.models import Municipality
 
 PAGE_SIZE = 25
 CITIZEN_FORM_FIELDS = (
@@ -130,7 +128,9 @@ def my_tasks(request):
 def citizen_create(request):
     _require(permissions.can_create_citizen(request.user))
     municipalities = municipalities_for(request.user)
-    form = CitizenForm(request.POST or None, user=request.user, municipalities=municipalities)
+    form = CitizenForm(
+        request.POST or None, user=request.user, municipalities=municipalities, request=request
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
@@ -151,16 +151,15 @@ def citizen_create(request):
     return render(request, "borgerforloeb/citizen_form.html", {"form": form})
 
 
+@reads_citizen
 @login_required
 def citizen_edit(request, pk):
+    """Only the citizen's own municipality's caseworkers edit the citizen; the municipality is
+    shown but never offered for change (a transfer between municipalities is a separate,
+    consented workflow)."""
     citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=pk)
-    _require(permissions.can_create_citizen(request.user))
-    municipalities = municipalities_for(request.user) | Municipality.objects.filter(
-        pk=citizen.municipality_id
-    )
-    form = CitizenForm(
-        request.POST or None, instance=citizen, user=request.user, municipalities=municipalities
-    )
+    _require(permissions.can_edit_citizen(request.user, citizen))
+    form = CitizenForm(request.POST or None, instance=citizen, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
@@ -171,7 +170,6 @@ def citizen_edit(request, pk):
                 actor=request.user,
                 citizen=citizen,
                 full_name=data["full_name"],
-                municipality=data["municipality"],
                 request=request,
                 **fields,
             )
@@ -193,11 +191,12 @@ def _citizen_context(request, citizen, revealed_cpr=""):
         "citizen": citizen,
         "cases": cases,
         "can_see_cpr": bool(citizen.cpr) and permissions.can_see_cpr(request.user, citizen=citizen),
-        "can_create_case": permissions.can_create_citizen(request.user),
+        "can_create_case": permissions.can_open_case_for(request.user, citizen),
         "revealed_cpr": revealed_cpr,
     }
 
 
+@reads_citizen
 @login_required
 def citizen_detail(request, pk):
     citizen = get_object_or_404(
@@ -223,28 +222,27 @@ def citizen_show_cpr(request, pk):
 
 @login_required
 def case_create(request):
+    """A case is opened by a caseworker of the citizen's own municipality, in that municipality."""
     _require(permissions.can_create_citizen(request.user))
-    citizens = Citizen.objects.visible_to(request.user).order_by("full_name")
+    citizens = (
+        Citizen.objects.visible_to(request.user)
+        .filter(municipality__in=municipalities_for(request.user))
+        .order_by("full_name")
+    )
     initial = {}
     if request.GET.get("borger"):
         citizen = (
             citizens.filter(pk=request.GET["borger"]).first() if _is_uuid(request.GET["borger"]) else None
         )
         if citizen is not None:
-            initial = {"citizen": citizen.pk, "municipality": citizen.municipality_id}
-    form = CaseForm(
-        request.POST or None,
-        initial=initial,
-        citizens=citizens,
-        municipalities=municipalities_for(request.user),
-    )
+            initial = {"citizen": citizen.pk}
+    form = CaseForm(request.POST or None, initial=initial, citizens=citizens, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             case = services.open_case(
                 actor=request.user,
                 citizen=data["citizen"],
-                municipality=data["municipality"],
                 summary=data["summary"],
                 start_date=data["start_date"],
                 coordinator=data["coordinator"],
@@ -331,13 +329,11 @@ def _case_context(request, case, revealed_cpr=""):
     }
 
 
+@reads_case
 @login_required
 def case_detail(request, pk):
     """One screen: who does what, what is overdue, next meetings, attention points, the plan."""
     case = selectors.visible_case(request.user, pk)
-    audit.record(
-        actor=request.user, action=AuditEvent.Action.VIEW, obj=case, case_id=case.pk, request=request
-    )
     return render(request, "borgerforloeb/case_detail.html", _case_context(request, case))
 
 
@@ -359,6 +355,7 @@ def _form_page(request, case, form, *, title, intro="", submit=None):
     )
 
 
+@reads_case
 @login_required
 def case_assign_coordinator(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -366,7 +363,7 @@ def case_assign_coordinator(request, pk):
     if CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists():
         messages.info(request, _("Forløbet har allerede en tovholder. Du kan overdrage forløbet i stedet."))
         return redirect("borgerforloeb:case_handover", pk=case.pk)
-    form = AssignCoordinatorForm(request.POST or None)
+    form = AssignCoordinatorForm(request.POST or None, user=request.user, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_coordinator(
@@ -391,6 +388,7 @@ def case_assign_coordinator(request, pk):
     return _form_page(request, case, form, title=_("Tildel tovholder"))
 
 
+@reads_case
 @login_required
 def case_handover(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -400,7 +398,9 @@ def case_handover(request, pk):
         .select_related("person")
         .first()
     )
-    form = HandoverForm(request.POST or None, current=current.person if current else None)
+    form = HandoverForm(
+        request.POST or None, current=current.person if current else None, user=request.user, case=case
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.hand_over_case(
@@ -434,6 +434,7 @@ def case_handover(request, pk):
     return _form_page(request, case, form, title=_("Overdrag forløbet"), intro=intro, submit=_("Overdrag"))
 
 
+@reads_case
 @login_required
 def case_status(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -458,11 +459,12 @@ def case_status(request, pk):
     return _form_page(request, case, form, title=_("Skift status"))
 
 
+@reads_case
 @login_required
 def case_participants(request, pk):
     case = selectors.visible_case(request.user, pk)
     can_manage = permissions.can_manage_case(request.user, case)
-    form = ParticipantForm(request.POST or None) if can_manage else None
+    form = ParticipantForm(request.POST or None, user=request.user, case=case) if can_manage else None
     if request.method == "POST":
         _require(can_manage)
         if form.is_valid():
@@ -511,6 +513,7 @@ def participant_end(request, pk, participant_pk):
     return redirect("borgerforloeb:case_participants", pk=case.pk)
 
 
+@reads_case
 @login_required
 def task_create(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -557,6 +560,7 @@ def task_complete(request, task_pk):
     return redirect(_next_url(request, task.case.get_absolute_url()))
 
 
+@reads_case
 @login_required
 def case_timeline(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -567,14 +571,6 @@ def case_timeline(request, pk):
         kind = form.cleaned_data["kind"]
         events = events.filter(kind=kind)
     page = Paginator(events, 50).get_page(request.GET.get("side"))
-    audit.record(
-        actor=request.user,
-        action=AuditEvent.Action.VIEW,
-        obj=case,
-        case_id=case.pk,
-        request=request,
-        note="timeline",
-    )
     return render(
         request,
         "borgerforloeb/timeline.html",
@@ -585,6 +581,7 @@ def case_timeline(request, pk):
 # --- Consent ------------------------------------------------------------------------------------
 
 
+@reads_case
 @login_required
 def case_consents(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -607,12 +604,15 @@ def case_consents(request, pk):
     )
 
 
+@reads_case
 @login_required
 def consent_create(request, pk):
     case = selectors.visible_case(request.user, pk)
     _require(permissions.can_manage_case(request.user, case))
     form = ConsentForm(
         request.POST or None,
+        user=request.user,
+        case=case,
         initial={"valid_from": timezone.localdate(), "language": case.citizen.preferred_language},
     )
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -16,31 +17,70 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from borgerforloeb import gdpr, permissions, selectors
-from borgerforloeb.models import Case, Citizen, caseworker_municipalities
-from core.middleware import audit_reads
+from borgerforloeb.models import Case, Citizen
+from borgerforloeb.permissions import reads_case
+from core.audit import audited_read
 from core.models import AuditEvent
 from core.permissions import object_permission
-from core.roles import Role
-
-# Sensitive pages whose views do not write their own "view" audit row (case_detail and
-# case_timeline do): the middleware writes it after a successful GET.
-audit_reads("borgerforloeb:citizen_detail", object_type="borgerforloeb.citizen")
-audit_reads("borgerforloeb:case_participants", object_type="borgerforloeb.case", case_kwarg="pk")
-audit_reads("borgerforloeb:case_consents", object_type="borgerforloeb.case", case_kwarg="pk")
 
 ACCESS_LOG_PAGE_SIZE = 50
 READ_ACTIONS = [AuditEvent.Action.VIEW, AuditEvent.Action.SHOW_CPR, AuditEvent.Action.EXPORT]
-# What the audit note says about which page was read.
+# What the audit note says about which page was read: the URL name of the declared read
+# (``core.audit.audited_read``), or a note the page gave; "" and "timeline", "plan" are older rows.
 NOTE_LABELS = {
     "": _("Forløbets side"),
+    "case_detail": _("Forløbets side"),
     "timeline": _("Tidslinje"),
+    "case_timeline": _("Tidslinje"),
     "html": _("Indsigt (udskrift)"),
     "json": _("Indsigt (JSON)"),
     "citizen_view": _("Borgerens egen visning (Mit forløb)"),
     "citizen_detail": _("Borgerens side"),
+    "citizen_edit": _("Ret borgerens oplysninger"),
     "case_participants": _("Deltagere"),
     "case_consents": _("Samtykker"),
+    "consent_create": _("Registrér samtykke"),
+    "case_assign_coordinator": _("Tildel tovholder"),
+    "case_handover": _("Overdrag forløbet"),
+    "case_status": _("Skift status"),
+    "task_create": _("Ny opgave"),
+    "case_access_log": _("Hvem har set forløbet"),
+    "invite": _("Inviter borgeren til Mit forløb"),
+    "plan": _("Plan"),
+    "plan_detail": _("Plan"),
+    "plan_version": _("Planversion"),
+    "plan_edit": _("Ret planen"),
+    "plan_accept": _("Accept af planen"),
+    "plan_compare": _("Sammenlign versioner af planen"),
+    "plan_print": _("Udskrift"),
+    "plan_print_citizen": _("Udskrift til borgeren"),
+    "effort_list": _("Indsatser"),
+    "effort_create": _("Ny indsats"),
+    "effort_edit": _("Ret indsats"),
+    "referral": _("Henvisning"),
+    "meeting_list": _("Møder"),
+    "meeting_create": _("Nyt møde"),
+    "meeting_detail": _("Møde"),
+    "meeting_edit": _("Ret mødet"),
+    "meeting_minutes": _("Referat"),
+    "meeting_ics": _("Hent kalenderinvitation (.ics)"),
+    "attention_edit": _("Opmærksomhedspunkter"),
+    "decision_list": _("Beslutninger"),
+    "decision_create": _("Ny beslutning"),
 }
+
+
+def read_label(note: str) -> str | None:
+    """The access log's words for the page a read row names (None: it has none)."""
+    if note in NOTE_LABELS:
+        return NOTE_LABELS[note]
+    if note.startswith("admin:"):  # an object page in Django admin (``borgerforloeb.admin``)
+        try:
+            model = apps.get_model(note.removeprefix("admin:"))
+        except (LookupError, ValueError):
+            return None
+        return _("Administration: %(model)s") % {"model": model._meta.verbose_name}
+    return None
 
 
 def load_visible_case(user, pk) -> Case:
@@ -58,11 +98,7 @@ def can_see_access_log(user, case: Case) -> bool:
 
 def can_export_citizen(user, citizen: Citizen) -> bool:
     """An access request is answered by the citizen's municipality: its caseworkers."""
-    if user.is_superuser:
-        return True
-    if not user.has_role(Role.CASEWORKER):
-        return False
-    return caseworker_municipalities(user).filter(municipality_id=citizen.municipality_id).exists()
+    return permissions.is_citizen_caseworker(user, citizen)
 
 
 def access_log_events(case: Case, *, reads_only: bool = True):
@@ -76,6 +112,7 @@ def access_log_events(case: Case, *, reads_only: bool = True):
     return events.select_related("actor").order_by("-at", "-id")
 
 
+@reads_case
 @never_cache
 @object_permission(load=load_visible_case, allow=can_see_access_log)
 def case_access_log(request, case):
@@ -85,7 +122,7 @@ def case_access_log(request, case):
     )
     for event in page.object_list:
         known = event.note or event.action == AuditEvent.Action.VIEW
-        event.where = NOTE_LABELS.get(event.note, event.note) if known else ""
+        event.where = (read_label(event.note) or event.note) if known else ""
     return render(
         request,
         "borgerforloeb/access/case_access_log.html",
@@ -93,10 +130,11 @@ def case_access_log(request, case):
     )
 
 
+@audited_read("borgerforloeb.citizen", action=AuditEvent.Action.EXPORT, note="html")
 @never_cache
 @object_permission(load=load_visible_citizen, allow=can_export_citizen)
 def citizen_export(request, citizen):
-    sections = gdpr.export_citizen(actor=request.user, citizen=citizen, request=request, fmt="html")
+    sections = gdpr.citizen_export(citizen, user=request.user)
     return render(
         request,
         "borgerforloeb/access/citizen_export.html",
@@ -104,10 +142,11 @@ def citizen_export(request, citizen):
     )
 
 
+@audited_read("borgerforloeb.citizen", action=AuditEvent.Action.EXPORT, note="json")
 @never_cache
 @object_permission(load=load_visible_citizen, allow=can_export_citizen)
 def citizen_export_json(request, citizen):
-    sections = gdpr.export_citizen(actor=request.user, citizen=citizen, request=request, fmt="json")
+    sections = gdpr.citizen_export(citizen, user=request.user)
     body = json.dumps(gdpr.export_as_json(citizen, sections), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indsigt-{citizen.pk}.json"'

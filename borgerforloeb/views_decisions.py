@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from borgerforloeb import selectors, services_plan
 from borgerforloeb.forms_plan import AttentionPointFormSet, DecisionForm
 from borgerforloeb.models import Decision
+from borgerforloeb.permissions import reads_case
 from core.forms import apply_errors
 
 
+@reads_case
 @login_required
 def attention_edit(request, pk):
     """All points in one form: status and note for each."""
@@ -43,6 +45,7 @@ def attention_edit(request, pk):
     )
 
 
+@reads_case
 @login_required
 def decision_list(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -54,6 +57,7 @@ def decision_list(request, pk):
     return render(request, "borgerforloeb/decisions/list.html", {"case": case, "decisions": decisions})
 
 
+@reads_case
 @login_required
 def decision_create(request, pk):
     case = selectors.visible_case(request.user, pk)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from borgerforloeb import selectors, services_plan
 from borgerforloeb.forms_plan import EffortForm, ReferralAnswerForm
 from borgerforloeb.models import Consent, Effort
+from borgerforloeb.permissions import reads_case
 from core import audit
+from core.audit import audited_read
 from core.forms import apply_errors
-from core.models import AuditEvent
 from samarbejde.models import Membership
 
 EFFORT_FORM_FIELDS = [
@@ -43,18 +44,21 @@ def case_efforts(case):
     )
 
 
+@reads_case
 @login_required
 def effort_list(request, pk):
     case = selectors.visible_case(request.user, pk)
     return render(request, "borgerforloeb/efforts/list.html", {"case": case, "efforts": case_efforts(case)})
 
 
+@reads_case
 @login_required
 def effort_create(request, pk):
     case = selectors.visible_case(request.user, pk)
     return _effort_form(request, case, None)
 
 
+@audited_read("borgerforloeb.effort", kwarg="effort_pk", case_kwarg="pk")
 @login_required
 def effort_edit(request, pk, effort_pk):
     case = selectors.visible_case(request.user, pk)
@@ -99,7 +103,9 @@ def _consent_for(kind):
 
 def inbound_referrals(user):
     """Referred efforts (answered or not) for organisations the user is a member of."""
-    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    orgs = Membership.objects.filter(user=user, organisation__archived_at__isnull=True).values(
+        "organisation_id"
+    )
     return (
         Effort.objects.filter(receiving_organisation__in=orgs, referred_at__isnull=False)
         .select_related("offer", "receiving_organisation", "responsible", "answered_by", "case__citizen")
@@ -144,6 +150,7 @@ def referral_list(request):
     )
 
 
+@audited_read("borgerforloeb.effort", kwarg="effort_pk", note="referral")
 @login_required
 def referral_answer(request, effort_pk):
     effort = get_object_or_404(inbound_referrals(request.user), pk=effort_pk)
@@ -163,13 +170,5 @@ def referral_answer(request, effort_pk):
         else:
             messages.success(request, _("Svaret er sendt til tovholderen."))
             return redirect("borgerforloeb:referral_list")
-    if request.method == "GET":
-        audit.record(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            obj=effort,
-            case_id=effort.case_id,
-            request=request,
-            note="referral",
-        )
+    audit.read_subject(request, effort, case_id=effort.case_id)
     return render(request, "borgerforloeb/efforts/referral.html", {"row": row, "form": form})

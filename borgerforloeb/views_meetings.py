@@ -19,6 +19,8 @@ from borgerforloeb.forms_plan import (
     MinutesTaskFormSet,
 )
 from borgerforloeb.models import Meeting
+from borgerforloeb.permissions import reads_case
+from core.audit import audited_read
 from core.forms import apply_errors
 
 MEETING_FORM_FIELDS = [
@@ -38,6 +40,7 @@ def _meeting(case, meeting_pk):
     return get_object_or_404(Meeting.objects.filter(case=case), pk=meeting_pk)
 
 
+@reads_case
 @login_required
 def meeting_list(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -56,12 +59,14 @@ def meeting_list(request, pk):
     )
 
 
+@reads_case
 @login_required
 def meeting_create(request, pk):
     case = selectors.visible_case(request.user, pk)
     return _meeting_form(request, case, None)
 
 
+@audited_read("borgerforloeb.meeting", kwarg="meeting_pk", case_kwarg="pk")
 @login_required
 def meeting_edit(request, pk, meeting_pk):
     case = selectors.visible_case(request.user, pk)
@@ -103,6 +108,7 @@ def _meeting_form(request, case, meeting):
     )
 
 
+@audited_read("borgerforloeb.meeting", kwarg="meeting_pk", case_kwarg="pk")
 @login_required
 def meeting_detail(request, pk, meeting_pk):
     case = selectors.visible_case(request.user, pk)
@@ -120,6 +126,7 @@ def meeting_detail(request, pk, meeting_pk):
     )
 
 
+@audited_read("borgerforloeb.meeting", kwarg="meeting_pk", case_kwarg="pk")
 @login_required
 def meeting_minutes(request, pk, meeting_pk):
     case = selectors.visible_case(request.user, pk)
@@ -175,6 +182,7 @@ def meeting_minutes(request, pk, meeting_pk):
     )
 
 
+@audited_read("borgerforloeb.meeting", kwarg="meeting_pk", case_kwarg="pk")
 @login_required
 def meeting_ics(request, pk, meeting_pk):
     case = selectors.visible_case(request.user, pk)

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from borgerforloeb import permissions, selectors, services
 from borgerforloeb.forms_plan import AcceptPlanForm, GoalFormSet, PlanVersionForm
 from borgerforloeb.models import Language, PlanVersion
+from borgerforloeb.permissions import reads_case
 from core import audit
 from core.forms import apply_errors
-from core.models import AuditEvent
 
 PRINT_LANGUAGES = {Language.DANISH, Language.GREENLANDIC}
 
@@ -43,6 +43,7 @@ def _version(case, number):
     )
 
 
+@reads_case
 @login_required
 def plan_detail(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -59,14 +60,6 @@ def plan_detail(request, pk):
     if current is not None:
         acceptance = getattr(current, "acceptance", None)
         current.accepted_participants = list(acceptance.participants.all()) if acceptance else []
-    audit.record(
-        actor=request.user,
-        action=AuditEvent.Action.VIEW,
-        obj=case,
-        case_id=case.pk,
-        request=request,
-        note="plan",
-    )
     return render(
         request,
         "borgerforloeb/plan/detail.html",
@@ -94,6 +87,7 @@ def _goal_initial(version):
     return [{"text": g.text, "who_helps": g.who_helps} for g in version.goals.all()]
 
 
+@reads_case
 @login_required
 def plan_edit(request, pk, number):
     case = selectors.visible_case(request.user, pk)
@@ -151,6 +145,7 @@ def plan_edit(request, pk, number):
     )
 
 
+@reads_case
 @login_required
 def plan_accept(request, pk, number):
     case = selectors.visible_case(request.user, pk)
@@ -190,6 +185,7 @@ def plan_accept(request, pk, number):
     )
 
 
+@reads_case
 @login_required
 def plan_version(request, pk, number):
     case = selectors.visible_case(request.user, pk)
@@ -251,6 +247,7 @@ def compare_versions(old: PlanVersion, new: PlanVersion) -> dict:
     }
 
 
+@reads_case
 @login_required
 def plan_compare(request, pk):
     case = selectors.visible_case(request.user, pk)
@@ -278,6 +275,7 @@ def plan_compare(request, pk):
 # --- Print ---------------------------------------------------------------------------------------------
 
 
+@reads_case
 @login_required
 def plan_print(request, pk, number):
     """The printable plan; ``?udgave=borger`` is the citizen's take-home copy without internal
@@ -288,14 +286,7 @@ def plan_print(request, pk, number):
     language = case.citizen.preferred_language if case.citizen.preferred_language in PRINT_LANGUAGES else "da"
     acceptance = getattr(version, "acceptance", None)
     coordinator = case.active_coordinator_assignment
-    audit.record(
-        actor=request.user,
-        action=AuditEvent.Action.VIEW,
-        obj=version,
-        case_id=case.pk,
-        request=request,
-        note="plan_print_citizen" if citizen_copy else "plan_print",
-    )
+    audit.read_subject(request, version, case_id=case.pk, note="plan_print_citizen" if citizen_copy else None)
     return render(
         request,
         "borgerforloeb/plan/print.html",

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "samarbejde",
     "tilbud",
@@ -56,12 +59,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.TwoFactorMiddleware",  # second factor before any page (core/two_factor.py)
     "core.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "core.middleware.SensitiveReadAuditMiddleware",  # audit rows for registered sensitive pages
+    "core.middleware.SensitiveReadAuditMiddleware",  # the audit row of every declared read
 ]
 
 # Benchmark runs (`make bench`) add a floor view and a Server-Timing header; never in production.
@@ -136,7 +141,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Separate counters: AXES_FAILURE_LIMIT failures from one address lock that address, and as many
+# failures for one user name (from any addresses) lock that user name.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"  # the client's address behind TRUSTED_PROXIES
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field, though users sign in by e-mail
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -153,6 +161,12 @@ OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
+# Two-factor sign-in (core/two_factor.py, django-otp): required for superusers, users with access to
+# Django admin and administrators; available to everyone on /konto/sikkerhed/. Not asked after a
+# sign-in through the municipality's OIDC provider, which does the second factor itself.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Samarbejdsportalen")
+TWO_FACTOR_RECOVERY_CODES = 10
+
 OIDC_AUTHENTICATE_CLASS = "core.oidc.StaffOIDCAuthenticateView"
 OIDC_CALLBACK_CLASS = "core.oidc.StaffOIDCCallbackView"
 
@@ -169,9 +183,32 @@ CITIZEN_OIDC_OP_JWKS_ENDPOINT = env_str("CITIZEN_OIDC_OP_JWKS_ENDPOINT", "")
 CITIZEN_OIDC_RP_SIGN_ALGO = env_str("CITIZEN_OIDC_RP_SIGN_ALGO", "RS256")
 CITIZEN_OIDC_RP_SCOPES = env_str("CITIZEN_OIDC_RP_SCOPES", "openid")
 CITIZEN_OIDC_CPR_CLAIM = env_str("CITIZEN_OIDC_CPR_CLAIM", "cpr")
+# Assurance levels (the ID token's ``acr``) accepted from the broker; anything else is refused.
+# Default: NSIS (MitID) substantial and high.
+CITIZEN_OIDC_ACR_VALUES = env_list(
+    "CITIZEN_OIDC_ACR_VALUES",
+    [
+        "https://data.gov.dk/concept/core/nsis/loa/Substantial",
+        "https://data.gov.dk/concept/core/nsis/loa/High",
+    ],
+)
+if not CITIZEN_OIDC_ACR_VALUES:
+    raise ImproperlyConfigured("CITIZEN_OIDC_ACR_VALUES must name at least one accepted assurance level.")
 
 # --- Security --------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Addresses or networks (e.g. 10.0.0.0/8) of reverse proxies whose X-Forwarded-For is believed: the
+# audit trail and the login lockout then see the client's address (core.audit.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    import ipaddress as _ipaddress
+
+    for _proxy in TRUSTED_PROXIES:
+        _ipaddress.ip_network(_proxy, strict=False)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES must list IP addresses or networks, got {_proxy!r}."
+    ) from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -180,6 +217,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
@@ -249,12 +287,16 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samarbejdsportalen <noreply@samarbejdsportalen.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# How many CPR numbers one user may look up (duplicate check in the citizen form) per hour.
+# Counted in Django's cache (CACHES above), so per process unless the cache is shared.
+CPR_CHECKS_PER_HOUR = env_int("CPR_CHECKS_PER_HOUR", 30)
 
 # --- Reminders (core.notifications; schedules themselves are django-celery-beat rows) -----------
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "tmp" / "emails"))

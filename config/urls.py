@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config import views as config_views
-from core import oidc
+from core import oidc, views_account
 from core import views as core_views
 
 admin.site.site_header = _("Samarbejdsportalen – administration")
@@ -15,6 +15,12 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/floor/<str:label>/<str:pk>/", core_views.bench_floor, name="bench_floor"),
     path("konto/login/", oidc.LoginView.as_view(), name="login"),
+    path("konto/totrin/opsaet/", views_account.setup, name="two_factor_setup"),
+    path("konto/totrin/kode/", views_account.verify, name="two_factor_verify"),
+    path("konto/totrin/gendannelseskoder/", views_account.recovery_codes, name="two_factor_recovery_codes"),
+    path("konto/sikkerhed/", views_account.security, name="security"),
+    path("konto/sikkerhed/nye-koder/", views_account.new_recovery_codes, name="two_factor_new_codes"),
+    path("konto/sikkerhed/slaa-fra/", views_account.disable, name="two_factor_disable"),
     path("konto/", include("django.contrib.auth.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -155,3 +155,17 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["mode"]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user"]
+
+
+# Authenticator keys and recovery codes (django-otp) are never shown in admin, not even to
+# superusers; a lost phone is handled with `manage.py reset_two_factor <e-mail>` (audited).
+def _hide_two_factor_devices():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_hide_two_factor_devices()

@@ -23,3 +23,25 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class SecondFactorForm(forms.Form):
+    """One code: six digits from the authenticator app, or (when ``recovery``) a recovery code."""
+
+    code = forms.CharField(
+        label=_("Kode"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            self.fields["code"].help_text = _(
+                "De 6 cifre fra godkenderappen, eller en af dine gendannelseskoder (8 tegn)."
+            )
+        else:
+            self.fields["code"].help_text = _("De 6 cifre, som godkenderappen viser nu.")
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

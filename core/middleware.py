@@ -1,5 +1,5 @@
-"""Portal middleware: idle-timeout sessions, audit of sensitive reads, and (only in benchmark runs)
-a Server-Timing header that lets an HTTP client read the server-side time."""
+"""Portal middleware: idle-timeout sessions, the audit of reads of case and citizen pages, and (only
+in benchmark runs) a Server-Timing header that lets an HTTP client read the server-side time."""
 
 import time
 
@@ -48,54 +48,65 @@ class SlidingSessionMiddleware:
         return response
 
 
-# --- Audit of sensitive reads ---------------------------------------------------------------------
+class TwoFactorMiddleware:
+    """A signed-in session that still owes its second factor (core/two_factor.py) reaches only the
+    two-factor pages, logout and the language switch; every other request is sent to setting up
+    or entering a code, and comes back afterwards. Must come after django-otp's OTPMiddleware."""
 
-# URL name ("namespace:name") → (object type "app_label.model", URL kwarg with the object's id,
-# URL kwarg with the case id or None). Apps register the pages whose views do not audit their
-# own reads; a successful GET of such a page by a signed-in user writes one AuditEvent "view".
-AUDITED_READS: dict[str, tuple[str, str, str | None]] = {}
-
-
-def audit_reads(url_name: str, *, object_type: str, kwarg: str = "pk", case_kwarg: str | None = None) -> None:
-    AUDITED_READS[url_name] = (object_type, kwarg, case_kwarg)
-
-
-class SensitiveReadAuditMiddleware:
-    """Write the audit row for registered pages after the view answered 200 (so only reads the
-    visibility rule allowed are logged; outsiders got 404 and are not)."""
+    OPEN_PREFIXES = ("/konto/totrin/", "/konto/logout/", "/konto/login/", "/i18n/", "/healthz", "/static/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from core import two_factor
+
+        if not request.path_info.startswith(self.OPEN_PREFIXES):
+            step = two_factor.owed_step(request)
+            if step is not None:
+                from django.shortcuts import redirect
+                from django.urls import reverse
+                from django.utils.http import urlencode
+
+                url = reverse("two_factor_setup" if step == two_factor.SETUP else "two_factor_verify")
+                if request.method in ("GET", "HEAD"):
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
+        return self.get_response(request)
+
+
+# --- Audit of reads ------------------------------------------------------------------------------
+
+
+class SensitiveReadAuditMiddleware:
+    """The one writer of read audit rows: after a view declared with ``core.audit.audited_read``
+    answered a GET or HEAD with 2xx, write its row (so only reads the visibility rule allowed are
+    logged; outsiders got 404 and are not). Views never write their own read rows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    ADMIN_OBJECT_PAGES = ("_change", "_history", "_delete")
+
+    def __call__(self, request):
         response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
-        if (
-            match is not None
-            and AUDITED_READS
-            and request.method in ("GET", "HEAD")
-            and response.status_code == 200
-            and getattr(request.user, "is_authenticated", False)
-        ):
-            entry = AUDITED_READS.get(match.view_name)
-            if entry is not None:
-                self._record(request, match, *entry)
+        if request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
+            match = getattr(request, "resolver_match", None)
+            if match is not None:
+                self._audit(request, match, response)
         return response
 
-    @staticmethod
-    def _record(request, match, object_type, kwarg, case_kwarg):
-        from core.audit import client_ip
-        from core.models import AuditEvent
+    def _audit(self, request, match, response):
+        from core import audit
 
-        object_id = match.kwargs.get(kwarg)
-        if object_id is None:
+        declared = getattr(match.func, "audited_read", None)
+        if declared is not None:
+            audit.record_read(request, match, declared)
             return
-        AuditEvent.objects.create(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            object_type=object_type,
-            object_id=str(object_id),
-            case_id=match.kwargs.get(case_kwarg) if case_kwarg else None,
-            ip_address=client_ip(request),
-            note=match.url_name[:200],
-        )
+        # Django admin: the ModelAdmin declares its object pages; the page's context holds the object.
+        declared = getattr(getattr(match.func, "model_admin", None), "audited_read", None)
+        if declared is not None and (match.url_name or "").endswith(self.ADMIN_OBJECT_PAGES):
+            context = getattr(response, "context_data", None) or {}
+            shown = context.get("original") or context.get("object")
+            if shown is not None:
+                audit.record_read(request, match, declared, shown=shown)

@@ -1,9 +1,12 @@
 """Staff sign-in through the municipality's own OpenID Connect identity provider.
 
 mozilla-django-oidc runs the authorization-code flow; this module adapts it to the portal:
-users are matched by e-mail (case-insensitive), a person signing in for the first time gets a
+users are matched by e-mail (case-insensitive) when the provider says the address is verified
+(``email_verified`` is true), a person signing in for the first time gets a
 user with no groups and therefore no rights until an administrator assigns a role, and a failed
-sign-in goes back to the login page with a plain Danish message. django-axes stays first in
+sign-in goes back to the login page with a plain Danish message. Privileged accounts
+(superusers, users with access to Django admin, administrators) are never signed in or created this
+way: they use their password and their own second factor (core/two_factor.py). django-axes stays first in
 ``AUTHENTICATION_BACKENDS`` and sees every attempt (the callback passes the request on).
 
 OIDC is on only when every ``OIDC_*`` setting in ``REQUIRED_SETTINGS`` is non-empty.
@@ -63,8 +66,8 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         return ModelBackend.get_user(self, user_id)
 
     def verify_claims(self, claims):
-        # An e-mail is required, and a provider that says it is unverified is not trusted with it.
-        return bool(claims.get("email")) and claims.get("email_verified", True) is not False
+        # An e-mail is required, and only one the provider says it has verified is trusted.
+        return bool(claims.get("email")) and claims.get("email_verified") is True
 
     def filter_users_by_claims(self, claims):
         email = (claims.get("email") or "").strip()
@@ -97,12 +100,36 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         return user
 
     def get_or_create_user(self, access_token, id_token, payload):
-        user = super().get_or_create_user(access_token, id_token, payload)
-        if user is not None:
+        # The library's flow, with one more rule: a privileged account is never linked by e-mail.
+        claims = self.get_userinfo(access_token, id_token, payload)
+        if not self.verify_claims(claims):
+            raise SuspiciousOperation("Claims verification failed")
+        users = list(self.filter_users_by_claims(claims))
+        if len(users) > 1:
+            raise SuspiciousOperation("Multiple users returned")
+        request = getattr(self, "request", None)
+        if users and is_privileged(users[0]):
+            log.warning("OIDC sign-in refused: the e-mail belongs to a privileged account")
             audit.record(
-                actor=user, action="login", obj=user, request=getattr(self, "request", None), note="OIDC"
+                actor=None,
+                action="other",
+                obj=users[0],
+                request=request,
+                note="OIDC login refused: privileged",
             )
+            if request is not None:
+                request.oidc_privileged_refused = True
+            return None
+        user = self.update_user(users[0], claims) if users else self.create_user(claims)
+        audit.record(actor=user, action="login", obj=user, request=request, note="OIDC")
         return user
+
+
+def is_privileged(user) -> bool:
+    """Accounts the municipality's provider may never sign in (see the module docstring)."""
+    from core.two_factor import required_for
+
+    return required_for(user)
 
 
 class StaffOIDCAuthenticateView(OIDCAuthenticationRequestView):
@@ -133,10 +160,22 @@ class StaffOIDCCallbackView(OIDCAuthenticationCallbackView):
     def login_failure(self):
         if getattr(self.request, "axes_locked_out", False):
             return super().login_failure()  # axes middleware answers with its lockout page
-        messages.error(
-            self.request,
-            _("Login med kommunens login lykkedes ikke. Prøv igen, eller log ind med e-mail og adgangskode."),
-        )
+        if getattr(self.request, "oidc_privileged_refused", False):
+            messages.error(
+                self.request,
+                _(
+                    "Administratorer logger ind med e-mail, adgangskode og totrinsbekræftelse, "
+                    "ikke med kommunens login."
+                ),
+            )
+        else:
+            messages.error(
+                self.request,
+                _(
+                    "Login med kommunens login lykkedes ikke. Prøv igen, eller log ind med e-mail og "
+                    "adgangskode."
+                ),
+            )
         return HttpResponseRedirect(self.failure_url)
 
 

@@ -139,6 +139,10 @@ def seed(stdout):
             defaults={"title": title, "contact_about": contact_about, "is_key_contact": True},
         )
         stdout.write(f"  {str(role.label):<14} {email}")
+    stdout.write(
+        "  The administrator's first sign-in leads to setting up two-factor sign-in with an "
+        "authenticator app (see README, Two-factor sign-in)."
+    )
 
     seed_framework(municipalities, organisations)
 

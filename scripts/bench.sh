@@ -12,9 +12,7 @@ export BENCH_MODE=1
 export DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,testserver
 export SECRET_KEY=${SECRET_KEY:-bench-$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60)}
 PY=.venv/bin/python
-if ! command -v wrk >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null 2>&1 || true
-fi
+bash scripts/ensure-tools.sh wrk
 $PY manage.py preflight
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0

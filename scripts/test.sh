@@ -3,17 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# Browser tests (Chromium), load tests (wrk), the compose file check (docker-compose), private Redis
+# servers and PostgreSQL clusters: installed here when missing, or the run stops naming the packages.
+bash scripts/ensure-tools.sh chromium wrk docker-compose redis-server postgresql
 $PY manage.py preflight
 $PY manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Models have changes without migrations: run 'python manage.py makemigrations'."; exit 1; }
 .venv/bin/ruff check .
 # Which app may import which (pyproject.toml [tool.importlinter]; docs/ARCHITECTURE.md).
 .venv/bin/lint-imports
-if bash scripts/ensure-chromium.sh; then
-  echo "Chromium found: browser tests included."
-else
-  echo "Chromium not available: browser tests will be skipped."
-fi
 if [ $# -gt 0 ]; then exec .venv/bin/pytest -p no:cacheprovider "$@"; fi
 # The real-worker reminder tests run in a process of their own: earlier tests that point Celery at
 # private brokers leave its connection pool behind in the process.

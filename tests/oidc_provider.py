@@ -138,6 +138,9 @@ class OIDCTestProvider:
         }
         if grant["nonce"]:
             id_claims["nonce"] = grant["nonce"]
+        for name in ("acr", "amr"):  # authentication claims belong in the ID token
+            if name in grant["claims"]:
+                id_claims[name] = grant["claims"][name]
         id_token = jwt.encode(id_claims, self._key, algorithm="RS256", headers={"kid": self.kid})
         access_token = secrets.token_urlsafe(24)
         with self._lock:

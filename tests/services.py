@@ -31,6 +31,24 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+def system_tool(name: str, package: str | None = None) -> str:
+    """The path of a system program a test needs (a name on PATH or an absolute path).
+
+    A missing program fails the test, naming the Debian package: `make test` installs these
+    (scripts/ensure-tools.sh), so a missing one is a broken setup, never a reason to skip.
+    """
+    path = (name if os.access(name, os.X_OK) else None) if "/" in name else shutil.which(name)
+    if path is None:
+        import pytest
+
+        pytest.fail(
+            f"{name} is not installed: install Debian's {package or name} "
+            f"(scripts/ensure-tools.sh {package or name} does it as root)",
+            pytrace=False,
+        )
+    return path
+
+
 class RedisServer:
     """A redis-server on a port of its own, which a test may stop and start at will."""
 
@@ -44,7 +62,7 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        binary = system_tool("redis-server")
         self.process = subprocess.Popen(
             [
                 binary,

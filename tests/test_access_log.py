@@ -24,7 +24,7 @@ def world(municipality, other_municipality, organisation, make_user):
         municipality, actor=caseworker, citizen=citizen, coordinator=coordinator, coordinator_org=voluntary
     )
     Participant.objects.create(
-        case=case, user=volunteer, organisation=voluntary, role=Participant.Role.VOLUNTEER
+        case=case, user=volunteer, organisation=uncovered, role=Participant.Role.VOLUNTEER
     )
     return {
         "case": case,

@@ -1,4 +1,5 @@
-"""Every URL of the portal × every kind of user: the expected 200/302/403/404/405.
+"""Every URL of the portal, Django admin's included, × every kind of user: the expected
+200/302/403/404/405.
 
 The test walks the URL configuration itself, so a new URL that is not listed in ``URLS`` below
 makes ``test_every_url_is_known`` fail: a new page cannot skip the access check. To add a URL,
@@ -9,6 +10,14 @@ pages are sent to the login page; the public offer directory answers everyone.
 Besides the status, every response that answers 200 to someone who may NOT see the case is
 searched for the citizen's name, CPR and the case summary (no leak by list, count, API or CSV),
 and every answer to an anonymous user is searched for the internal offer.
+
+Django admin's pages are generated from its registry (``ADMIN_CASES``): every registered model's
+list, add (with ``?case=``, ``?citizen=``, ``?plan=``… of the world's case, as someone tampering
+would), change, history and delete pages, its custom pages and the site's own pages. Users who are
+not staff are sent to admin's login; the administrator of another municipality never gets a page
+of an object of the world's municipality (Django admin answers an id outside what one may see
+with a redirect to its index), never sees the case in any page, and never manages what only
+superusers manage (users, groups, login attempts, the global Celery schedules).
 """
 
 from __future__ import annotations
@@ -18,13 +27,15 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from borgerforloeb import services
-from borgerforloeb.models import Decision, Effort, Meeting, Participant
-from core.models import Notification, NotificationKind
+from borgerforloeb.models import AttentionPointTemplate, Decision, Effort, Meeting, Participant
+from core.models import AuditEvent, Notification, NotificationKind
 from core.roles import Role
 from samarbejde.models import (
     Channel,
@@ -45,9 +56,19 @@ CPR_DASHED = "070761-4005"
 CASE_SUMMARY = "Hemmelig situationsbeskrivelse 4711"
 INTERNAL_OFFER = "Internt tilbud Skjult 0815"
 
-# The kinds of users. "volunteer" has a participant row but no consent covers them.
-ROLES = ["caseworker_same", "caseworker_other", "coordinator", "volunteer", "admin_same", "anonymous"]
-CAN_SEE_CASE = {"caseworker_same", "coordinator"}
+# The kinds of users. "volunteer" has a participant row but no consent covers them; "admin_other"
+# is a staff administrator of another municipality (Odense); "superuser" sees everything.
+ROLES = [
+    "caseworker_same",
+    "caseworker_other",
+    "coordinator",
+    "volunteer",
+    "admin_same",
+    "admin_other",
+    "superuser",
+    "anonymous",
+]
+CAN_SEE_CASE = {"caseworker_same", "coordinator", "superuser"}
 
 
 # --- Expected answers -----------------------------------------------------------------------------
@@ -73,15 +94,15 @@ def rule(default, post_outsiders=False, **by_role):
 PUBLIC = rule(200)
 LOGIN = rule(200, anonymous=302)
 # Case pages: the case's municipality's caseworkers and the coordinator with consent; others 404.
-CASE = rule(404, True, caseworker_same=200, coordinator=200, anonymous=302)
+CASE = rule(404, True, caseworker_same=200, coordinator=200, superuser=200, anonymous=302)
 # Case pages only the case's caseworkers may use (visible to the coordinator: 403).
-CASE_CASEWORKER = rule(404, True, caseworker_same=200, coordinator=403, anonymous=302)
+CASE_CASEWORKER = rule(404, True, caseworker_same=200, coordinator=403, superuser=200, anonymous=302)
 # POST-only endpoints: GET is 405 for everyone signed in (says nothing about the object).
 POST_ONLY = rule(405, True, anonymous=302)
 # Caseworker-only actions without an object (creating citizens and cases).
-CASEWORKER_ACTION = rule(403, caseworker_same=200, caseworker_other=200, anonymous=302)
+CASEWORKER_ACTION = rule(403, caseworker_same=200, caseworker_other=200, superuser=200, anonymous=302)
 # The municipality's framework editing: its administrators only.
-FRAMEWORK_EDIT = rule(404, True, admin_same=200, anonymous=302)
+FRAMEWORK_EDIT = rule(404, True, admin_same=200, superuser=200, anonymous=302)
 
 
 def kw(**builders):
@@ -112,6 +133,14 @@ URLS = {
     "logout": (none, rule(405)),
     "password_change": (none, LOGIN),
     "password_change_done": (none, LOGIN),
+    "security": (none, LOGIN),
+    # Two-factor pages: an administrator here has passed the second factor (conftest), so setup
+    # sends them on; nobody has recovery codes waiting or a code owing, so those redirect.
+    "two_factor_setup": (none, rule(200, admin_same=302, admin_other=302, superuser=302, anonymous=302)),
+    "two_factor_verify": (none, rule(302)),
+    "two_factor_recovery_codes": (none, rule(302)),
+    "two_factor_new_codes": (none, rule(405, anonymous=302)),
+    "two_factor_disable": (none, rule(405, anonymous=302)),
     "password_reset": (none, PUBLIC),
     "password_reset_done": (none, PUBLIC),
     "password_reset_confirm": (kw(uidb64="fake.uidb64", token="fake.token"), PUBLIC),
@@ -120,14 +149,13 @@ URLS = {
     "oidc_authentication_init": (none, rule(404)),
     "oidc_logout": (none, rule(405)),
     "set_language": (none, rule(302)),
-    "admin:index": (none, rule(302)),
     # Offer directory, its CSV export and HSDS API: public, internal offers for signed-in users only
     "tilbud:offer_list": (none, PUBLIC),
     "tilbud:offer_export": (none, PUBLIC),
     "tilbud:my_offers": (none, LOGIN),
     "tilbud:offer_detail": (kw(pk="offer.pk"), PUBLIC),
     "tilbud:offer_print": (kw(pk="offer.pk"), PUBLIC),
-    "tilbud:offer_edit": (kw(pk="offer.pk"), rule(404, True, coordinator=200, anonymous=302)),
+    "tilbud:offer_edit": (kw(pk="offer.pk"), rule(404, True, coordinator=200, superuser=200, anonymous=302)),
     "tilbud:offer_assure": (kw(pk="offer.pk"), rule(405)),
     "hsds:index": (none, PUBLIC),
     "hsds:openapi": (none, PUBLIC),
@@ -148,9 +176,16 @@ URLS = {
     "samarbejde:document_upload": (kw(pk="worktool.pk"), FRAMEWORK_EDIT),
     "samarbejde:document_download": (kw(pk="document.pk"), LOGIN),
     "samarbejde:knowledge_list": (none, PUBLIC),
-    "samarbejde:knowledge_create": (none, rule(404, admin_same=200, anonymous=302)),
+    # Knowledge pages are national: every municipality's administrators edit them.
+    "samarbejde:knowledge_create": (
+        none,
+        rule(404, admin_same=200, admin_other=200, superuser=200, anonymous=302),
+    ),
     "samarbejde:knowledge_detail": (kw(slug="knowledge.slug"), PUBLIC),
-    "samarbejde:knowledge_edit": (kw(slug="knowledge.slug"), rule(404, True, admin_same=200, anonymous=302)),
+    "samarbejde:knowledge_edit": (
+        kw(slug="knowledge.slug"),
+        rule(404, True, admin_same=200, admin_other=200, superuser=200, anonymous=302),
+    ),
     "samarbejde:municipality_detail": (kw(slug="municipality.slug"), PUBLIC),
     "samarbejde:channel_list": (kw(slug="municipality.slug"), PUBLIC),
     "samarbejde:channel_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
@@ -197,7 +232,7 @@ URLS = {
     # The case already has a coordinator: redirected to the handover.
     "borgerforloeb:case_assign_coordinator": (
         kw(pk="case.pk"),
-        rule(404, True, caseworker_same=302, coordinator=302, anonymous=302),
+        rule(404, True, caseworker_same=302, coordinator=302, superuser=302, anonymous=302),
     ),
     "borgerforloeb:case_handover": (kw(pk="case.pk"), CASE),
     "borgerforloeb:case_status": (kw(pk="case.pk"), CASE),
@@ -217,7 +252,7 @@ URLS = {
     "borgerforloeb:plan_new_version": (kw(pk="case.pk"), POST_ONLY),
     "borgerforloeb:plan_compare": (
         kw(pk="case.pk"),
-        rule(404, True, caseworker_same=302, coordinator=302, anonymous=302),
+        rule(404, True, caseworker_same=302, coordinator=302, superuser=302, anonymous=302),
     ),
     "borgerforloeb:plan_version": (kw(pk="case.pk", number="plan_version.number"), CASE),
     "borgerforloeb:plan_edit": (kw(pk="case.pk", number="plan_version.number"), CASE),
@@ -270,23 +305,228 @@ EXEMPT = {
 
 
 def portal_url_names() -> set[str]:
-    """Every named URL of the portal (Django admin's own pages count as one: admin:index)."""
+    """Every named URL of the portal, outside Django admin."""
+    return {name for name in all_url_names() if not name.startswith("admin:")}
+
+
+def all_url_names() -> set[str]:
+    """Every named URL, Django admin's included (its unnamed catch-all answers unknown paths)."""
     names = set()
 
     def walk(patterns, namespace):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                ns = pattern.namespace or namespace
-                if ns == "admin":
-                    names.add("admin:index")
-                    continue
-                walk(pattern.url_patterns, ns)
+                walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern):
+                if namespace == "admin" and pattern.name is None:
+                    continue
                 assert pattern.name, f"URL {pattern.pattern} has no name: name it and add it to URLS"
                 names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver().url_patterns, None)
     return names
+
+
+# --- Django admin ----------------------------------------------------------------------------------
+
+STAFF = {"admin_other", "superuser"}
+# Models that are not any municipality's data: an administrator of any municipality may read them.
+ADMIN_SHARED = {
+    "samarbejde.municipality",
+    "samarbejde.knowledgepage",
+    "tilbud.taxonomy",
+    "tilbud.taxonomyterm",
+    "tilbud.targetgroup",
+    "tilbud.language",
+}
+# Models only superusers manage in admin.
+ADMIN_SUPERUSER_ONLY_APPS = {"auth", "axes", "django_celery_beat"}
+ADMIN_SUPERUSER_ONLY = {"core.user", "core.notification", "core.notificationpreference"}
+# The object of the world's municipality whose pages are visited, per model (others: the first).
+ADMIN_OBJECTS = {
+    "borgerforloeb.citizen": "citizen",
+    "borgerforloeb.case": "case",
+    "borgerforloeb.participant": "volunteer_participant",
+    "borgerforloeb.consent": "consent",
+    "borgerforloeb.plan": "case.plan",
+    "borgerforloeb.planversion": "plan_version",
+    "borgerforloeb.effort": "effort",
+    "borgerforloeb.task": "task",
+    "borgerforloeb.meeting": "meeting",
+    "borgerforloeb.decision": "decision",
+    "borgerforloeb.attentionpointtemplate": "attention_template",
+    "samarbejde.municipality": "municipality",
+    "samarbejde.organisation": "voluntary",
+    "samarbejde.membership": "membership",
+    "samarbejde.unit": "unit",
+    "samarbejde.channel": "channel",
+    "samarbejde.forum": "forum",
+    "samarbejde.forummeeting": "forum_meeting",
+    "samarbejde.forumaction": "forum_action",
+    "samarbejde.worktool": "worktool",
+    "samarbejde.guidancedocument": "document",
+    "samarbejde.knowledgepage": "knowledge",
+    "tilbud.offer": "internal_offer",
+    "core.notification": "notification",
+    "core.user": "users.caseworker_same",
+}
+# Filled into every add form, as someone tampering would: ids of the world's case and its parts.
+ADMIN_PREFILL = {
+    "case": "case",
+    "citizen": "citizen",
+    "plan": "case.plan",
+    "version": "plan_version",
+    "meeting": "meeting",
+    "effort": "effort",
+    "offer": "internal_offer",
+}
+
+
+def _path(world, path):
+    value = world
+    for part in path.split("."):
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def admin_object_id(world, model) -> str:
+    label = model._meta.label_lower
+    if label in ADMIN_OBJECTS:
+        return str(_path(world, ADMIN_OBJECTS[label]).pk)
+    if label == "core.auditevent":
+        obj = AuditEvent.objects.filter(case_id=world.case.pk).order_by("pk").first()
+    else:
+        obj = model._default_manager.order_by("pk").first()
+    return str(obj.pk) if obj is not None else "0"  # "0": no such object (admin's "not found")
+
+
+def admin_scope(model) -> str:
+    label = model._meta.label_lower
+    if model._meta.app_label in ADMIN_SUPERUSER_ONLY_APPS or label in ADMIN_SUPERUSER_ONLY:
+        return "superuser"
+    return "shared" if label in ADMIN_SHARED else "municipal"
+
+
+@dataclass(frozen=True)
+class AdminCase:
+    """One admin page: its URL name, how to build the URL from the world, and who gets what."""
+
+    name: str
+    url: object  # world -> str
+    staff: dict  # {"admin_other": (statuses…), "superuser": (statuses…)}
+    others: tuple = (302,)  # everyone who is not staff: admin's login
+    to_login: bool = True
+
+
+NOT_FOUND = (302, 403, 404)  # admin's "does not exist" is a redirect to its index
+ANY_OK = (200, 302, 403)
+
+
+def admin_cases() -> list[AdminCase]:
+    cases = [
+        AdminCase(
+            "admin:index", lambda w: reverse("admin:index"), {"admin_other": (200,), "superuser": (200,)}
+        ),
+        AdminCase(
+            "admin:login",
+            lambda w: reverse("admin:login"),
+            {"admin_other": (302,), "superuser": (302,)},
+            others=(200,),
+            to_login=False,
+        ),
+        AdminCase(
+            "admin:logout",
+            lambda w: reverse("admin:logout"),
+            {"admin_other": (405,), "superuser": (405,)},
+            to_login=False,
+        ),
+        AdminCase(
+            "admin:password_change", lambda w: reverse("admin:password_change"), dict.fromkeys(STAFF, (200,))
+        ),
+        AdminCase(
+            "admin:password_change_done",
+            lambda w: reverse("admin:password_change_done"),
+            dict.fromkeys(STAFF, (200,)),
+        ),
+        AdminCase("admin:jsi18n", lambda w: reverse("admin:jsi18n"), dict.fromkeys(STAFF, (200,))),
+        AdminCase(
+            "admin:autocomplete", lambda w: reverse("admin:autocomplete"), dict.fromkeys(STAFF, (403,))
+        ),
+        AdminCase(
+            "admin:view_on_site",
+            lambda w: reverse(
+                "admin:view_on_site",
+                args=[ContentType.objects.get_for_model(w.case).pk, w.case.pk],
+            ),
+            dict.fromkeys(STAFF, (302, 404)),
+            others=(302, 404),
+            to_login=False,
+        ),
+    ]
+    for app_label in sorted({model._meta.app_label for model in admin.site._registry}):
+        superuser_only = app_label in ADMIN_SUPERUSER_ONLY_APPS
+        cases.append(
+            AdminCase(
+                "admin:app_list",
+                lambda w, app_label=app_label: reverse("admin:app_list", args=[app_label]),
+                {"admin_other": (403, 404) if superuser_only else (200,), "superuser": (200,)},
+            )
+        )
+    for model, model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        scope = admin_scope(model)
+        foreign = {"superuser": NOT_FOUND, "municipal": NOT_FOUND, "shared": ANY_OK}[scope]
+        listing = {"superuser": (403,), "municipal": (200, 403), "shared": (200, 403)}[scope]
+        for suffix, query in [("changelist", ""), ("add", "prefill")]:
+            cases.append(
+                AdminCase(
+                    f"{info}_{suffix}",
+                    lambda w, name=f"{info}_{suffix}", query=query: reverse(name) + _admin_query(w, query),
+                    {"admin_other": listing, "superuser": ANY_OK},
+                )
+            )
+        for suffix in ["change", "history", "delete"]:
+            cases.append(
+                AdminCase(
+                    f"{info}_{suffix}",
+                    lambda w, name=f"{info}_{suffix}", model=model: reverse(
+                        name, args=[admin_object_id(w, model)]
+                    ),
+                    {"admin_other": foreign, "superuser": ANY_OK},
+                )
+            )
+        for pattern in model_admin.get_urls():
+            standard = {
+                f"{info[6:]}_{suffix}" for suffix in ["changelist", "add", "change", "history", "delete"]
+            }
+            custom = pattern.name and pattern.name not in standard
+            if custom and not pattern.pattern.converters:
+                cases.append(
+                    AdminCase(
+                        f"admin:{pattern.name}",
+                        lambda w, name=f"admin:{pattern.name}": reverse(name),
+                        {"admin_other": listing, "superuser": ANY_OK},
+                    )
+                )
+            elif custom:  # a page of one object (a user's password form)
+                cases.append(
+                    AdminCase(
+                        f"admin:{pattern.name}",
+                        _object_url(f"admin:{pattern.name}", model, pattern.pattern.converters),
+                        {"admin_other": foreign, "superuser": ANY_OK},
+                    )
+                )
+    return cases
+
+
+def _object_url(name, model, kwargs):
+    return lambda w: reverse(name, kwargs=dict.fromkeys(kwargs, admin_object_id(w, model)))
+
+
+def _admin_query(world, query) -> str:
+    if not query:
+        return ""
+    return "?" + "&".join(f"{field}={_path(world, path).pk}" for field, path in ADMIN_PREFILL.items())
 
 
 # --- The world --------------------------------------------------------------------------------------
@@ -310,6 +550,8 @@ def world(municipality, other_municipality, organisation, make_user):
         "coordinator": make_user(role=Role.COORDINATOR, organisation=w.voluntary),
         "volunteer": make_user(role=Role.VOLUNTEER, organisation=w.uncovered),
         "admin_same": make_user(role=Role.ADMINISTRATOR, organisation=organisation),
+        "admin_other": make_user(role=Role.ADMINISTRATOR, organisation=odense, is_staff=True),
+        "superuser": make_user(is_superuser=True, is_staff=True),
         "anonymous": None,
     }
     cw, coordinator = w.users["caseworker_same"], w.users["coordinator"]
@@ -367,6 +609,7 @@ def world(municipality, other_municipality, organisation, make_user):
     w.document = GuidanceDocument(work_tool=w.worktool, title="Vejledning", content_type="text/plain", size=5)
     w.document.file.save("vejledning.txt", ContentFile(b"hello"), save=True)
     w.knowledge = KnowledgePage.objects.create(title="Samtykke", slug="samtykke", body="Om samtykke.")
+    w.attention_template = AttentionPointTemplate.objects.create(municipality=municipality)
     w.notification = Notification.objects.create(
         recipient=coordinator,
         kind=NotificationKind.TASK_DUE_SOON,
@@ -403,6 +646,12 @@ def test_every_url_is_known():
     assert not stale, f"URLS lists names that no longer exist: {stale}"
 
 
+def test_every_admin_url_is_visited():
+    names = {name for name in all_url_names() if name.startswith("admin:")}
+    unvisited = sorted(names - {case.name for case in admin_cases()})
+    assert not unvisited, f"Admin URLs the admin cases do not visit (see admin_cases): {unvisited}"
+
+
 def _check_role(client, world, role):
     problems = []
     names = sorted(n for n in URLS if n in portal_url_names())
@@ -423,6 +672,7 @@ def _check_role(client, world, role):
         if role == "anonymous" and INTERNAL_OFFER in body:
             problems.append(f"GET {url} as anonymous: the response contains the internal offer")
         framework_admin = role == "admin_same" and name.startswith("samarbejde:")
+        framework_admin |= role == "admin_other" and name.startswith("samarbejde:knowledge")
         if URLS[name][1].post_outsiders and role not in CAN_SEE_CASE and not framework_admin:
             url, response = visit(client, world, role, name, method="post")
             allowed = {302} if role == "anonymous" else {404, 403}
@@ -445,6 +695,41 @@ def _body(response) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_as_every_role(client, world, role):
     problems = _check_role(client, world, role)
+    assert not problems, "\n".join(problems)
+
+
+def _check_admin_role(client, world, role):
+    problems = []
+    user = world.users[role]
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    for case in admin_cases():
+        url = case.url(world)
+        response = client.get(url)
+        expected = case.staff[role] if role in STAFF else case.others
+        if response.status_code not in expected:
+            problems.append(f"GET {url} ({case.name}) as {role}: {response.status_code}, expected {expected}")
+            continue
+        if (
+            role not in STAFF
+            and case.to_login
+            and not response["Location"].startswith(reverse("admin:login"))
+        ):
+            problems.append(f"GET {url} as {role}: redirected to {response['Location']}, not admin's login")
+        body = _body(response)
+        if role not in CAN_SEE_CASE:
+            for secret in (CITIZEN_NAME, "0707614005", CPR_DASHED, CASE_SUMMARY):
+                if secret in body:
+                    problems.append(f"GET {url} ({case.name}) as {role}: the response contains {secret!r}")
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_url_as_every_role(client, world, role):
+    problems = _check_admin_role(client, world, role)
     assert not problems, "\n".join(problems)
 
 

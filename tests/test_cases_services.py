@@ -191,10 +191,10 @@ def test_visibility_rule(
     municipality, other_municipality, organisation, caseworker, coordinator, voluntary, make_user
 ):
     case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
-    other_case = make_case(other_municipality, actor=caseworker)
     other_caseworker = make_user(
         role=Role.CASEWORKER, organisation=make_org(other_municipality, kind=Organisation.Kind.MUNICIPAL)
     )
+    other_case = make_case(other_municipality, actor=other_caseworker)
     admin_only = make_user(role=Role.ADMINISTRATOR, organisation=organisation)
     volunteer_same_org = make_user(role=Role.VOLUNTEER, organisation=voluntary)  # not a participant
     superuser = make_user(is_superuser=True, is_staff=True)

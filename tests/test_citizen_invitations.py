@@ -24,7 +24,7 @@ def coordinator(make_user, organisation):
 
 @pytest.fixture
 def case(municipality, organisation, coordinator):
-    citizen = make_citizen(municipality, full_name="Aputsiaq Olsen")
+    citizen = make_citizen(municipality, full_name="Aputsiaq Olsen", email="aputsiaq@example.dk")
     return make_case(municipality, citizen=citizen, coordinator=coordinator, coordinator_org=organisation)
 
 
@@ -33,20 +33,25 @@ def link(token):
 
 
 @pytest.mark.django_db
-def test_coordinator_creates_an_invitation_from_the_case(client, case, coordinator):
+def test_coordinator_creates_an_invitation_from_the_case(client, case, coordinator, mailoutbox):
     client.force_login(coordinator)
     page = client.get(f"/mit-forloeb/invitation/{case.pk}/")
     assert page.status_code == 200
-    assert "Lav link og kode" in page.content.decode()
+    assert "Send link og vis kode" in page.content.decode()
 
     response = client.post(f"/mit-forloeb/invitation/{case.pk}/")
     html = response.content.decode()
     invitation = CitizenInvitation.objects.get(case=case)
-    code = response.context["issued"].code
-    token = response.context["issued"].token
+    code = response.context["code"]
+    # The link went to the citizen's e-mail; the staff member sees only the code.
+    [mail] = mailoutbox
+    assert mail.to == ["aputsiaq@example.dk"]
+    token = mail.body.split("/mit-forloeb/ind/", 1)[1].split("/", 1)[0]
+    assert f"http://testserver/mit-forloeb/ind/{token}/" in mail.body
     assert len(code) == 6 and code.isdigit()
-    assert f"http://testserver/mit-forloeb/ind/{token}/" in html
-    assert code in html
+    assert code in html and code not in mail.body
+    assert token not in html and "/mit-forloeb/ind/" not in html
+    assert "Aputsiaq" not in mail.body and "Olsen" not in mail.body  # no name, no case details
     # Only hashes are stored.
     assert invitation.token_hash == invitations.hash_token(token) and token not in invitation.token_hash
     assert check_password(code, invitation.code_hash) and code not in invitation.code_hash

@@ -226,7 +226,9 @@ def test_withdrawing_consent_ends_the_organisations_access_at_once(client, world
         case=case, kind=TimelineEvent.Kind.CONSENT, summary__icontains="tilbage"
     ).exists()
     assert TimelineEvent.objects.filter(
-        case=case, summary="Borgeren trak selv samtykket tilbage i Mit forløb (Kofoeds Skole)"
+        case=case,
+        summary="Borgeren trak selv samtykket tilbage i Mit forløb (Kofoeds Skole)"
+        " (via invitation oprettet af Tove Holder)",
     ).exists()
     html = client.get("/mit-forloeb/").content.decode()
     assert "Du trak samtykket tilbage" in html
@@ -248,7 +250,9 @@ def test_accepting_a_plan_version_records_that_the_citizen_took_part_themselves(
     assert PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.SUPERSEDED).count() == 1
     assert CitizenMessage.objects.filter(case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED).exists()
     assert TimelineEvent.objects.filter(
-        case=case, summary=f"Borgeren sagde selv ja til planversion {draft.number} i Mit forløb"
+        case=case,
+        summary=f"Borgeren sagde selv ja til planversion {draft.number} i Mit forløb"
+        " (via invitation oprettet af Tove Holder)",
     ).exists()
     html = client.get("/mit-forloeb/").content.decode()
     assert "Forslag til en ny plan" not in html
@@ -310,6 +314,8 @@ def test_citizen_session_is_short_and_ends_when_idle(client, world):
     assert set(client.session.keys()) == {
         invitations.CITIZEN_SESSION_KEY,
         invitations.CITIZEN_SEEN_KEY,
+        invitations.CITIZEN_VIA_KEY,
+        invitations.CITIZEN_INVITATION_KEY,
         "_session_expiry",
     }
     session = client.session

@@ -1,9 +1,9 @@
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
+
+from tests.services import system_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,10 +30,9 @@ def test_web_worker_beat_share_one_image_and_environment():
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed")
 def test_docker_compose_validates():
     result = subprocess.run(
-        ["docker-compose", "config", "-q"],
+        [system_tool("docker-compose"), "config", "-q"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -245,8 +245,8 @@ def test_audit_rows_cannot_be_changed_or_deleted_by_the_app(world):
 
 
 @pytest.mark.django_db
-def test_deleting_a_user_keeps_their_audit_rows(make_user, municipality):
-    user = make_user(role=Role.CASEWORKER)
+def test_deleting_a_user_keeps_their_audit_rows(make_user, municipality, organisation):
+    user = make_user(role=Role.CASEWORKER, organisation=organisation)
     make_citizen(municipality, actor=user)
     event = AuditEvent.objects.get(actor=user)
     user.delete()

@@ -67,7 +67,10 @@ def test_login_page_shows_municipal_login_only_when_configured(client, settings,
 def test_existing_user_is_matched_by_email_in_any_case(client, oidc_settings, provider, make_user):
     sofie = make_user(role=Role.CASEWORKER, email="sofie@aarhus.example.dk")
     response = sign_in_at_provider(
-        client, provider, claims={"sub": "a1", "email": "Sofie@Aarhus.Example.DK"}, next_url="/forloeb/"
+        client,
+        provider,
+        claims={"sub": "a1", "email": "Sofie@Aarhus.Example.DK", "email_verified": True},
+        next_url="/forloeb/",
     )
     assert response.status_code == 302
     assert response["Location"] == "/forloeb/"
@@ -85,7 +88,12 @@ def test_new_user_is_created_without_any_rights(client, oidc_settings, provider)
     response = sign_in_at_provider(
         client,
         provider,
-        claims={"sub": "n1", "email": "Ny.Medarbejder@Odense.example.dk", "name": "Ny Medarbejder"},
+        claims={
+            "sub": "n1",
+            "email": "Ny.Medarbejder@Odense.example.dk",
+            "email_verified": True,
+            "name": "Ny Medarbejder",
+        },
     )
     assert response.status_code == 302
     user = get_user_model().objects.get(email="ny.medarbejder@odense.example.dk")
@@ -114,7 +122,9 @@ def test_unverified_email_is_refused_with_a_plain_message(client, oidc_settings,
 @pytest.mark.django_db
 def test_inactive_user_cannot_sign_in(client, oidc_settings, provider, make_user):
     make_user(email="gone@aarhus.example.dk", is_active=False)
-    response = sign_in_at_provider(client, provider, claims={"sub": "g", "email": "gone@aarhus.example.dk"})
+    response = sign_in_at_provider(
+        client, provider, claims={"sub": "g", "email": "gone@aarhus.example.dk", "email_verified": True}
+    )
     assert response["Location"] == "/konto/login/"
     assert "_auth_user_id" not in client.session
 
@@ -153,8 +163,34 @@ def test_password_login_still_works_beside_oidc(client, oidc_settings, make_user
 @pytest.mark.django_db
 def test_deactivated_user_is_signed_out_on_the_next_request(client, oidc_settings, provider, make_user):
     user = make_user(role=Role.CASEWORKER, email="leaves@aarhus.example.dk")
-    sign_in_at_provider(client, provider, claims={"sub": "l", "email": "leaves@aarhus.example.dk"})
+    sign_in_at_provider(
+        client, provider, claims={"sub": "l", "email": "leaves@aarhus.example.dk", "email_verified": True}
+    )
     assert client.get("/").context["user"] == user
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert not client.get("/").context["user"].is_authenticated
+
+
+@pytest.mark.django_db
+def test_missing_email_verified_is_not_trusted(client, oidc_settings, provider, make_user):
+    make_user(role=Role.CASEWORKER, email="sofie@aarhus.example.dk")
+    response = sign_in_at_provider(client, provider, claims={"sub": "m", "email": "sofie@aarhus.example.dk"})
+    assert response["Location"] == "/konto/login/"
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["superuser", "staff", "administrator"])
+def test_privileged_account_is_never_linked_by_email(client, oidc_settings, provider, make_user, kind):
+    extra = {"superuser": {"is_superuser": True}, "staff": {"is_staff": True}, "administrator": {}}[kind]
+    role = Role.ADMINISTRATOR if kind == "administrator" else None
+    boss = make_user(role=role, email="chef@aarhus.example.dk", **extra)
+    response = sign_in_at_provider(
+        client, provider, claims={"sub": "c", "email": "chef@aarhus.example.dk", "email_verified": True}
+    )
+    assert response["Location"] == "/konto/login/"
+    assert "_auth_user_id" not in client.session
+    assert get_user_model().objects.count() == 1  # no second account created either
+    assert "Administratorer logger ind med e-mail" in client.get("/konto/login/").content.decode()
+    assert AuditEvent.objects.filter(object_id=str(boss.pk), note__startswith="OIDC login refused").exists()

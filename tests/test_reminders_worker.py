@@ -154,6 +154,7 @@ def test_smtp_refusal_is_retried_by_the_worker_without_blocking_others(
                 "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(server.port),
+                "EMAIL_USE_TLS": "0",
                 "EMAIL_TIMEOUT": "5",
                 "REMINDER_EMAIL_RETRY_BACKOFF": "2",
             },

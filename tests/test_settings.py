@@ -116,3 +116,31 @@ def test_database_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_csrf_cookie_is_http_only_and_no_script_reads_it(settings):
+    assert settings.CSRF_COOKIE_HTTPONLY is True
+    for script in (ROOT / "static" / "js").glob("*.js"):
+        assert "csrftoken" not in script.read_text().lower(), script.name
+        assert "document.cookie" not in script.read_text(), script.name
+
+
+def test_smtp_uses_tls_unless_turned_off():
+    code = "from django.conf import settings; print(settings.EMAIL_USE_TLS)"
+    result = run_manage("shell", "-c", code)
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+    result = run_manage("shell", "-c", code, EMAIL_USE_TLS="0")
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_trusted_proxies_must_be_addresses():
+    result = run_manage("check", TRUSTED_PROXIES="10.0.0.1,proxy.local")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must list IP addresses or networks" in result.stderr
+
+
+def test_citizen_assurance_levels_default_to_mitid_substantial_and_high(settings):
+    assert settings.CITIZEN_OIDC_ACR_VALUES == [
+        "https://data.gov.dk/concept/core/nsis/loa/Substantial",
+        "https://data.gov.dk/concept/core/nsis/loa/High",
+    ]

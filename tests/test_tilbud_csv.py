@@ -194,3 +194,33 @@ def test_admin_import_view(client, make_user, offers):
         {"action": "export_csv", "_selected_action": [str(o.pk) for o in Offer.objects.all()]},
     )
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_export_neutralises_spreadsheet_formulas_and_reads_them_back(offers):
+    first, _second = offers
+    dangerous = {
+        "name": '=HYPERLINK("https://evil.example","Klik")',
+        "description": "+SUM(1;2)",
+        "application_process": "-2+3",
+        "fees_description": "@cmd",
+        "eligibility_description": "\tTab først",
+    }
+    Offer.objects.filter(pk=first.pk).update(**dangerous)
+    text = state()
+    exported = next(r for r in rows(text) if r["id"] == str(first.pk))
+    for column, value in dangerous.items():
+        assert exported[column] == "'" + value, column
+    assert exported["minimum_age"] == "18"  # a plain number stays a number
+    # Re-importing the export changes nothing.
+    result = csv_io.import_csv(text)
+    assert result.ok and (result.created, result.updated) == (0, 0)
+    first.refresh_from_db()
+    assert first.name == dangerous["name"] and first.description == dangerous["description"]
+
+
+def test_neutralise_leaves_plain_numbers_and_text():
+    from core.csvsafe import neutralise, restore
+
+    assert neutralise("-51.7") == "-51.7" and neutralise("Tekst - med streg") == "Tekst - med streg"
+    assert neutralise("=1+1") == "'=1+1" and neutralise("\r=1") == "'\r=1" and neutralise(None) == ""
+    assert restore(neutralise("=1+1")) == "=1+1" and restore("'ikke formel") == "'ikke formel"

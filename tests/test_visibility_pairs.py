@@ -47,8 +47,20 @@ def world(municipality, other_municipality, organisation, make_user):
         "volunteer left": make_user(role=Role.VOLUNTEER, organisation=voluntary),
         "former coordinator": make_user(role=Role.COORDINATOR, organisation=voluntary),
     }
+    archived_voluntary = make_org(municipality, name="Lukket Forening")
+    archived_municipal = make_org(municipality, kind=Organisation.Kind.MUNICIPAL, name="Nedlagt Forvaltning")
+    users["caseworker of archived organisation"] = make_user(
+        role=Role.CASEWORKER, organisation=archived_municipal
+    )
+    users["staff of archived organisation"] = make_user(
+        role=Role.COORDINATOR, organisation=archived_municipal
+    )
+    users["volunteer of archived organisation"] = make_user(
+        role=Role.VOLUNTEER, organisation=archived_voluntary
+    )
     u = users
     make_consent(citizen, organisations=[voluntary], actor=cw)  # covers all the citizen's cases
+    make_consent(citizen, organisations=[archived_voluntary], actor=cw)
     make_consent(citizen, persons=[u["volunteer by person"]], case=second, actor=cw)  # only the second
     make_consent(
         citizen,
@@ -65,6 +77,11 @@ def world(municipality, other_municipality, organisation, make_user):
         Participant.objects.create(case=case, user=user, role="contact", active=active)
 
     take_part(u["municipal staff"], first)
+    take_part(u["staff of archived organisation"], first)
+    take_part(u["volunteer of archived organisation"], first)
+    for org in (archived_voluntary, archived_municipal):
+        org.archived_at = timezone.now()
+        org.save()
     take_part(u["odense staff"], first)
     take_part(u["volunteer by organisation"], first)
     for case in (first, second):
@@ -110,6 +127,9 @@ def test_pair_rule_agrees_with_visible_to_for_every_branch(world):
         "volunteer withdrawn": set(),
         "volunteer left": set(),
         "former coordinator": {"second"},
+        "caseworker of archived organisation": set(),
+        "staff of archived organisation": set(),
+        "volunteer of archived organisation": set(),
     }
     for name, user in users.items():
         rule = {name_of[pk] for pk in Case.objects.visible_to(user).values_list("pk", flat=True)}

@@ -65,6 +65,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import record
+from core.csvsafe import RestoringDictReader, SafeDictWriter
 from core.models import AuditEvent
 from samarbejde.models import Municipality, Organisation
 from tilbud.models import Language, Location, Offer, Phone, Schedule, TargetGroup, TaxonomyTerm
@@ -163,7 +164,7 @@ def export_queryset(queryset):
 
 def write_csv(queryset, out) -> None:
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
+    writer = SafeDictWriter(out, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
     for offer in export_queryset(queryset):
         writer.writerow(offer_row(offer))
@@ -341,8 +342,8 @@ def read_rows(text: str):
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return reader
+    # Cells the export protected against spreadsheet formulas read back as they were.
+    return RestoringDictReader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def _canonical(data, offer_id) -> dict:

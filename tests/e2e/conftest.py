@@ -1,10 +1,11 @@
 """Real-browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-The whole folder is skipped when Chromium is missing (``scripts/ensure-chromium.sh`` installs it
-when it can); nothing is ever downloaded by Playwright. Every page a journey visits goes through
-``journey.check(step)``: an axe-core audit (serious/critical violations fail the test) and a
-screenshot in ``test-artifacts/e2e/<test>/<step>.png``. A journey that navigates to a page and
-never checks it fails at teardown.
+A missing Chromium fails each browser test, naming the package (``make test`` and ``make e2e``
+install it with ``scripts/ensure-tools.sh chromium``); nothing is ever downloaded by Playwright.
+Every page a journey visits goes through ``journey.check(step)``: an axe-core audit
+(serious/critical violations fail the test) and a screenshot in
+``test-artifacts/e2e/<test>/<step>.png``. A journey that navigates to a page and never checks it
+fails at teardown.
 """
 
 import os
@@ -17,10 +18,9 @@ from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.e2e.axe import assert_accessible
+from tests.services import system_tool
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-
-HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "Testkodeord-123"
@@ -39,16 +39,6 @@ DESKTOP = {"width": 1280, "height": 900}
 expect.set_options(timeout=10_000)
 
 
-def pytest_collection_modifyitems(config, items):
-    if HAVE_CHROMIUM:
-        return
-    here = Path(__file__).resolve().parent
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed: browser tests skipped")
-    for item in items:
-        if here in Path(str(item.path)).resolve().parents:
-            item.add_marker(skip)
-
-
 @pytest.fixture
 def browser(django_db_setup, monkeypatch):
     """Chromium for one test.
@@ -60,9 +50,10 @@ def browser(django_db_setup, monkeypatch):
     Django keeps the test's database connections apart from the outer ones; they are closed
     before the loop stops, or they would keep the test database open past the session.
     """
+    chromium = system_tool(CHROMIUM, "chromium")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
         connections.close_all()

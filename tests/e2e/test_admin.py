@@ -1,6 +1,10 @@
 """A municipality's administrator edits a communication channel in Django admin, with the keyboard."""
 
+import base64
+import re
+
 import pytest
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from core.models import AuditEvent
@@ -31,6 +35,16 @@ def test_administrator_edits_a_channel_in_django_admin(journey, make_user, organ
     )
 
     journey.login("admin@aarhus.example.dk", next_url="/admin/")
+    # First sign-in: the administrator must set up two-factor sign-in before reaching admin.
+    journey.check("two-factor-setup")
+    assert "/konto/totrin/opsaet/" in page.url
+    expect(page.get_by_role("img", name="QR-kode til godkenderappen")).to_be_visible()
+    secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    journey.type_into(page.get_by_role("textbox", name=re.compile(r"^Kode")), f"{totp(key):06d}")
+    journey.press("Enter", step="recovery-codes")
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    journey.activate(page.get_by_role("link", name="Jeg har gemt koderne – fortsæt"))
     journey.check("admin-index")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 

@@ -23,14 +23,20 @@ def no_sideways_scroll(page):
     assert width <= 360, f"page is {width}px wide on a 360px screen"
 
 
-def test_citizen_journey_on_a_phone_in_kalaallisut(journey_factory, make_user, municipality, organisation):
+def test_citizen_journey_on_a_phone_in_kalaallisut(
+    journey_factory, make_user, municipality, organisation, mailoutbox
+):
     coordinator = make_user(
         role=Role.COORDINATOR, organisation=organisation, full_name="Tove Holder", phone="+45 11 22 33 44"
     )
     volunteer_org = make_org(municipality, name="Kofoeds Skole")
     volunteer = make_user(role=Role.VOLUNTEER, organisation=volunteer_org)
     citizen = make_citizen(
-        municipality, full_name="Aputsiaq Olsen", preferred_name="Aputsi", preferred_language="kl"
+        municipality,
+        full_name="Aputsiaq Olsen",
+        preferred_name="Aputsi",
+        preferred_language="kl",
+        email="aputsiaq@example.dk",
     )
     case = make_case(municipality, citizen=citizen, coordinator=coordinator, coordinator_org=organisation)
     consent = make_consent(citizen, organisations=[volunteer_org])
@@ -55,7 +61,8 @@ def test_citizen_journey_on_a_phone_in_kalaallisut(journey_factory, make_user, m
         interpreter_needed=True,
         interpreter_booked=True,
     )
-    # The coordinator invites the citizen from the case page and reads out the link and code.
+    # The coordinator invites the citizen from the case page: the link goes to the citizen's
+    # e-mail, and the coordinator reads out the code.
     staff = journey_factory(name="coordinator")
     staff.login(coordinator.email)
     # The case page as a whole is audited by the case pages' own journeys.
@@ -64,10 +71,12 @@ def test_citizen_journey_on_a_phone_in_kalaallisut(journey_factory, make_user, m
     expect(staff.page.get_by_text("Sidst set af borgeren")).to_be_visible()
     invite = staff.tab_to(staff.page.locator(f'a[href="/mit-forloeb/invitation/{case.pk}/"]'))
     staff.press("Enter", locator=invite, step="invite")
-    create = staff.tab_to(staff.page.get_by_role("button", name="Lav link og kode"))
+    create = staff.tab_to(staff.page.get_by_role("button", name="Send link og vis kode"))
     staff.press("Enter", locator=create, step="link-and-code")
-    link = staff.page.locator("#citizen-link").inner_text().strip()
     issued_code = staff.page.locator("#citizen-code").inner_text().strip()
+    assert "/mit-forloeb/ind/" not in staff.page.content()  # the link is never shown to staff
+    [mail] = mailoutbox
+    link = next(line for line in mail.body.splitlines() if "/mit-forloeb/ind/" in line).strip()
     assert link.startswith(staff.base_url + "/mit-forloeb/ind/")
 
     phone_journey = journey_factory(viewport=PHONE, name="citizen")

@@ -5,15 +5,14 @@ workers do not grow in memory over the run. 5 s in the default run, 60 s under `
 """
 
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from core.roles import Role
 from tests.reliability.servers import login
+from tests.services import system_tool
 
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
 MEMORY_TOLERANCE_KB = 30 * 1024
 
 LUA = """
@@ -57,7 +56,7 @@ def run_wrk(server, session_cookie, paths, seconds, tmp_path):
     script.write_text(LUA % {"paths": ", ".join(f'"{path}"' for path in paths)})
     result = subprocess.run(
         [
-            WRK,
+            system_tool("wrk"),
             "--threads",
             "2",
             "--connections",

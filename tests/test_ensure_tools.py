@@ -1,0 +1,40 @@
+"""scripts/ensure-tools.sh: what the make targets run before they need a system program.
+
+Installing with apt is tried by hand (it changes the machine); these tests cover the answers a
+person sees when nothing needs installing and when the script may not install.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "ensure-tools.sh"
+
+
+def ensure(*tools: str, path: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": path or os.environ["PATH"]}
+    return subprocess.run(
+        ["/bin/bash", str(SCRIPT), *tools], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+
+
+def test_installed_tools_need_nothing():
+    result = ensure("redis-server", "postgresql", "gettext")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_without_apt_it_stops_at_once_with_one_line_naming_the_packages(tmp_path):
+    # An empty PATH: wrk, docker-compose and apt-get are all out of reach.
+    result = ensure("wrk", "docker-compose", "redis-server", path=str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Missing system packages: install Debian's wrk docker-compose redis-server "
+        "(sudo apt-get install wrk docker-compose redis-server)."
+    ]
+
+
+def test_an_unknown_tool_is_an_error():
+    result = ensure("wrk", "no-such-tool")
+    assert result.returncode == 2
+    assert "unknown tool 'no-such-tool'" in result.stderr
