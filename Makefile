@@ -47,9 +47,11 @@ run: install-runtime
 test: install
 	@bash scripts/test.sh
 
+# Style, formatting and the import rules (pyproject.toml [tool.importlinter], docs/ARCHITECTURE.md).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from borgerforloeb import citizen_services, invitations
 from borgerforloeb.citizen_forms import AcceptPlanForm, ChangeRequestForm, CodeForm
+from borgerforloeb.citizen_oidc import citizen_oidc_enabled
 from borgerforloeb.models import (
     Case,
     Citizen,
@@ -33,18 +34,11 @@ from borgerforloeb.models import (
     Decision,
     Effort,
     Goal,
-    Language,
     Meeting,
     PlanVersion,
 )
 from core import audit
 from core.audit import audited_read
-
-CITIZEN_LANGUAGES = {Language.GREENLANDIC: "kl"}  # everything else is shown in Danish
-
-
-def citizen_language(citizen: Citizen) -> str:
-    return CITIZEN_LANGUAGES.get(citizen.preferred_language, "da")
 
 
 def citizen_required(view):
@@ -57,7 +51,7 @@ def citizen_required(view):
             return redirect("citizen:signed_out")
         request.citizen = citizen
         request.citizen_sign_in = invitations.current_sign_in(request)
-        language = citizen_language(citizen)
+        language = invitations.citizen_language(citizen)
         with translation.override(language):
             response = view(request, *args, **kwargs)
         response.headers["Content-Language"] = language
@@ -117,8 +111,6 @@ def _with_kind_labels(consents) -> list[Consent]:
 
 
 def signed_out(request):
-    from borgerforloeb.citizen_oidc import citizen_oidc_enabled
-
     return render(request, "citizen/signed_out.html", {"mitid": citizen_oidc_enabled()})
 
 

@@ -40,6 +40,7 @@ from borgerforloeb.models import (
     CitizenInvitation,
     CitizenMessage,
     CitizenSignIn,
+    Language,
     TimelineEvent,
     citizen_sign_in_label,
 )
@@ -55,6 +56,12 @@ CITIZEN_SESSION_SECONDS = getattr(settings, "CITIZEN_SESSION_SECONDS", 30 * 60)
 CITIZEN_VIEW_NOTE = "citizen_view"  # AuditEvent.note of the citizen's own reads
 CITIZEN_VIA_KEY = "citizen_via"  # how the session was started: a CitizenSignIn value
 CITIZEN_INVITATION_KEY = "citizen_invitation_id"  # the invitation used, when that way
+CITIZEN_LANGUAGES = {Language.GREENLANDIC: "kl"}  # everything else is shown in Danish
+
+
+def citizen_language(citizen: Citizen) -> str:
+    """The language the citizen's pages and e-mails are in."""
+    return CITIZEN_LANGUAGES.get(citizen.preferred_language, "da")
 
 
 def hash_token(token: str) -> str:
@@ -132,8 +139,6 @@ def invite_citizen(*, actor, case: Case, request=None) -> IssuedInvitation:
             _("Borgeren har ingen e-mailadresse. Skriv den på borgeren, før du inviterer."), code="no_email"
         )
     issued = create_invitation(actor=actor, case=case, request=request)
-    from borgerforloeb.citizen_views import citizen_language
-
     with translation.override(citizen_language(citizen)):
         body = render_to_string(
             "citizen/invitation_email.txt",

@@ -7,6 +7,8 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("samarbejdsportalen")
+# Celery's Django fix-up makes this the default app of every thread (``celery.current_app``):
+# that is how core, which imports nothing above it, config included, reaches it.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The outbox flush (core/outbox.py) sends jobs kept while Redis was down, every 30 seconds.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config import views as config_views
 from core import oidc, views_account
 from core import views as core_views
 
@@ -10,7 +11,7 @@ admin.site.site_title = _("Samarbejdsportalen")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", config_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/floor/<str:label>/<str:pk>/", core_views.bench_floor, name="bench_floor"),
     path("konto/login/", oidc.LoginView.as_view(), name="login"),

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import redis
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import connection
-
-from config.celery import app as celery_app
 
 
 def check_database() -> str | None:

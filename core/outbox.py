@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app as celery_app
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from config.celery import app as celery_app
 from core.models import OutboxJob
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,11 @@
-"""Thin Celery tasks for reminders: they take ids and call core.notifications."""
+"""Thin Celery tasks for reminders: they take ids and call core.notifications.
+
+The two e-mail tasks are defined in ``core.notifications.tasks`` (under their names here,
+``core.tasks.send_notification_email`` and ``core.tasks.send_digest_email``), so that the
+notification service can enqueue them without importing this module.
+"""
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -9,35 +13,18 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from core.models import Notification
-from core.notifications import deliver_digest, deliver_email, requeue_stale
+from core.notifications import requeue_stale
+from core.notifications.tasks import send_digest_email, send_notification_email
+
+__all__ = [
+    "run_reminder_scans",
+    "run_scans",
+    "send_daily_digests",
+    "send_digest_email",
+    "send_notification_email",
+]
 
 logger = logging.getLogger(__name__)
-
-RETRYABLE = (smtplib.SMTPException, OSError)
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=RETRYABLE,
-    retry_backoff=settings.REMINDER_EMAIL_RETRY_BACKOFF,
-    retry_backoff_max=6 * 3600,
-    retry_jitter=True,
-    max_retries=settings.REMINDER_EMAIL_MAX_RETRIES,
-)
-def send_notification_email(notification_id: int) -> str:
-    return deliver_email(notification_id)
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=RETRYABLE,
-    retry_backoff=300,
-    retry_backoff_max=6 * 3600,
-    retry_jitter=True,
-    max_retries=6,
-)
-def send_digest_email(user_id: str) -> int:
-    return deliver_digest(user_id)
 
 
 @shared_task(acks_late=True)

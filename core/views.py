@@ -4,12 +4,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.health import service_states
-from samarbejde.models import Municipality
-
-
-def home(request):
-    municipalities = Municipality.objects.only("name", "slug")
-    return render(request, "core/home.html", {"municipalities": municipalities})
 
 
 @never_cache

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class SamarbejdeConfig(AppConfig):
     name = "samarbejde"
     verbose_name = _("Den overordnede ramme")
-
-    def ready(self):
-        from samarbejde import dashboard
-
-        dashboard.register(dashboard.offers_needing_verification)

@@ -51,20 +51,3 @@ def items_for(municipality, user):
             continue
         items.extend(DashboardItem(*row) for row in rows)
     return items
-
-
-VERIFICATION_METHOD_NAMES = ("needing_verification", "needs_verification", "stale")
-
-
-def offers_needing_verification(municipality, user):
-    """Offers in the municipality whose information needs verifying, when tilbud can tell."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    offers = municipality.offers.all()
-    for name in VERIFICATION_METHOD_NAMES:
-        method = getattr(offers, name, None)
-        if callable(method):
-            from django.utils.translation import gettext as _
-
-            return [(_("Tilbud der skal verificeres"), method().count(), None)]
-    return []

@@ -10,7 +10,43 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CreatedAt, TimeStamped, UpdatedAt
-from samarbejde.access import MunicipalityScopedQuerySet
+from core.roles import Role, has_role
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def administered_by(self, user):
+        """The municipalities whose framework ``user`` may edit: the rule ``samarbejde.access`` states.
+
+        Administrators (the role) with a membership in an active municipal organisation of the
+        municipality; superusers administer every municipality.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if not has_role(user, Role.ADMINISTRATOR):
+            return self.none()
+        return self.filter(
+            organisations__memberships__user=user,
+            organisations__kind=Organisation.Kind.MUNICIPAL,
+            organisations__archived_at__isnull=True,
+        ).distinct()
+
+
+class MunicipalityScopedQuerySet(models.QuerySet):
+    """QuerySet of a model that belongs to one municipality (through ``municipality_lookup``)."""
+
+    municipality_lookup = "municipality"
+
+    def for_municipality(self, municipality):
+        return self.filter(**{self.municipality_lookup: municipality})
+
+    def editable_by(self, user):
+        """Rows of the municipalities ``user`` administers (all rows for superusers)."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        administered = Municipality.objects.administered_by(user)
+        return self.filter(**{f"{self.municipality_lookup}__in": administered.values("pk")})
 
 
 class Municipality(models.Model):
@@ -19,6 +55,8 @@ class Municipality(models.Model):
     name = models.CharField(_("navn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnavn"), max_length=100, unique=True)
     code = models.CharField(_("kommunekode"), max_length=3, unique=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kommune")

@@ -12,6 +12,7 @@ from operator import attrgetter
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 
+from samarbejde import offers
 from samarbejde.models import Channel, Forum, ForumMeeting, Membership, Municipality, Organisation, Unit
 
 ACTORS_PER_PAGE = 25
@@ -66,11 +67,12 @@ def _key_contacts():
     )
 
 
-def municipalities_with_overview_counts(*, key_contacts=False, offers=None):
+def municipalities_with_overview_counts(*, key_contacts=False, offers_for=None):
     """Municipalities annotated with the page's figures.
 
-    ``key_contact_count`` only if asked for; ``offer_count`` counts those of ``offers`` (a queryset
-    of the directory's offers, already narrowed to what the reader may see) in each municipality.
+    ``key_contact_count`` only if asked for; ``offer_count`` counts, in each municipality, the
+    offers its page shows the user ``offers_for`` (through :mod:`samarbejde.offers`; only when
+    ``offers_for`` is given and an offer source is registered).
     """
     counts = {
         field: SubqueryCount(_active_organisations().filter(kind=kind))
@@ -82,10 +84,10 @@ def municipalities_with_overview_counts(*, key_contacts=False, offers=None):
         counts["key_contact_count"] = SubqueryCount(
             _key_contacts().filter(organisation__municipality=OuterRef("pk"))
         )
-    if offers is not None:
-        # The directory's link to municipalities, found from this side: samarbejde never imports tilbud.
-        link = Municipality.offers.field.name
-        counts["offer_count"] = SubqueryCount(offers.filter(**{link: OuterRef("pk")}))
+    if offers_for is not None:
+        shown = offers.in_municipality(offers_for, OuterRef("pk"))
+        if shown is not None:
+            counts["offer_count"] = SubqueryCount(shown)
     return Municipality.objects.annotate(**counts)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.roles import Role, has_role
-from samarbejde import dashboard, selectors, services
+from samarbejde import dashboard, offers, selectors, services
 from samarbejde.access import can_administer, municipalities_administered_by
 from samarbejde.forms import (
     ChannelForm,
@@ -63,9 +63,9 @@ OFFERS_ON_PAGE = 20
 
 def municipality_detail(request, slug):
     signed_in = request.user.is_authenticated
-    all_offers = _offers_shown(Municipality.offers.field.model.objects.all(), request.user)
     municipality = get_object_or_404(
-        selectors.municipalities_with_overview_counts(key_contacts=signed_in, offers=all_offers), slug=slug
+        selectors.municipalities_with_overview_counts(key_contacts=signed_in, offers_for=request.user),
+        slug=slug,
     )
     kind = request.GET.get("type")
     if kind not in Organisation.Kind.values:
@@ -79,7 +79,7 @@ def municipality_detail(request, slug):
         key_contact_pager = selectors.pager(request, key_contacts, param="kontakter", anchor="noeglepersoner")
     # The page shows the first offers and links to the directory for the rest: a big city has
     # hundreds, and the directory (search, facets, pages) is the place to browse them.
-    offers = _offers_shown(municipality.offers.all(), request.user)
+    shown = offers.in_municipality(request.user, municipality)
     return render(
         request,
         "samarbejde/municipality_detail.html",
@@ -90,8 +90,10 @@ def municipality_detail(request, slug):
             "actor_pager": selectors.pager(request, actors, param="side", anchor="aktoerer"),
             "channels": selectors.first_channels(municipality),
             "forums": selectors.forums_with_counts(municipality),
-            "offers": list(
-                offers.select_related("organisation")
+            "offers": []
+            if shown is None
+            else list(
+                shown.select_related("organisation")
                 .only("id", "name", "status", "organisation__name")
                 .order_by("name")[:OFFERS_ON_PAGE]
             ),
@@ -102,17 +104,6 @@ def municipality_detail(request, slug):
             "can_edit": can_administer(request.user, municipality),
         },
     )
-
-
-def _offers_shown(offers, user):
-    """The offers the municipality page lists and counts: not closed down, and visible to ``user``."""
-    return _visible_offers(offers.exclude(status="defunct"), user)
-
-
-def _visible_offers(offers, user):
-    """tilbud's visibility rule (internal offers) when it has one; samarbejde never imports tilbud."""
-    visible_to = getattr(offers, "visible_to", None)
-    return visible_to(user) if callable(visible_to) else offers
 
 
 def channel_list(request, slug):
@@ -149,6 +140,8 @@ def organisation_detail(request, slug, pk):
         Organisation.objects.select_related("municipality"), municipality__slug=slug, pk=pk
     )
     members = []
+    # Through the directory's own rule (samarbejde.offers): internal offers only for signed-in users.
+    shown = offers.of_organisation(request.user, organisation)
     if request.user.is_authenticated:
         members = organisation.memberships.filter(user__is_active=True).select_related("user", "unit")
     return render(
@@ -159,8 +152,7 @@ def organisation_detail(request, slug, pk):
             "municipality": organisation.municipality,
             "units": organisation.units.all(),
             "members": members,
-            # Through the directory's visibility rule: internal offers only for signed-in users.
-            "offers": _visible_offers(organisation.offers.exclude(status="defunct"), request.user),
+            "offers": [] if shown is None else shown,
             "can_edit": can_administer(request.user, organisation.municipality),
         },
     )

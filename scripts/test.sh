@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: migrations in step, lint clean, then pytest on the real PostgreSQL/Redis.
+# The whole test suite: migrations in step, lint and import rules clean, then pytest on the real PostgreSQL/Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -10,6 +10,8 @@ $PY manage.py preflight
 $PY manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Models have changes without migrations: run 'python manage.py makemigrations'."; exit 1; }
 .venv/bin/ruff check .
+# Which app may import which (pyproject.toml [tool.importlinter]; docs/ARCHITECTURE.md).
+.venv/bin/lint-imports
 if [ $# -gt 0 ]; then exec .venv/bin/pytest -p no:cacheprovider "$@"; fi
 # The real-worker reminder tests run in a process of their own: earlier tests that point Celery at
 # private brokers leave its connection pool behind in the process.

@@ -14,6 +14,7 @@ from core.roles import Role
 from samarbejde import dashboard
 from samarbejde.models import Channel, Forum, ForumMeeting, Membership, Organisation, Unit
 from tilbud.models import Offer
+from tilbud.providers import offers_needing_verification
 
 
 @pytest.fixture
@@ -124,17 +125,31 @@ def test_dashboard_renders_registered_providers(client, municipality, make_user,
 
 
 def test_offers_needing_verification_provider_is_registered_and_safe(municipality, make_user):
-    assert dashboard.offers_needing_verification in dashboard.providers()
+    assert offers_needing_verification in dashboard.providers()
     user = make_user()
-    items = dashboard.offers_needing_verification(municipality, user)
+    items = offers_needing_verification(municipality, user)
     if hasattr(Offer.objects.all(), "needing_verification"):
         assert items and items[0][1] == 0
     else:
         assert items == []
-    assert (
-        dashboard.offers_needing_verification(municipality, type("Anon", (), {"is_authenticated": False})())
-        == []
-    )
+    assert offers_needing_verification(municipality, type("Anon", (), {"is_authenticated": False})()) == []
+
+
+def test_pages_show_the_offers_of_the_source_tilbud_registers(
+    client, municipality, organisation, monkeypatch, no_providers
+):
+    from samarbejde import offers
+    from tilbud.providers import framework_offers
+
+    assert offers.source() is framework_offers
+    Offer.objects.create(organisation=organisation, name="Kildens tilbud").municipalities.add(municipality)
+    html = client.get(municipality.get_absolute_url()).content.decode()
+    assert count(html, "offers") == 1 and "Kildens tilbud" in html
+    assert "Kildens tilbud" in client.get(organisation.get_absolute_url()).content.decode()
+    monkeypatch.setattr(offers, "_sources", [])  # samarbejde alone knows no offers
+    html = client.get(municipality.get_absolute_url()).content.decode()
+    assert count(html, "offers") == 0 and "Kildens tilbud" not in html
+    assert "Kildens tilbud" not in client.get(organisation.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

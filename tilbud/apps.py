@@ -7,4 +7,9 @@ class TilbudConfig(AppConfig):
     verbose_name = _("Tilbudsoversigt")
 
     def ready(self):
+        from samarbejde import dashboard, offers
         from tilbud import signals  # noqa: F401
+        from tilbud.providers import framework_offers, offers_needing_verification
+
+        offers.register(framework_offers)
+        dashboard.register(offers_needing_verification)

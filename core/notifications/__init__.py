@@ -5,10 +5,9 @@ Other apps find *what* is due with set-based queries and hand this package ``Can
 enqueues one e-mail task per new row whose recipient wants e-mails at once. See ``service``.
 """
 
+from core.notifications.delivery import deliver_digest, deliver_email
 from core.notifications.service import (
     Candidate,
-    deliver_digest,
-    deliver_email,
     notify,
     requeue_stale,
     send_test_notification,

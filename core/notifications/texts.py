@@ -13,6 +13,11 @@ from core.audit import redact
 from core.models import NotificationKind as K
 
 
+def first_name(full_name: str, email: str) -> str:
+    """What a message calls its recipient: the first word of their name, or their e-mail's local part."""
+    return (full_name or "").split(" ")[0] or (email or "").split("@")[0]
+
+
 @lru_cache(maxsize=2048)
 def _translated(language: str, msgid: str, context: str = "") -> str:
     with translation.override(language):
