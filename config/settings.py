@@ -69,10 +69,12 @@ MIDDLEWARE = [
     "core.middleware.SensitiveReadAuditMiddleware",  # the audit row of every declared read
 ]
 
-# Benchmark runs (`make bench`) add a floor view and a Server-Timing header; never in production.
+# Benchmark runs (`make bench`) load the bench app (data generator, runner, floor view) and a
+# Server-Timing header; never in production.
 BENCH_MODE = env_bool("BENCH_MODE", False)
 if BENCH_MODE:
-    MIDDLEWARE.insert(0, "core.middleware.ServerTimingMiddleware")
+    INSTALLED_APPS.append("bench")
+    MIDDLEWARE.insert(0, "bench.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

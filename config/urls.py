@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,6 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", config_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("bench/floor/<str:label>/<str:pk>/", core_views.bench_floor, name="bench_floor"),
     path("konto/login/", oidc.LoginView.as_view(), name="login"),
     path("konto/totrin/opsaet/", views_account.setup, name="two_factor_setup"),
     path("konto/totrin/kode/", views_account.verify, name="two_factor_verify"),
@@ -32,5 +32,8 @@ urlpatterns = [
     path("mit-forloeb/", include("borgerforloeb.citizen_urls")),
     path("notifikationer/", include("core.notification_urls")),
 ]
+
+if settings.BENCH_MODE:  # the benchmark's floor view; never in production
+    urlpatterns.append(path("", include("bench.urls")))
 
 handler404 = "core.views.page_not_found"

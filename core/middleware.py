@@ -1,20 +1,9 @@
-"""Portal middleware: idle-timeout sessions, the audit of reads of case and citizen pages, and (only
-in benchmark runs) a Server-Timing header that lets an HTTP client read the server-side time."""
+"""Portal middleware: idle-timeout sessions, the second sign-in factor, and the audit of reads of
+case and citizen pages."""
 
 import time
 
 from django.conf import settings
-
-
-class ServerTimingMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        start = time.perf_counter()
-        response = self.get_response(request)
-        response["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.3f}"
-        return response
 
 
 class SlidingSessionMiddleware:

@@ -30,9 +30,17 @@ def run_bench(tmp_path, name):
     return {page["name"]: page for page in report["pages"]}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_bench_data_and_runner_smoke(tmp_path, settings):
+@pytest.fixture
+def bench_mode(settings):
+    """What BENCH_MODE=1 loads at start-up: the bench app (its commands) and its floor URL."""
     settings.BENCH_MODE = True
+    if "bench" not in settings.INSTALLED_APPS:
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "bench"]
+    settings.ROOT_URLCONF = "tests.bench.urls"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_data_and_runner_smoke(tmp_path, bench_mode):
     call_command(
         "bench_data",
         "--small",

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.bulkload import copy_rows
+from bench.bulkload import copy_rows
 from core.roles import Role
 
 BENCH_PASSWORD = "Bench-portal-2026"
