@@ -47,6 +47,19 @@ def _second_factor_passed_on_force_login(request, monkeypatch):
 
 
 @pytest.fixture
+def eager_celery():
+    """Enqueued background work runs in the test's process right after commit instead of going to
+    the broker (``core.queue`` under ``task_always_eager``): run the action inside
+    ``django_capture_on_commit_callbacks(execute=True)`` to see the task's effect."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def make_user(db):
     from django.contrib.auth import get_user_model
 

@@ -7,8 +7,8 @@ class BorgerforloebConfig(AppConfig):
     verbose_name = _("Borgerforløb")
 
     def ready(self):
-        # Connects the coordinator_changed receiver that sends assignment/handover reminders.
-        from borgerforloeb import reminders  # noqa: F401
+        # Connects the coordinator_changed receiver that enqueues assignment/handover notices.
+        from borgerforloeb import tasks  # noqa: F401
         from borgerforloeb.dashboard import case_figures
         from samarbejde import dashboard
 

@@ -14,7 +14,6 @@ from datetime import datetime, time, timedelta
 from operator import attrgetter
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import (
     BooleanField,
     CharField,
@@ -28,7 +27,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, StrIndex, Substr, TruncDate
-from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +41,6 @@ from borgerforloeb.models import (
     TimelineEvent,
     case_visible,
 )
-from borgerforloeb.signals import coordinator_changed
 from core.models import Notification, NotificationKind
 from core.notifications import Candidate, notify
 
@@ -259,7 +256,8 @@ def scan_meetings(*, now=None) -> int:
 
 def scan_handovers(*, now=None, case_id=None) -> int:
     """New coordinator assignments of the last days: the new coordinator (assigned or handover)
-    and the previous one (handover). Also run right after commit from ``coordinator_changed``."""
+    and the previous one (handover). Also run for one case by ``tasks.notify_coordinator_change``,
+    which a coordinator change enqueues."""
     now = now or timezone.now()
     since = now - timedelta(days=settings.REMINDER_HANDOVER_LOOKBACK_DAYS)
     tz = timezone.get_current_timezone()
@@ -455,10 +453,3 @@ def scan_all() -> dict:
         "inactive_cases": scan_inactive_cases(),
         "consents": scan_consents(),
     }
-
-
-@receiver(coordinator_changed, dispatch_uid="borgerforloeb.reminders.coordinator_changed")
-def _on_coordinator_changed(sender, case, **kwargs):
-    """Tell the new (and old) coordinator right after the change commits."""
-    case_id = case.pk
-    transaction.on_commit(lambda: scan_handovers(case_id=case_id), robust=True)

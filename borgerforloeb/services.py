@@ -793,7 +793,6 @@ def withdraw_consent(
                 request=request,
                 note="withdrawn",
             )
-        signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent
 
 
@@ -841,7 +840,6 @@ def create_task(
             % {"title": title, "person": responsible},
             obj=task,
         )
-        signals.task_assigned.send(sender=Task, task=task, actor=actor)
     return task
 
 
@@ -1053,8 +1051,5 @@ def accept_plan_version(
             summary=_("Planversion %(number)s accepteret (borgeren: %(how)s)")
             % {"number": current.number, "how": acceptance.get_citizen_participation_display().lower()},
             obj=current,
-        )
-        signals.plan_version_accepted.send(
-            sender=PlanVersion, version=current, acceptance=acceptance, actor=actor
         )
     return acceptance

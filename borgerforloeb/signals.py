@@ -1,19 +1,14 @@
-"""Signals other parts of the portal hook into (e.g. reminders and notifications).
+"""Signals other parts of the portal hook into. Only signals something listens to live here.
 
 They are sent synchronously inside the service's transaction, after the rows are written.
-A receiver that enqueues Celery work must wrap it in ``transaction.on_commit`` so the worker
-sees committed rows and nothing is sent for a rolled-back change.
+A receiver that starts background work enqueues it with ``core.queue.enqueue_on_commit`` (an outbox
+row in the same transaction), so the worker sees committed rows and a rolled-back change sends nothing.
 
 - ``coordinator_changed(case, old_user, new_user, actor, assignment)``: a coordinator was
-  assigned (``old_user`` None) or the case was handed over.
-- ``consent_withdrawn(consent, actor)``
-- ``plan_version_accepted(version, acceptance, actor)``
-- ``task_assigned(task, actor)``: a task was created (or given a new responsible person).
+  assigned (``old_user`` None) or the case was handed over. Received by ``borgerforloeb.tasks``,
+  which enqueues the notice to the new (and previous) coordinator.
 """
 
 from django.dispatch import Signal
 
 coordinator_changed = Signal()
-consent_withdrawn = Signal()
-plan_version_accepted = Signal()
-task_assigned = Signal()

@@ -1,19 +1,24 @@
-"""Celery tasks of citizen cases (thin: they call a service)."""
+"""Celery tasks of citizen cases (thin: they call a service), and the receiver that enqueues them."""
 
 from celery import shared_task
 from django.db import transaction
+from django.dispatch import receiver
 
 from borgerforloeb import reminders
-
-
-@shared_task(acks_late=True)
-def scan_case_reminders() -> dict:
-    """Run only the case scans (the 15-minute scan in ``core.tasks`` runs them too)."""
-    with transaction.atomic():
-        return reminders.scan_all()
+from borgerforloeb.signals import coordinator_changed
+from core.queue import enqueue_on_commit
 
 
 @shared_task(acks_late=True)
 def notify_coordinator_change(case_id: str) -> int:
+    """Tell a case's new coordinator (and the previous one, on a handover) right after the change,
+    instead of waiting for the periodic scan. Idempotent: a notice is created once per assignment."""
     with transaction.atomic():
         return reminders.scan_handovers(case_id=case_id)
+
+
+@receiver(coordinator_changed, dispatch_uid="borgerforloeb.tasks.coordinator_changed")
+def _on_coordinator_changed(sender, case, **kwargs):
+    """Sent inside the service's transaction: the task is enqueued with the change, not run in the
+    web request, and reaches the worker after commit (or after Redis comes back)."""
+    enqueue_on_commit(notify_coordinator_change, case.pk)

@@ -1,7 +1,7 @@
 """The outbox: Celery tasks are written to the database first and handed to the broker after commit.
 
 ``core.queue.enqueue_on_commit`` writes an :class:`core.models.OutboxJob` row in the caller's
-transaction. After commit :func:`send_job` hands it to Redis and deletes the row. When Redis is down
+transaction. After commit :func:`send_jobs` hands it to Redis and deletes the row. When Redis is down
 the row stays, and :func:`flush_outbox` (a Celery beat task every 30 seconds, and
 ``manage.py flush_outbox``) sends everything left once Redis is back. Delivery is at least once:
 tasks must be idempotent (they take ids and check what is already done).
@@ -35,27 +35,48 @@ def _publish(job: OutboxJob, connection) -> None:
     celery_app.send_task(job.task, args=job.args, kwargs=job.kwargs, connection=connection, retry=False)
 
 
-def _note_failure(job: OutboxJob, exc: Exception) -> None:
+def _note_failure(jobs: list[OutboxJob], exc: Exception) -> None:
     reason = f"{exc.__class__.__name__}: {exc}"[:200]
-    OutboxJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=reason)
-    logger.warning("Broker unavailable; %s #%s stays in the outbox (%s)", job.task, job.pk, reason)
+    OutboxJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+        attempts=F("attempts") + 1, last_error=reason
+    )
+    logger.warning(
+        "Broker unavailable; %s job(s) stay in the outbox, first %s #%s (%s)",
+        len(jobs),
+        jobs[0].task,
+        jobs[0].pk,
+        reason,
+    )
 
 
-def send_job(job_id: int) -> bool:
-    """Hand one outbox job to the broker. True when sent (or already sent by someone else)."""
-    with transaction.atomic():
-        # SKIP LOCKED: when a flush is sending this row right now, leave it to the flush.
-        job = OutboxJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
-        if job is None:
-            return True
-        try:
-            with _broker_connection() as connection:
-                _publish(job, connection)
-        except Exception as exc:  # noqa: BLE001 - any broker failure: keep the row for the next flush
-            _note_failure(job, exc)
-            return False
-        job.delete()
-    return True
+def send_jobs(job_ids: list[int]) -> int:
+    """Hand these outbox jobs to the broker over one connection, oldest first (run right after the
+    commit that wrote them). Returns how many were sent; the rest stay for the next flush. A job
+    that a flush is sending right now is left to it (SKIP LOCKED)."""
+    sent = 0
+    for start in range(0, len(job_ids), FLUSH_BATCH):
+        with transaction.atomic():
+            jobs = list(
+                OutboxJob.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=job_ids[start : start + FLUSH_BATCH])
+                .order_by("id")
+            )
+            published: list[int] = []
+            error = None
+            try:
+                with _broker_connection() as connection:
+                    for job in jobs:
+                        _publish(job, connection)
+                        published.append(job.pk)
+            except Exception as exc:  # noqa: BLE001 - any broker failure: keep the rows for the next flush
+                error = exc
+            OutboxJob.objects.filter(pk__in=published).delete()
+            sent += len(published)
+            if error is not None:
+                if len(published) < len(jobs):
+                    _note_failure(jobs[len(published) :], error)
+                return sent
+    return sent
 
 
 def flush_outbox(*, limit: int = 10_000) -> int:
@@ -76,7 +97,7 @@ def flush_outbox(*, limit: int = 10_000) -> int:
                         try:
                             _publish(job, connection)
                         except Exception as exc:  # noqa: BLE001
-                            _note_failure(job, exc)
+                            _note_failure([job], exc)
                             return sent
                         job.delete()
                         sent += 1

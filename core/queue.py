@@ -1,6 +1,6 @@
-"""Enqueue background work so that it is never lost, even when Redis is down.
+"""The one way to start background work: enqueue it so that it is never lost, even when Redis is down.
 
-Use instead of ``transaction.on_commit(lambda: task.delay(...))``::
+Every Celery task the product starts goes through here (never ``task.delay()``)::
 
     from core.queue import enqueue_on_commit
 
@@ -12,17 +12,23 @@ The job is stored in the same transaction as the data (so a rollback drops it to
 broker right after commit, and kept in the outbox until Redis accepts it (see ``core.outbox``).
 Arguments must be JSON values; UUIDs, dates and decimals arrive in the task as strings.
 Delivery is at least once, so the task must be idempotent.
+
+With ``CELERY_TASK_ALWAYS_EAGER`` (a laptop without a worker) no outbox row is written: the task
+runs in this process right after commit, as Celery's eager mode runs ``delay()``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from config.celery import app as celery_app
 from core.models import OutboxJob
+from core.outbox import send_jobs
 
 
 def _task_name(task) -> str:
@@ -32,11 +38,41 @@ def _task_name(task) -> str:
     return name
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> OutboxJob:
-    """Run ``task(*args, **kwargs)`` in the worker once the current transaction commits."""
-    args, kwargs = json.loads(json.dumps([list(args), kwargs], cls=DjangoJSONEncoder))
-    job = OutboxJob.objects.create(task=_task_name(task), args=args, kwargs=kwargs)
-    from core.outbox import send_job
+def _json(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
-    transaction.on_commit(partial(send_job, job.pk), robust=True)
-    return job
+
+def _run_here(task, calls: list) -> None:
+    """Eager mode: run the task in this process, like ``delay()`` under ``task_always_eager``."""
+    if isinstance(task, str):
+        celery_app.loader.import_default_modules()
+        task = celery_app.tasks[task]
+    for args, kwargs in calls:
+        task.apply(args=args, kwargs=kwargs)
+
+
+def _enqueue(task, calls: list) -> list[OutboxJob]:
+    name = _task_name(task)
+    calls = [_json([list(args), kwargs]) for args, kwargs in calls]
+    if not calls:
+        return []
+    if celery_app.conf.task_always_eager:
+        transaction.on_commit(partial(_run_here, task, calls), robust=True)
+        return []
+    jobs = OutboxJob.objects.bulk_create(
+        OutboxJob(task=name, args=args, kwargs=kwargs) for args, kwargs in calls
+    )
+    transaction.on_commit(partial(send_jobs, [job.pk for job in jobs]), robust=True)
+    return jobs
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> OutboxJob | None:
+    """Run ``task(*args, **kwargs)`` in the worker once the current transaction commits."""
+    jobs = _enqueue(task, [(args, kwargs)])
+    return jobs[0] if jobs else None
+
+
+def enqueue_many_on_commit(task, arg_lists: Iterable[Sequence]) -> list[OutboxJob]:
+    """``enqueue_on_commit(task, *args)`` for each ``args`` of ``arg_lists``, with one INSERT and
+    one broker connection after commit (e.g. one e-mail task per new notification)."""
+    return _enqueue(task, [(list(args), {}) for args in arg_lists])

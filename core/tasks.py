@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from core.models import Notification
 from core.notifications import requeue_stale
 from core.notifications.tasks import send_digest_email, send_notification_email
+from core.queue import enqueue_many_on_commit
 
 __all__ = [
     "run_reminder_scans",
@@ -36,8 +37,8 @@ def send_daily_digests() -> int:
         .values_list("recipient_id", flat=True)
         .distinct()
     )
-    for user_id in user_ids:
-        send_digest_email.delay(str(user_id))
+    with transaction.atomic():
+        enqueue_many_on_commit(send_digest_email, ([str(user_id)] for user_id in user_ids))
     return len(user_ids)
 
 

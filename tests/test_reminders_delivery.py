@@ -160,16 +160,9 @@ def test_digest_groups_into_one_email(make_user):
     }
 
 
-@pytest.fixture
-def eager_celery():
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-def test_daily_digest_task_sends_one_email_per_user(make_user, eager_celery):
+def test_daily_digest_task_sends_one_email_per_user(
+    make_user, eager_celery, django_capture_on_commit_callbacks
+):
     from core.tasks import send_daily_digests
 
     alice, bob, carol = make_user(), make_user(), make_user()
@@ -177,7 +170,8 @@ def test_daily_digest_task_sends_one_email_per_user(make_user, eager_celery):
         NotificationPreference.objects.create(user=user, mode=NotificationPreference.Mode.DIGEST)
         notify([cand(user, key="task:1"), cand(user, key="task:2")])
     notify([cand(carol, key="task:3")])  # immediate: not part of any digest
-    assert send_daily_digests.apply().get() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # the digest tasks it enqueued run here
+        assert send_daily_digests.apply().get() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
     assert send_daily_digests.apply().get() == 0
     assert len(mail.outbox) == 2

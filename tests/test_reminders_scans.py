@@ -161,7 +161,7 @@ def test_new_coordinator_and_handover(people, municipality, make_user):
 
 
 def test_coordinator_changed_signal_notifies_after_commit(
-    people, municipality, django_capture_on_commit_callbacks
+    people, municipality, django_capture_on_commit_callbacks, eager_celery
 ):
     from borgerforloeb.models import Case, CoordinatorAssignment
     from borgerforloeb.signals import coordinator_changed
@@ -317,7 +317,7 @@ def test_emails_carry_no_cpr_and_no_citizen_surname(case, people, django_capture
 
 
 def test_assign_and_hand_over_services_notify_old_and_new_after_commit(
-    people, municipality, organisation, make_user, django_capture_on_commit_callbacks
+    people, municipality, organisation, make_user, django_capture_on_commit_callbacks, eager_celery
 ):
     from borgerforloeb import services
 

@@ -16,14 +16,15 @@ from django.utils import timezone, translation
 from psycopg2.extras import execute_values
 
 from core.models import Notification, NotificationKind, NotificationPreference
-from core.notifications.tasks import send_notification_email
 from core.notifications.texts import first_name, render
+from core.queue import enqueue_many_on_commit
 
 logger = logging.getLogger(__name__)
 
 K = NotificationKind
 S = Notification.EmailStatus
 BATCH = 2000
+EMAIL_TASK = "core.tasks.send_notification_email"
 # Kinds nobody can mute: they are about the system itself.
 UNMUTABLE = {K.EMAIL_UNDELIVERABLE, K.TEST}
 
@@ -69,7 +70,8 @@ RETURNING id, recipient_id::text, kind, event_key, due_date, subject, email_stat
 def notify(candidates: Iterable[Candidate], *, now=None) -> list[int]:
     """Insert each candidate once; return the ids of the rows this call created.
 
-    E-mails for new rows whose recipient wants them at once are enqueued after commit. A
+    E-mails for new rows whose recipient wants them at once are enqueued through the outbox
+    (``core.queue``), so they go to the broker after commit and survive a Redis outage. A
     recipient without an e-mail keeps the in-app row and the case's coordinator is told.
     """
     now = now or timezone.now()
@@ -92,7 +94,7 @@ def notify(candidates: Iterable[Candidate], *, now=None) -> list[int]:
                 created += ids
                 to_send += send
         if to_send:
-            transaction.on_commit(lambda: enqueue(to_send), robust=True)
+            enqueue(to_send)
     return created
 
 
@@ -178,20 +180,16 @@ def _insert_chunk(chunk: list[Candidate], now) -> tuple[list[int], list[int], li
     return ids, send, missing
 
 
-def enqueue(ids: Iterable[int]) -> None:
-    """Hand e-mails to the broker. The notification row is its own outbox: when Redis is down
-    the row stays queued and ``requeue_stale`` (run by every scan) enqueues it later."""
-    for pk in ids:
-        try:
-            send_notification_email.delay(pk)
-        except Exception:
-            logger.warning("could not enqueue reminder e-mail %s; the next scan will", pk, exc_info=True)
-            return
+def enqueue(ids: list[int]) -> None:
+    """Enqueue one e-mail task per notification, in the caller's transaction (``core.queue``: sent
+    to the broker after commit, kept in the outbox while Redis is down)."""
+    enqueue_many_on_commit(EMAIL_TASK, ([pk] for pk in ids))
 
 
 def requeue_stale(*, older_than: timedelta | None = None, limit: int = 10000) -> list[int]:
     """Enqueue again e-mails still queued long after they were first enqueued (a worker died
-    holding them, or Redis lost them). Safe: ``deliver_email`` sends each row at most once."""
+    holding them, or Redis lost them after accepting them). Safe: ``deliver_email`` sends each
+    row at most once."""
     if older_than is None:
         older_than = timedelta(seconds=settings.REMINDER_REQUEUE_AFTER_SECONDS)
     now = timezone.now()
@@ -206,7 +204,7 @@ def requeue_stale(*, older_than: timedelta | None = None, limit: int = 10000) ->
         )
         if ids:
             Notification.objects.filter(pk__in=ids).update(email_enqueued_at=now)
-            transaction.on_commit(lambda: enqueue(ids), robust=True)
+            enqueue(ids)
     return ids
 
 
@@ -232,5 +230,5 @@ def send_test_notification(*, recipient, actor) -> Notification:
         )
         record(actor=actor, action="create", obj=notification, note="test reminder")
         if has_email:
-            transaction.on_commit(lambda: enqueue([notification.pk]), robust=True)
+            enqueue([notification.pk])
     return notification
