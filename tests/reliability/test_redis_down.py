@@ -4,10 +4,12 @@ Every test owns its redis-server (tests/services.py) and really stops and starts
 """
 
 import uuid
+from datetime import timedelta
 
 import pytest
 import requests
 from django.db import transaction
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from core.models import OutboxJob
@@ -15,7 +17,7 @@ from core.outbox import flush_outbox
 from core.queue import enqueue_on_commit
 from core.roles import Role
 from tests.reliability.probe_tasks import PROBE_TASK, probe_runs, record_probe
-from tests.reliability.servers import login, wait_until
+from tests.reliability.servers import ProbeWorker, login, wait_until
 
 PASSWORD = "Pålidelig-kodeord-2026"
 
@@ -141,3 +143,115 @@ def test_celery_beat_runs_the_outbox_flush_every_30_seconds():
 def test_enqueue_refuses_what_is_not_a_task(transactional_db):
     with pytest.raises(TypeError):
         enqueue_on_commit(object(), 1)
+
+
+def test_every_product_action_that_enqueues_work_succeeds_while_redis_is_down_and_the_work_runs_after(
+    redis_server, settings, transactional_db, make_user, municipality, organisation
+):
+    """The README's promise for every task: with Redis unreachable each action that starts background
+    work succeeds at once and leaves an outbox row; once Redis is back a flush hands the rows to the
+    worker, which does the work once."""
+    import time
+
+    from borgerforloeb import services
+    from core.models import Notification, NotificationKind, NotificationPreference
+    from core.notifications import send_test_notification
+    from core.tasks import run_scans, send_daily_digests
+    from tests.test_reminders_common import RecordingHandler, SMTPServer, involve, make_case, make_task
+
+    K, S = NotificationKind, Notification.EmailStatus
+    settings.CELERY_BROKER_URL = redis_server.url
+    actor = make_user(role=Role.CASEWORKER, organisation=organisation, email="sagsbehandler@example.test")
+    coordinator = make_user(role=Role.COORDINATOR, organisation=organisation, email="tovholder@example.test")
+    successor = make_user(role=Role.COORDINATOR, organisation=organisation, email="ny-tovholder@example.test")
+    responsible = make_user(role=Role.CASEWORKER, organisation=organisation, email="ansvarlig@example.test")
+    digest_user = make_user(role=Role.CASEWORKER, organisation=organisation, email="digest@example.test")
+    NotificationPreference.objects.create(user=digest_user, mode=NotificationPreference.Mode.DIGEST)
+    admin = make_user(email="admin@example.test", is_staff=True, is_superuser=True)
+    overdue = timezone.localdate() - timedelta(days=1)
+    task_case = make_case(municipality=municipality, cpr="0202902345")
+    make_task(task_case, responsible=responsible, due=overdue)
+    make_task(task_case, responsible=digest_user, due=overdue)
+    case = make_case(municipality=municipality)
+    involve(case, coordinator, successor, participant=False)
+
+    redis_server.stop()
+    actions = {
+        # Celery beat's 15-minute reminder scan: one e-mail task per immediate reminder.
+        "reminder scan": lambda: run_scans(),
+        # The daily digest: one digest task per user waiting for it.
+        "daily digest": lambda: send_daily_digests(),
+        # A coordinator assignment and a handover (web pages): the notice to the coordinators.
+        "assign coordinator": lambda: services.assign_coordinator(actor=actor, case=case, person=coordinator),
+        "hand over": lambda: services.hand_over_case(
+            actor=actor, case=case, new_person=successor, reason="Orlov"
+        ),
+        # Django admin's "send a test reminder".
+        "test reminder": lambda: send_test_notification(recipient=admin, actor=admin),
+    }
+    expected = {
+        "reminder scan": ["core.tasks.send_notification_email"],
+        "daily digest": ["core.tasks.send_digest_email"],
+        "assign coordinator": ["borgerforloeb.tasks.notify_coordinator_change"],
+        "hand over": ["borgerforloeb.tasks.notify_coordinator_change"],
+        "test reminder": ["core.tasks.send_notification_email"],
+    }
+    for name, action in actions.items():
+        seen = set(OutboxJob.objects.values_list("pk", flat=True))
+        start = time.monotonic()
+        action()  # succeeds: no exception reaches the user
+        assert time.monotonic() - start < 5, name
+        new = OutboxJob.objects.exclude(pk__in=seen).order_by("id")
+        assert [job.task for job in new] == expected[name], name
+        assert all(job.attempts == 1 and job.last_error for job in new), name  # tried at commit, kept
+    assert not Notification.objects.filter(kind__in=[K.COORDINATOR_ASSIGNED, K.HANDOVER]).exists()
+    assert flush_outbox() == 0  # still down: nothing sent, nothing lost
+    assert OutboxJob.objects.count() == 5
+
+    redis_server.start()
+    handler = RecordingHandler()
+    with SMTPServer(handler) as smtp:
+        worker = ProbeWorker(  # the portal's worker; ready when its log says so
+            database_name=settings.DATABASES["default"]["NAME"],
+            broker_url=redis_server.url,
+            extra_env={
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(smtp.port),
+                "EMAIL_USE_TLS": "0",
+                "EMAIL_TIMEOUT": "5",
+            },
+        )
+        worker.start(timeout=60)
+        try:
+            assert flush_outbox() == 5
+            # The coordinators' notices (made by the worker) and every e-mail, each sent once.
+            want = sorted(
+                [
+                    "ansvarlig@example.test",
+                    "digest@example.test",
+                    "admin@example.test",
+                    "ny-tovholder@example.test",
+                    # Handover: the outgoing coordinator. The assignment before it is no news by
+                    # the time the worker runs (the same notice as the periodic scan would give).
+                    "tovholder@example.test",
+                ]
+            )
+            try:
+                handler.wait_for(len(want), timeout=60)
+            except TimeoutError:
+                pytest.fail(f"e-mails to {sorted(handler.recipients())}, expected {want}; {worker.log.name}")
+            assert wait_until(
+                lambda: not Notification.objects.filter(email_status__in=[S.QUEUED, S.DIGEST]).exists(),
+                timeout=30,
+            ), worker.log.name
+            time.sleep(1)  # anything sent twice would arrive now
+            assert sorted(handler.recipients()) == want, worker.log.name
+        finally:
+            worker.stop()
+    assert set(Notification.objects.filter(kind=K.HANDOVER).values_list("recipient__email", flat=True)) == {
+        "tovholder@example.test",
+        "ny-tovholder@example.test",
+    }
+    assert not OutboxJob.objects.exists()
+    assert flush_outbox() == 0
