@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import current_app as celery_app
+from celery import current_app as celery_app  # config/celery.py's app, without importing config
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction

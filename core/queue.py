@@ -23,10 +23,10 @@ import json
 from collections.abc import Iterable, Sequence
 from functools import partial
 
+from celery import current_app as celery_app  # config/celery.py's app, without importing config
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
-from config.celery import app as celery_app
 from core.models import OutboxJob
 from core.outbox import send_jobs
 
