@@ -35,8 +35,9 @@ from tests.case_factories import make_case
 from tests.test_access_urls import CASE_SUMMARY, CITIZEN_NAME, URLS, _body, admin_object_id
 
 # The URL × role test's world and settings (fixtures).
-world = test_access_urls.world
-_fast_hasher_and_media = test_access_urls._fast_hasher_and_media
+world_options = test_access_urls.world_options
+url_world = test_access_urls.url_world
+_media_root = test_access_urls._media_root
 
 CASE_NAMESPACES = ("borgerforloeb", "citizen")
 READERS = ["caseworker_same", "coordinator", "volunteer", "superuser", "citizen"]
@@ -79,9 +80,10 @@ def case_data_urls() -> dict[str, object]:
 
 
 @pytest.fixture
-def readers(world):
-    """The shared world, plus what some pages need to show data: a second plan version (compare)
+def readers(url_world):
+    """The URL × role test's world, plus what some pages need to show data: a second plan version (compare)
     and a case without a coordinator (assigning one)."""
+    world = url_world
     cw, coordinator = world.users["caseworker_same"], world.users["coordinator"]
     services.accept_plan_version(
         actor=cw, version=world.plan_version, citizen_participation="phone", participants=[coordinator]
