@@ -22,20 +22,76 @@ from borgerforloeb.models import (
     TimelineEvent,
 )
 from core.audit import audited_admin_reads
+from core.admin_site import PortalModelAdmin, register_scope, superuser_writes
+from samarbejde.access import municipalities_administered_by
+
+# Case data is read in admin under the visibility rule and written only by superusers: everyone
+# else changes it through the portal's services, which keep the invariants, audit and timeline.
+CASE_PATHS = {
+    Case: "pk",
+    CoordinatorAssignment: "case",
+    Participant: "case",
+    Consent: "case",
+    Plan: "case",
+    PlanVersion: "plan__case",
+    Goal: "version__plan__case",
+    PlanAcceptance: "version__plan__case",
+    Effort: "case",
+    Task: "case",
+    Meeting: "case",
+    AttentionPoint: "case",
+    Decision: "case",
+    TimelineEvent: "case",
+}
 
 
-class CaseScopedAdmin(admin.ModelAdmin):
-    """Rows of cases the user may see (``case_path`` leads from the model to its case)."""
+def _visible_cases(user):
+    return Case.objects.visible_to(user).values("pk")
 
-    case_path = "case"
 
-    def get_queryset(self, request):
-        visible = Case.objects.visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(**{f"{self.case_path}__in": visible})
+def _case_rule(model, path):
+    return lambda user: model.objects.filter(**{f"{path}__in": _visible_cases(user)})
+
+
+for _model, _path in CASE_PATHS.items():
+    if _model not in (Case, Consent):
+        register_scope(_model, _case_rule(_model, _path))
+register_scope(Case, Case.objects.visible_to)
+register_scope(Citizen, Citizen.objects.visible_to)
+register_scope(
+    Consent,
+    lambda user: Consent.objects.filter(citizen__in=Citizen.objects.visible_to(user).values("pk")),
+)
+register_scope(
+    AttentionPointTemplate,
+    lambda user: AttentionPointTemplate.objects.filter(
+        municipality__in=municipalities_administered_by(user).values("pk")
+    ),
+)
+superuser_writes(Citizen, *CASE_PATHS)
+
+
+class CaseDataAdmin(PortalModelAdmin):
+    """A case-data model: rows of visible cases; audit rows name the case."""
+
+    def audit_case_id(self, obj):
+        path = CASE_PATHS.get(type(obj))
+        if path is None:
+            return None
+        if path == "pk":
+            return obj.pk
+        *steps, last = path.split("__")
+        for step in steps:
+            obj = getattr(obj, step)
+        return getattr(obj, f"{last}_id")
+
+
+class CaseScopedAdmin(CaseDataAdmin):
+    """Kept for the subclasses below: rows follow the registered scope (``CASE_PATHS``)."""
 
 
 @admin.register(Citizen)
-class CitizenAdmin(admin.ModelAdmin):
+class CitizenAdmin(CaseDataAdmin):
     list_display = ["full_name", "preferred_name", "masked_cpr", "date_of_birth", "municipality"]
     list_filter = ["municipality", "preferred_language", "is_newcomer"]
     search_fields = ["full_name", "preferred_name"]
@@ -48,7 +104,7 @@ class CitizenAdmin(admin.ModelAdmin):
         return obj.cpr_masked or "–"
 
     def get_queryset(self, request):
-        return Citizen.objects.visible_to(request.user).select_related("municipality")
+        return super().get_queryset(request).select_related("municipality")
 
 
 class CoordinatorAssignmentInline(admin.TabularInline):
@@ -66,7 +122,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CaseDataAdmin):
     list_display = ["citizen_name", "masked_cpr", "municipality", "status", "start_date"]
     list_filter = ["status", "municipality"]
     search_fields = ["citizen__full_name", "citizen__preferred_name"]
@@ -84,7 +140,7 @@ class CaseAdmin(admin.ModelAdmin):
         return obj.citizen.cpr_masked or "–"
 
     def get_queryset(self, request):
-        return Case.objects.visible_to(request.user).select_related("citizen", "municipality")
+        return super().get_queryset(request).select_related("citizen", "municipality")
 
 
 @admin.register(CoordinatorAssignment)
@@ -106,19 +162,12 @@ class ParticipantAdmin(CaseScopedAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(CaseDataAdmin):
     list_display = ["citizen", "case", "given_how", "valid_from", "valid_until", "withdrawn_at"]
     list_filter = ["given_how", "language"]
     list_select_related = ["citizen", "case__citizen"]
     raw_id_fields = ["citizen", "case"]
     filter_horizontal = ["organisations", "persons"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(citizen__in=Citizen.objects.visible_to(request.user).values("pk"))
-        )
 
 
 class GoalInline(admin.TabularInline):
@@ -180,57 +229,17 @@ class MeetingAdmin(CaseScopedAdmin):
 
 
 @admin.register(AttentionPointTemplate)
-class AttentionPointTemplateAdmin(admin.ModelAdmin):
+class AttentionPointTemplateAdmin(PortalModelAdmin):
     """The checklist of attention points per municipality, edited by that municipality's
     administrators (``samarbejde.access``); the portal's default (no municipality) by superusers.
     Another municipality's template is "not found"."""
 
     list_display = ["__str__", "updated_at"]
 
-    def get_queryset(self, request):
-        from samarbejde.access import municipalities_administered_by
-
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(municipality__in=municipalities_administered_by(request.user).values("pk"))
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from samarbejde.access import municipalities_administered_by
-
-        if db_field.name == "municipality":
-            kwargs["queryset"] = municipalities_administered_by(request.user)
-            if not request.user.is_superuser:
-                kwargs["required"] = True
+        if db_field.name == "municipality" and not request.user.is_superuser:
+            kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _check_object(self, request, object_id):
-        from django.contrib.admin.utils import unquote
-        from django.http import Http404
-
-        if object_id and self.get_object(request, unquote(object_id)) is None:
-            raise Http404
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._check_object(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        self._check_object(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def save_model(self, request, obj, form, change):
-        from core import audit
-        from core.models import AuditEvent
-
-        super().save_model(request, obj, form, change)
-        audit.record(
-            actor=request.user,
-            action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
-            obj=obj,
-            changes={"items": [None, obj.items]},
-            request=request,
-        )
 
 
 @admin.register(AttentionPoint)
@@ -250,7 +259,7 @@ class DecisionAdmin(CaseScopedAdmin):
 
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(CaseScopedAdmin):
-    """Read-only: the timeline is written by the services."""
+    """Read-only, also for superusers: the timeline is written by the services."""
 
     list_display = ["at", "case", "kind", "actor", "summary"]
     list_filter = ["kind"]

@@ -8,11 +8,34 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_site import (
+    PortalAdminMixin,
+    PortalModelAdmin,
+    register_scope,
+    scoped_queryset,
+    superuser_only,
+    superuser_writes,
+)
 from core.models import AuditEvent, Notification, NotificationPreference, User
+
+# Rows of core a user other than a superuser may see or pick in admin: their own. (Who may pick
+# which people is the framework's rule, declared in samarbejde.admin.)
+register_scope(AuditEvent, lambda user: AuditEvent.objects.filter(actor=user))
+register_scope(Notification, lambda user: Notification.objects.filter(recipient=user))
+register_scope(NotificationPreference, lambda user: NotificationPreference.objects.filter(user=user))
+superuser_writes(User, "auth.group", "auth.permission")
+# The global Celery schedules run for every municipality: superusers only.
+superuser_only(
+    "django_celery_beat.periodictask",
+    "django_celery_beat.intervalschedule",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.solarschedule",
+    "django_celery_beat.clockedschedule",
+)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PortalAdminMixin, BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]
@@ -32,7 +55,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PortalModelAdmin):
     """Read-only: the audit trail is append-only."""
 
     list_display = ["at", "actor", "action", "object_type", "object_repr", "ip_address"]
@@ -50,11 +73,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_queryset(self, request):
-        # Rows name citizens and cases: only superusers see the whole trail; other staff with
-        # the view permission see their own actions (a case's log is on the case page).
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(actor=request.user)
+    # Rows name citizens and cases: only superusers see the whole trail; other staff with the
+    # view permission see their own actions (registered scope above; a case's log is on the
+    # case page).
 
 
 class NotificationReadFilter(admin.SimpleListFilter):
@@ -79,7 +100,7 @@ class SendTestNotificationForm(forms.Form):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PortalModelAdmin):
     """The reminder log: who was told what, and whether the e-mail went out."""
 
     change_list_template = "core/notification_admin_change_list.html"
@@ -121,6 +142,9 @@ class NotificationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = SendTestNotificationForm(request.POST or None, initial={"recipient": request.user.pk})
+        form.fields["recipient"].queryset = scoped_queryset(
+            User, request.user, form.fields["recipient"].queryset
+        )
         if request.method == "POST" and form.is_valid():
             recipient = form.cleaned_data["recipient"]
             send_test_notification(recipient=recipient, actor=request.user)
@@ -150,7 +174,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(PortalModelAdmin):
     list_display = ["user", "mode", "muted_kinds"]
     list_filter = ["mode"]
     search_fields = ["user__email", "user__full_name"]

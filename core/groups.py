@@ -4,8 +4,10 @@ from django.contrib.auth.models import Group, Permission
 
 from core.roles import Role
 
-# Apps whose models the administrator group manages in Django admin.
-ADMINISTERED_APPS = ["samarbejde", "tilbud", "borgerforloeb", "django_celery_beat"]
+# Apps whose models the administrator group manages in Django admin (within their municipality;
+# case data read-only, see core.admin_site). The global Celery schedules are for superusers only.
+ADMINISTERED_APPS = ["samarbejde", "tilbud", "borgerforloeb"]
+SUPERUSER_APPS = ["django_celery_beat"]
 READ_ONLY_MODELS = {"auditevent"}
 
 
@@ -16,3 +18,4 @@ def ensure_groups(sender=None, **kwargs):
     perms = Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS)
     audit_view = Permission.objects.filter(content_type__app_label="core", codename="view_auditevent")
     admin_group.permissions.add(*perms, *audit_view)
+    admin_group.permissions.remove(*Permission.objects.filter(content_type__app_label__in=SUPERUSER_APPS))

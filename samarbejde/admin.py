@@ -7,12 +7,13 @@ audited; deleting an organisation that is still in use is refused with an archiv
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_site import SHARED, PortalModelAdmin, register_scope, superuser_writes
 from samarbejde import services
 from samarbejde.access import municipalities_administered_by
 from samarbejde.models import (
@@ -31,98 +32,51 @@ from samarbejde.models import (
 from samarbejde.uploads import validate_guidance_file
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Every admin save and delete goes to the audit trail."""
-
-    def save_model(self, request, obj, form, change):
-        before = None
-        if change:
-            before = services.snapshot(type(obj)._base_manager.get(pk=obj.pk))
-        super().save_model(request, obj, form, change)
-        services.audit_admin_save(actor=request.user, obj=obj, change=change, before=before, request=request)
+class AuditedAdmin(PortalModelAdmin):
+    """Every admin save and delete goes to the audit trail (``core.admin_site``); a deleted
+    guidance document also loses its file."""
 
     def delete_model(self, request, obj):
         services.delete_object(actor=request.user, obj=obj, request=request)
 
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-    def save_formset(self, request, form, formset, change):
-        """Inline rows (units, memberships, meetings, actions) are audited like the parent."""
-        befores = {
-            inline_form.instance.pk: services.snapshot(
-                type(inline_form.instance)._base_manager.get(pk=inline_form.instance.pk)
-            )
-            for inline_form in formset.initial_forms
-            if inline_form.instance.pk and inline_form.has_changed()
-        }
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            services.delete_object(actor=request.user, obj=obj, request=request)
-        for obj in instances:
-            existed = obj.pk in befores
-            obj.save()
-            services.audit_admin_save(
-                actor=request.user, obj=obj, change=existed, before=befores.get(obj.pk), request=request
-            )
-        formset.save_m2m()
+    def delete_inline_object(self, request, obj):
+        services.delete_object(actor=request.user, obj=obj, request=request)
 
 
 class ScopedAdmin(AuditedAdmin):
-    """Rows limited to ``Model.objects.editable_by(user)``; other rows are 404."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request) & self.model.objects.editable_by(request.user)
-
-    def _check_object(self, request, object_id):
-        if object_id and self.get_object(request, unquote(object_id)) is None:
-            raise Http404
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._check_object(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        self._check_object(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._check_object(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+    """Rows limited to ``Model.objects.editable_by(user)`` (the registered scope); other rows are
+    404. A municipality is required: common rows (no municipality) are for superusers only."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if related is Municipality:
-            kwargs["queryset"] = municipalities_administered_by(request.user)
-            if not request.user.is_superuser:
-                # Common rows (no municipality) are for superusers only.
-                kwargs["required"] = True
-        elif hasattr(related.objects, "editable_by"):
-            kwargs["queryset"] = related.objects.editable_by(request.user)
+        if db_field.related_model is Municipality and not request.user.is_superuser:
+            kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if hasattr(related.objects, "editable_by"):
-            kwargs["queryset"] = related.objects.editable_by(request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+def _administered_users(user):
+    """People of the municipalities ``user`` administers (the people pickers' rule)."""
+    administered = municipalities_administered_by(user).values("pk")
+    return get_user_model().objects.filter(memberships__organisation__municipality__in=administered)
+
+
+# What a municipality's administrator may see and pick in admin: their municipalities' framework.
+register_scope(Municipality, municipalities_administered_by)
+register_scope(get_user_model(), _administered_users)
+for _model in (
+    Organisation, Unit, Membership, Channel, Forum, ForumMeeting, ForumAction, WorkTool, GuidanceDocument
+):  # fmt: skip
+    register_scope(_model, _model.objects.editable_by)
+register_scope(KnowledgePage, SHARED)
+superuser_writes(Municipality)
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PortalModelAdmin):
+    """Municipalities are added and changed by superusers only (``superuser_writes``)."""
+
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 class UnitInline(admin.TabularInline):

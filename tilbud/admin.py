@@ -4,6 +4,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_site import SHARED, PortalModelAdmin, register_scope, scoped_queryset, superuser_writes
+from samarbejde.access import municipalities_administered_by
+from samarbejde.models import Organisation
 from tilbud import csv_io, services
 from tilbud.forms import CsvImportForm
 from tilbud.models import (
@@ -18,6 +21,28 @@ from tilbud.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+
+
+def _administered_offers(user):
+    """Offers of organisations in the municipalities ``user`` administers."""
+    administered = municipalities_administered_by(user).values("pk")
+    return Offer.objects.filter(organisation__municipality__in=administered)
+
+
+register_scope(Offer, _administered_offers)
+
+
+def _offer_part_rule(model):
+    return lambda user: model.objects.filter(offer__in=_administered_offers(user))
+
+
+for _model in (Location, Phone, Contact, Schedule, ScheduleException):
+    register_scope(_model, _offer_part_rule(_model))
+# The directory's vocabularies are shared by every municipality: anyone may pick from them, only
+# superusers change them.
+for _model in (Taxonomy, TaxonomyTerm, TargetGroup, Language):
+    register_scope(_model, SHARED)
+superuser_writes(Taxonomy, TaxonomyTerm, TargetGroup, Language)
 
 
 class LocationInline(admin.StackedInline):
@@ -57,7 +82,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(PortalModelAdmin):
     list_display = ["name", "organisation", "status", "internal", "assured_date"]
     list_filter = [
         "status", StaleFilter, "internal", "walk_in", "referral_required", "greenlandic_speaking_staff",
@@ -140,7 +165,11 @@ class OfferAdmin(admin.ModelAdmin):
                 form.add_error("file", _("Filen skal være gemt som UTF-8."))
             else:
                 result = csv_io.import_csv(
-                    text, actor=request.user, skip_invalid=form.cleaned_data["skip_invalid"]
+                    text,
+                    actor=request.user,
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                    organisations=scoped_queryset(Organisation, request.user),
+                    offers=self.get_queryset(request),
                 )
                 if result.saved:
                     messages.success(
@@ -164,12 +193,12 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Taxonomy)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(PortalModelAdmin):
     list_display = ["name", "version"]
 
 
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(admin.ModelAdmin):
+class TaxonomyTermAdmin(PortalModelAdmin):
     list_display = ["name", "code", "parent", "taxonomy"]
     list_filter = ["taxonomy", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code"]
@@ -177,11 +206,11 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(PortalModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(PortalModelAdmin):
     list_display = ["name", "code"]

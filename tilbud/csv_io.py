@@ -308,8 +308,10 @@ class OfferRowForm(forms.Form):
         return data
 
 
-def load_vocab():
-    organisations = list(Organisation.objects.select_related("municipality"))
+def load_vocab(organisations=None):
+    """Codes and organisations a row may name; ``organisations`` limits the latter (default: all)."""
+    organisations = list((organisations if organisations is not None else Organisation.objects.all())
+                         .select_related("municipality"))  # fmt: skip
     return {
         "municipalities": {m.slug: m for m in Municipality.objects.all()},
         "categories": {t.code: t for t in TaxonomyTerm.objects.all()},
@@ -455,7 +457,28 @@ def _rows_reporting_unreadable(reader, result):
         yield reader.line_num, row
 
 
-def import_csv(text: str, *, actor=None, skip_invalid=False) -> ImportResult:
+def _refuse_foreign_ids(valid, offers, result):
+    """Rows whose id is an offer outside ``offers`` are errors; the other rows are returned."""
+    ids = [data["id"] for _line, data in valid if data.get("id")]
+    foreign = set(
+        Offer.objects.filter(pk__in=ids).exclude(pk__in=offers.values("pk")).values_list("pk", flat=True)
+    )
+    if not foreign:
+        return valid
+    for line, data in valid:
+        if data.get("id") in foreign:
+            result.errors.append((line, _("id: Tilbuddet findes ikke blandt dem, du kan redigere.")))
+    result.errors.sort(key=lambda error: error[0])
+    return [(line, data) for line, data in valid if data.get("id") not in foreign]
+
+
+def import_csv(text: str, *, actor=None, skip_invalid=False, organisations=None, offers=None) -> ImportResult:
+    """Create or update offers from CSV text.
+
+    ``organisations`` and ``offers`` (querysets) limit what the file may touch, for an importer
+    who administers only some municipalities: a row naming another organisation, or the id of an
+    offer outside ``offers``, is refused like an unknown one (every such row is reported).
+    """
     result = ImportResult()
     reader = read_rows(text)
     try:
@@ -470,7 +493,7 @@ def import_csv(text: str, *, actor=None, skip_invalid=False) -> ImportResult:
         if "name" not in header:
             result.errors.append((1, _("Kolonnen name mangler.")))
         return result
-    vocab = load_vocab()
+    vocab = load_vocab(organisations)
     valid, seen_ids = [], {}
     for line, row in _rows_reporting_unreadable(reader, result):
         data_in = {k: (v or "") for k, v in row.items() if k is not None}
@@ -494,6 +517,8 @@ def import_csv(text: str, *, actor=None, skip_invalid=False) -> ImportResult:
                 continue
             seen_ids[data["id"]] = line
         valid.append((line, data))
+    if offers is not None:
+        valid = _refuse_foreign_ids(valid, offers, result)
     if result.errors and not skip_invalid:
         return result
 
