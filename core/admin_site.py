@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from django.contrib import admin
 from django.contrib.admin import widgets
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import model_to_dict
@@ -104,6 +104,18 @@ class ScopedForeignKeyRawIdWidget(widgets.ForeignKeyRawIdWidget):
         if not allowed:
             return "", ""
         return super().label_and_url_for_value(value)
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A changelist filter by a related object lists only the objects the user may pick."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = scoped_queryset(field.related_model, request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        to_field = field.remote_field.get_related_field().attname
+        return [(getattr(obj, to_field), str(obj)) for obj in queryset]
 
 
 class _ScopedRelations:
@@ -186,6 +198,26 @@ class PortalAdminMixin(_ScopedRelations):
     def history_view(self, request, object_id, extra_context=None):
         self._check_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def get_list_filter(self, request):
+        scoped = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str):
+                try:
+                    field = get_fields_from_path(self.model, item)[-1]
+                except FieldDoesNotExist:
+                    field = None
+                if field is not None and field.is_relation and not is_shared(field.related_model):
+                    item = (item, ScopedRelatedFieldListFilter)
+            elif (
+                isinstance(item, tuple)
+                and issubclass(item[1], admin.RelatedFieldListFilter)
+                and not issubclass(item[1], ScopedRelatedFieldListFilter)
+                and not is_shared(get_fields_from_path(self.model, item[0])[-1].related_model)
+            ):
+                item = (item[0], ScopedRelatedFieldListFilter)
+            scoped.append(item)
+        return scoped
 
     # --- initial values from the query string (?case=<id>) ---
 

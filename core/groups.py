@@ -16,6 +16,9 @@ def ensure_groups(sender=None, **kwargs):
         Group.objects.get_or_create(name=role.value)
     admin_group = Group.objects.get(name=Role.ADMINISTRATOR.value)
     perms = Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS)
-    audit_view = Permission.objects.filter(content_type__app_label="core", codename="view_auditevent")
+    # Their own audit rows, and the people of their municipalities (the admin's people pickers).
+    audit_view = Permission.objects.filter(
+        content_type__app_label="core", codename__in=["view_auditevent", "view_user"]
+    )
     admin_group.permissions.add(*perms, *audit_view)
     admin_group.permissions.remove(*Permission.objects.filter(content_type__app_label__in=SUPERUSER_APPS))
