@@ -135,7 +135,7 @@ def foreign(make_user):
 
 
 @pytest.fixture
-def own(staff, kbh, kbh_org, settings, tmp_path):
+def own(staff, kbh, kbh_org, settings, tmp_path, make_user):
     """One row of every kind in København, for the change pages."""
     settings.MEDIA_ROOT = tmp_path
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,6 +159,8 @@ def own(staff, kbh, kbh_org, settings, tmp_path):
     AttentionPointTemplate.objects.create(municipality=kbh)
     case = make_case(kbh, actor=staff, coordinator=staff, coordinator_org=kbh_org)
     case_services.new_plan_version(actor=staff, case=case)
+    colleague = make_user(role=Role.CASEWORKER, organisation=kbh_org, full_name="Kollega Hansen")
+    case_services.add_participant(actor=staff, case=case, user=colleague, role=Participant.Role.CONTACT)
     meeting = services_plan.save_meeting(actor=staff, case=case, title="Opstart", starts_at=timezone.now())
     case_services.create_task(actor=staff, case=case, title="Find bolig", responsible=staff, meeting=meeting)
     services_plan.ensure_attention_points(case=case)

@@ -467,7 +467,9 @@ def _refuse_foreign_ids(valid, offers, result):
         return valid
     for line, data in valid:
         if data.get("id") in foreign:
-            result.errors.append((line, _("id: Tilbuddet findes ikke blandt dem, du kan redigere.")))
+            result.errors.append(
+                (line, "id: " + _("Tilbuddet findes ikke blandt de tilbud, du kan redigere."))
+            )
     result.errors.sort(key=lambda error: error[0])
     return [(line, data) for line, data in valid if data.get("id") not in foreign]
 
