@@ -8,6 +8,8 @@ from borgerforloeb.models import (
     AttentionPointTemplate,
     Case,
     Citizen,
+    CitizenInvitation,
+    CitizenMessage,
     Consent,
     CoordinatorAssignment,
     Decision,
@@ -42,6 +44,8 @@ CASE_PATHS = {
     AttentionPoint: "case",
     Decision: "case",
     TimelineEvent: "case",
+    CitizenInvitation: "case",
+    CitizenMessage: "case",
 }
 
 

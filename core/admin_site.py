@@ -25,11 +25,16 @@ from collections.abc import Callable
 
 from django.contrib import admin
 from django.contrib.admin import widgets
-from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.admin.utils import NestedObjects, get_fields_from_path, quote, unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import router
 from django.forms.models import model_to_dict
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.models import AuditEvent
@@ -218,6 +223,48 @@ class PortalAdminMixin(_ScopedRelations):
                 item = (item[0], ScopedRelatedFieldListFilter)
             scoped.append(item)
         return scoped
+
+    # --- what a delete would take with it ---
+
+    def get_deleted_objects(self, objs, request):
+        """As Django's, but a row the user may not see is not named, and its presence refuses the
+        delete (nobody deletes, by cascade, what they cannot see)."""
+        if _is_superuser(request.user):
+            return super().get_deleted_objects(objs, request)
+        try:
+            first = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        site = self.admin_site
+
+        def format_callback(obj):
+            opts = obj._meta
+            name = capfirst(opts.verbose_name)
+            if (
+                not opts.auto_created
+                and not scoped_queryset(type(obj), request.user).filter(pk=obj.pk).exists()
+            ):
+                perms_needed.add(opts.verbose_name)
+                return format_html("{}: {}", name, _("(skjult)"))
+            if not site.is_registered(type(obj)):
+                return format_html("{}: {}", name, obj)
+            if not site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+            except NoReverseMatch:
+                return format_html("{}: {}", name, obj)
+            return format_html('{}: <a href="{}">{}</a>', name, url, obj)
+
+        to_delete = collector.nested(format_callback)
+        protected = [format_callback(obj) for obj in collector.protected]
+        model_count = {
+            model._meta.verbose_name_plural: len(rows) for model, rows in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
 
     # --- initial values from the query string (?case=<id>) ---
 

@@ -623,3 +623,23 @@ def test_celery_schedules_are_for_superusers_only(client, kbh_admin, superuser):
     assert "django_celery_beat" not in client.get(reverse("admin:index")).content.decode()
     client.force_login(superuser)
     assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 200
+
+
+def test_delete_page_names_no_object_of_another_municipality(client, kbh_admin, kbh_org, foreign):
+    offer = Offer.objects.create(organisation=kbh_org, name="Værestedet")
+    person, case = foreign["core.user"], foreign["borgerforloeb.case"]
+    services_plan.save_effort(
+        actor=person, case=case, title="Ilulissat Indsats", responsible=person, offer=offer
+    )
+    client.force_login(kbh_admin)
+    url = reverse("admin:tilbud_offer_delete", args=[offer.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert MARK not in response.content.decode()
+    client.post(url, {"post": "yes"})
+    response = client.post(
+        reverse("admin:tilbud_offer_changelist"),
+        {"action": "delete_selected", "_selected_action": [offer.pk], "post": "yes"},
+    )
+    assert MARK not in response.content.decode()
+    assert Offer.objects.filter(pk=offer.pk).exists()
