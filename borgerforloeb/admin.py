@@ -90,10 +90,6 @@ class CaseDataAdmin(PortalModelAdmin):
         return getattr(obj, f"{last}_id")
 
 
-class CaseScopedAdmin(CaseDataAdmin):
-    """Kept for the subclasses below: rows follow the registered scope (``CASE_PATHS``)."""
-
-
 @admin.register(Citizen)
 class CitizenAdmin(CaseDataAdmin):
     list_display = ["full_name", "preferred_name", "masked_cpr", "date_of_birth", "municipality"]
@@ -148,7 +144,7 @@ class CaseAdmin(CaseDataAdmin):
 
 
 @admin.register(CoordinatorAssignment)
-class CoordinatorAssignmentAdmin(CaseScopedAdmin):
+class CoordinatorAssignmentAdmin(CaseDataAdmin):
     list_display = ["case", "person", "organisation", "started_at", "ended_at"]
     list_filter = ["ended_at"]
     list_select_related = ["case__citizen", "person", "organisation"]
@@ -157,7 +153,7 @@ class CoordinatorAssignmentAdmin(CaseScopedAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(CaseScopedAdmin):
+class ParticipantAdmin(CaseDataAdmin):
     list_display = ["case", "person_name", "organisation", "role", "active"]
     list_filter = ["role", "active"]
     list_select_related = ["case__citizen", "user", "organisation"]
@@ -180,15 +176,14 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(CaseScopedAdmin):
+class PlanAdmin(CaseDataAdmin):
     list_display = ["case", "created_at"]
     list_select_related = ["case__citizen"]
     raw_id_fields = ["case"]
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(CaseScopedAdmin):
-    case_path = "plan__case"
+class PlanVersionAdmin(CaseDataAdmin):
     list_display = ["plan", "number", "status", "next_review", "accepted_at"]
     list_filter = ["status"]
     list_select_related = ["plan__case__citizen"]
@@ -198,15 +193,14 @@ class PlanVersionAdmin(CaseScopedAdmin):
 
 
 @admin.register(PlanAcceptance)
-class PlanAcceptanceAdmin(CaseScopedAdmin):
-    case_path = "version__plan__case"
+class PlanAcceptanceAdmin(CaseDataAdmin):
     list_display = ["version", "accepted_at", "citizen_participation"]
     raw_id_fields = ["version"]
     filter_horizontal = ["participants"]
 
 
 @admin.register(Effort)
-class EffortAdmin(CaseScopedAdmin):
+class EffortAdmin(CaseDataAdmin):
     list_display = ["title", "case", "status", "receiving_organisation", "responsible"]
     list_filter = ["status"]
     list_select_related = ["case__citizen", "receiving_organisation", "responsible"]
@@ -215,7 +209,7 @@ class EffortAdmin(CaseScopedAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(CaseScopedAdmin):
+class TaskAdmin(CaseDataAdmin):
     list_display = ["title", "case", "responsible", "due_date", "status"]
     list_filter = ["status"]
     list_select_related = ["case__citizen", "responsible"]
@@ -224,7 +218,7 @@ class TaskAdmin(CaseScopedAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CaseScopedAdmin):
+class MeetingAdmin(CaseDataAdmin):
     list_display = ["__str__", "case", "starts_at", "interpreter_needed", "interpreter_booked"]
     list_filter = ["interpreter_needed", "interpreter_booked"]
     list_select_related = ["case__citizen"]
@@ -247,7 +241,7 @@ class AttentionPointTemplateAdmin(PortalModelAdmin):
 
 
 @admin.register(AttentionPoint)
-class AttentionPointAdmin(CaseScopedAdmin):
+class AttentionPointAdmin(CaseDataAdmin):
     list_display = ["label", "case", "status"]
     list_filter = ["status", "key"]
     list_select_related = ["case__citizen"]
@@ -255,14 +249,14 @@ class AttentionPointAdmin(CaseScopedAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(CaseScopedAdmin):
+class DecisionAdmin(CaseDataAdmin):
     list_display = ["__str__", "case", "decided_by", "decided_on", "shared_with_citizen"]
     list_select_related = ["case__citizen"]
     raw_id_fields = ["case", "meeting"]
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(CaseScopedAdmin):
+class TimelineEventAdmin(CaseDataAdmin):
     """Read-only, also for superusers: the timeline is written by the services."""
 
     list_display = ["at", "case", "kind", "actor", "summary"]
