@@ -643,3 +643,25 @@ def test_delete_page_names_no_object_of_another_municipality(client, kbh_admin, 
     )
     assert MARK not in response.content.decode()
     assert Offer.objects.filter(pk=offer.pk).exists()
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label_lower)
+def test_every_admin_delete_is_audited(client, superuser, own, model):
+    """Deleting any row in admin leaves an audit row naming it (where admin lets it be deleted)."""
+    opts = model._meta
+    model_admin = admin.site._registry[model]
+    request = _request(superuser)
+    obj = model_admin.get_queryset(request).exclude(pk=superuser.pk if model is type(superuser) else None)
+    obj = obj.order_by("pk").last()
+    if obj is None or not model_admin.has_delete_permission(request, obj):
+        return
+    client.force_login(superuser)
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+    page = client.get(url)
+    if page.status_code != 200 or page.context.get("perms_lacking") or page.context.get("protected"):
+        return
+    client.post(url, {"post": "yes"})
+    if model._default_manager.filter(pk=obj.pk).exists():
+        return  # refused by the admin class itself (e.g. an organisation still in use)
+    event = AuditEvent.objects.get(object_type=opts.label_lower, object_id=str(obj.pk), action="delete")
+    assert event.actor == superuser
