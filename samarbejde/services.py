@@ -231,18 +231,6 @@ def save_knowledge_page(*, actor, page: KnowledgePage, fields: dict, request=Non
     return _save(actor=actor, obj=page, fields=fields, request=request)
 
 
-def audit_admin_save(*, actor, obj, change: bool, before: dict | None, request=None):
-    """Audit a save made through Django admin (admin's own form already saved ``obj``)."""
-    record(
-        actor=actor,
-        action="update" if change else "create",
-        obj=obj,
-        changes=diff(before or {}, snapshot(obj)),
-        request=request,
-        note="admin",
-    )
-
-
 @transaction.atomic
 def save_unit(*, actor, unit: Unit, fields: dict, request=None) -> Unit:
     return _save(actor=actor, obj=unit, fields=fields, request=request)
