@@ -23,8 +23,8 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
-from core.audit import audited_admin_reads
 from core.admin_site import PortalModelAdmin, register_scope, superuser_writes
+from core.audit import audited_admin_reads
 from samarbejde.access import municipalities_administered_by
 
 # Case data is read in admin under the visibility rule and written only by superusers: everyone
