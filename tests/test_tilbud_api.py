@@ -126,7 +126,10 @@ def test_full_nested_service_record(client, data):
     assert record["capacities"] == [
         {"available": 2, "maximum": 20, "unit": {"name": "senge"}, "updated": None}
     ]
-    assert record["languages"] == [{"code": "kl", "name": "Grønlandsk (kalaallisut)"}]
+    # HSDS 3.0: each language has its own id (a stable UUID) and its service's id.
+    assert [{"code": lang["code"], "name": lang["name"]} for lang in record["languages"]] == [
+        {"code": "kl", "name": "Grønlandsk (kalaallisut)"}
+    ]
     assert record["target_groups"][0]["code"] == "hjemloese"
     assert record["assured_date"] == timezone.localdate().isoformat()
 
@@ -218,7 +221,8 @@ def test_organizations_and_taxonomies(client, data):
     assert get(client, "organizations/00000000-0000-0000-0000-000000000000").status_code == 404
     assert get(client, "taxonomies").json()["contents"][0]["name"] == "Tilbudskategorier"
     top = get(client, "taxonomy_terms", top_only="true", per_page=100).json()
-    assert all(t["parent_id"] is None for t in top["contents"]) and top["total_items"] == 7
+    # HSDS 3.0: a main category has no parent_id (absent, not null).
+    assert all(t.get("parent_id") is None for t in top["contents"]) and top["total_items"] == 7
     bolig = TaxonomyTerm.objects.get(code="bolig")
     children = get(client, "taxonomy_terms", parent_id=str(bolig.pk)).json()["contents"]
     assert {c["code"] for c in children} == {"herberg", "botilbud", "bostoette", "krisecenter"}

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
 from samarbejde.models import Municipality, Organisation
+from tilbud.search import MAX_WORD_LENGTH, refresh_offers
 
 LOCAL_TZ = zoneinfo.ZoneInfo("Europe/Copenhagen")
 STALE_AFTER_DAYS = 180
@@ -369,8 +370,6 @@ class Offer(TimeStamped):
     # --- search ---------------------------------------------------------------------------------
     def refresh_search_document(self):
         """Recompute this offer's search document and facet ids (see ``tilbud.search.refresh_offers``)."""
-        from tilbud.search import refresh_offers
-
         for field, value in refresh_offers([self.pk]).get(self.pk, {}).items():
             setattr(self, field, value)
 
@@ -420,7 +419,7 @@ class Offer(TimeStamped):
 class SearchWord(models.Model):
     """Every word of every offer, for typo-tolerant search (trigram similarity on single words)."""
 
-    word = models.CharField(max_length=60, unique=True)
+    word = models.CharField(max_length=MAX_WORD_LENGTH, unique=True)
 
     class Meta:
         indexes = [

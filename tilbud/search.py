@@ -23,6 +23,11 @@ MAX_TOKENS = 8
 WORD = re.compile(r"\w+", re.UNICODE)
 MIN_FUZZY_LENGTH = 4
 SIMILAR_WORDS = 3
+MAX_WORD_LENGTH = 60  # SearchWord.word's max_length
+# This module works on the tables in SQL and on querysets it is given; it imports no model (the
+# models import it), so the two never form an import cycle.
+OFFER_TABLE = "tilbud_offer"
+WORD_TABLE = "tilbud_searchword"
 
 
 def normalise(q: str | None) -> str:
@@ -221,8 +226,6 @@ def refresh_offers(offers) -> dict:
     bulk loaders (benchmark data) all call it. Returns ``{offer id: {field: value}}`` of the
     denormalised fields.
     """
-    from tilbud.models import Offer
-
     if isinstance(offers, models.QuerySet):
         targets, params = offers.order_by().values("pk").query.sql_with_params()
     else:
@@ -230,7 +233,7 @@ def refresh_offers(offers) -> dict:
         if not ids:
             return {}
         targets, params = "SELECT unnest(%s::uuid[])", (ids,)
-    table = Offer._meta.db_table
+    table = OFFER_TABLE
     assignments = ", ".join(f"{f} = fresh.{f}" for f in DENORMALISED)
     current = ", ".join(f"o.{f}" for f in DENORMALISED)
     fresh = ", ".join(f"fresh.{f}" for f in DENORMALISED)
@@ -249,18 +252,22 @@ def refresh_offers(offers) -> dict:
 
 def index_words(*texts: str) -> None:
     """Add the words of these texts to the typo-tolerance word list (idempotent)."""
-    from tilbud.models import SearchWord
-
     words = {w.lower() for text in texts for w in WORD.findall(text or "") if len(w) >= MIN_FUZZY_LENGTH}
-    words = {w for w in words if len(w) <= SearchWord._meta.get_field("word").max_length and not w.isdigit()}
+    words = sorted(w for w in words if len(w) <= MAX_WORD_LENGTH and not w.isdigit())
     if words:
-        SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {WORD_TABLE} (word) SELECT unnest(%s::varchar[]) ON CONFLICT DO NOTHING",  # noqa: S608 - constant
+                [words],
+            )
 
 
 def rebuild_words() -> int:
     """Rebuild the word list and every offer's search data (after bulk loads that bypass signals)."""
-    from tilbud.models import Offer, SearchWord
-
-    SearchWord.objects.all().delete()
-    refresh_offers(Offer.objects.all())
-    return SearchWord.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {WORD_TABLE}")  # noqa: S608 - constant
+        cursor.execute(f"SELECT id FROM {OFFER_TABLE}")  # noqa: S608 - constant
+        ids = [row[0] for row in cursor.fetchall()]
+        refresh_offers(ids)
+        cursor.execute(f"SELECT count(*) FROM {WORD_TABLE}")  # noqa: S608 - constant
+        return cursor.fetchone()[0]
