@@ -46,7 +46,7 @@ from samarbejde.models import (
     Unit,
     WorkTool,
 )
-from tilbud.models import Offer
+from tilbud.models import Location, Offer, TaxonomyTerm
 
 CITIZEN_NAME = "Aviaja Lækagesen"
 CPR_DASHED = "070761-4005"
@@ -162,6 +162,11 @@ URLS = {
     "hsds:organization_detail": (kw(pk="voluntary.pk"), PUBLIC),
     "hsds:taxonomies": (none, PUBLIC),
     "hsds:taxonomy_terms": (none, PUBLIC),
+    "hsds:taxonomy_detail": (kw(pk="term.taxonomy_id"), PUBLIC),
+    "hsds:taxonomy_term_detail": (kw(pk="term.pk"), PUBLIC),
+    "hsds:service_at_locations": (none, PUBLIC),
+    "hsds:service_at_location_detail": (kw(pk="location.pk"), PUBLIC),
+    "hsds:datapackage": (none, PUBLIC),
     # Framework (level 1): readable by all; edited by the municipality's administrators
     "samarbejde:municipality_list": (none, PUBLIC),
     "samarbejde:channel_search": (none, PUBLIC),
@@ -576,6 +581,10 @@ def url_world(world, make_user):
         organisation=w.voluntary, name=INTERNAL_OFFER, description="Kun for fagfolk.", internal=True
     )
     w.internal_offer.municipalities.set([municipality])
+    w.location = Location.objects.create(
+        offer=w.offer, address="Vestergade 1", postal_code="8000", city="Aarhus"
+    )
+    w.term = TaxonomyTerm.objects.first()
     w.effort = Effort.objects.create(
         case=w.case,
         offer=w.offer,
