@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from borgerforloeb import services
 from borgerforloeb.models import (
     Case,
     CitizenMessage,
@@ -19,6 +18,9 @@ from borgerforloeb.models import (
     PlanVersion,
     TimelineEvent,
 )
+from borgerforloeb.services import consents as consent_services
+from borgerforloeb.services import plan as plan_services
+from borgerforloeb.services.events import add_timeline
 from core import audit
 from core.models import AuditEvent
 
@@ -42,7 +44,7 @@ def withdraw_consent(*, case: Case, consent: Consent, request=None, sign_in=None
     audit row and in the timeline ("via invitation oprettet af X" / "via MitID").
     """
     with transaction.atomic():
-        consent = services.withdraw_consent(
+        consent = consent_services.withdraw_consent(
             actor=None,
             consent=consent,
             note=_("Trukket tilbage af borgeren selv i Mit forløb"),
@@ -54,7 +56,7 @@ def withdraw_consent(*, case: Case, consent: Consent, request=None, sign_in=None
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN, text=names
         )
-        services.add_timeline(
+        add_timeline(
             case=case,
             kind=TimelineEvent.Kind.CONSENT,
             actor=None,
@@ -70,7 +72,7 @@ def accept_plan_version(
 ) -> PlanAcceptance:
     """The citizen accepts a draft of their own plan themselves (``sign_in``: as above)."""
     with transaction.atomic():
-        acceptance = services.accept_plan_version(
+        acceptance = plan_services.accept_plan_version(
             actor=None,
             version=version,
             citizen_participation=SELF_SERVICE_PARTICIPATION,
@@ -83,7 +85,7 @@ def accept_plan_version(
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version
         )
-        services.add_timeline(
+        add_timeline(
             case=case,
             kind=TimelineEvent.Kind.PLAN,
             actor=None,
@@ -113,7 +115,7 @@ def ask_for_change(
             request=request,
             note="citizen",
         )
-        services.add_timeline(
+        add_timeline(
             case=case,
             kind=TimelineEvent.Kind.PLAN if plan_version else TimelineEvent.Kind.NOTE,
             actor=None,

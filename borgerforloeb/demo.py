@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from borgerforloeb import permissions, services
+from borgerforloeb import permissions
 from borgerforloeb.models import (
     AttentionPoint,
     Case,
@@ -25,6 +25,13 @@ from borgerforloeb.models import (
     PlanVersion,
     Task,
 )
+from borgerforloeb.services.cases import assign_coordinator, open_case
+from borgerforloeb.services.citizens import create_citizen
+from borgerforloeb.services.consents import record_consent
+from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
+from borgerforloeb.services.tasks import create_task
 from samarbejde.models import Municipality, Organisation
 
 CONSENT_TEXT = (
@@ -102,7 +109,7 @@ def seed(stdout):
         )
         citizen = Citizen.objects.filter(full_name=name, municipality=municipality).first()
         if citizen is None:
-            citizen = services.create_citizen(
+            citizen = create_citizen(
                 actor=own_caseworker,
                 municipality=municipality,
                 full_name=name,
@@ -119,7 +126,7 @@ def seed(stdout):
             )
         organisations = [o for o in (house_kbh, social_kbh) if o is not None]
         if not Consent.objects.valid().filter(citizen=citizen, organisations=house_kbh).exists():
-            services.record_consent(
+            record_consent(
                 actor=caseworker,
                 citizen=citizen,
                 text_shown=CONSENT_TEXT,
@@ -136,7 +143,7 @@ def seed(stdout):
             )
         case = Case.objects.filter(citizen=citizen).first()
         if case is None:
-            case = services.open_case(
+            case = open_case(
                 actor=own_caseworker,
                 citizen=citizen,
                 municipality=municipality,
@@ -145,7 +152,7 @@ def seed(stdout):
             )
             created += 1
         if not CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists():
-            services.assign_coordinator(
+            assign_coordinator(
                 actor=caseworker,
                 case=case,
                 person=coordinator,
@@ -156,7 +163,7 @@ def seed(stdout):
             slug == "koebenhavn"
             and not Participant.objects.filter(case=case, user=caseworker, active=True).exists()
         ):
-            services.add_participant(
+            add_participant(
                 actor=caseworker,
                 case=case,
                 user=caseworker,
@@ -169,7 +176,7 @@ def seed(stdout):
             and volunteer is not None
             and not Participant.objects.filter(case=case, user=volunteer, active=True).exists()
         ):
-            services.add_participant(
+            add_participant(
                 actor=coordinator,
                 case=case,
                 user=volunteer,
@@ -178,7 +185,7 @@ def seed(stdout):
                 responsibility="Følger borgeren til møder hos lægen og i boligselskabet.",
             )
         if not Participant.objects.filter(case=case, role=Participant.Role.RELATIVE).exists():
-            services.add_participant(
+            add_participant(
                 actor=coordinator,
                 case=case,
                 name="Kusine (demo)",
@@ -203,7 +210,7 @@ def _tasks(case, index, *, coordinator, caseworker, today):
         index == 0
         and not Task.objects.filter(case=case, responsible=coordinator, title__startswith="Ring til").exists()
     ):
-        services.create_task(
+        create_task(
             actor=caseworker,
             case=case,
             title="Ring til boligselskabet om ventelisten",
@@ -216,7 +223,7 @@ def _tasks(case, index, *, coordinator, caseworker, today):
         if task and task.status == Task.Status.OPEN and task.due_date >= today:
             Task.objects.filter(pk=task.pk).update(due_date=today - timedelta(days=3))
     if not Task.objects.filter(case=case, responsible=caseworker).exists():
-        services.create_task(
+        create_task(
             actor=coordinator,
             case=case,
             title="Send ansøgning om bostøtte",
@@ -243,7 +250,7 @@ def _meeting(case, *, coordinator, caseworker, volunteer, today):
         created_by=coordinator,
     )
     meeting.participants.set([u for u in (coordinator, caseworker, volunteer) if u is not None])
-    services.add_timeline(
+    add_timeline(
         case=case,
         kind="meeting",
         actor=coordinator,
@@ -254,8 +261,8 @@ def _meeting(case, *, coordinator, caseworker, volunteer, today):
 
 def _plan_and_decision(case, *, coordinator, caseworker):
     if not PlanVersion.objects.filter(plan__case=case).exists():
-        version = services.new_plan_version(actor=coordinator, case=case)
-        version = services.save_plan_version(
+        version = new_plan_version(actor=coordinator, case=case)
+        version = save_plan_version(
             actor=coordinator,
             version=version,
             lock_version=version.lock_version,
@@ -268,7 +275,7 @@ def _plan_and_decision(case, *, coordinator, caseworker):
                 {"text": "Jeg vil have en læge, der forstår mig.", "who_helps": "Aviaja følger med"},
             ],
         )
-        services.accept_plan_version(
+        accept_plan_version(
             actor=coordinator,
             version=version,
             citizen_participation=PlanAcceptance.CitizenParticipation.INTERPRETER,
@@ -284,7 +291,7 @@ def _plan_and_decision(case, *, coordinator, caseworker):
             shared_with_citizen=True,
             recorded_by=caseworker,
         )
-        services.add_timeline(
+        add_timeline(
             case=case,
             kind="decision",
             actor=caseworker,

@@ -44,7 +44,8 @@ from borgerforloeb.models import (
     TimelineEvent,
     citizen_sign_in_label,
 )
-from borgerforloeb.services import add_timeline, citizen_sign_in_audit
+from borgerforloeb.services.citizens import citizen_sign_in_audit
+from borgerforloeb.services.events import add_timeline
 from core import audit
 from core.models import AuditEvent
 

@@ -98,3 +98,13 @@ def can_invite_citizen(user, case: Case) -> bool:
     """Invite the citizen to Mit forløb: the case's active coordinator and the caseworkers of the
     citizen's own municipality, not every participant or caseworker who can see the case."""
     return is_active_coordinator(user, case) or is_citizen_caseworker(user, case.citizen)
+
+
+def can_see_access_log(user, case: Case) -> bool:
+    """The case's municipal caseworkers and its active coordinator (not every participant)."""
+    return can_manage_case(user, case)
+
+
+def can_export_citizen(user, citizen) -> bool:
+    """An access request is answered by the citizen's municipality: its caseworkers."""
+    return is_citizen_caseworker(user, citizen)

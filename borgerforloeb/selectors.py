@@ -28,6 +28,7 @@ from borgerforloeb.models import (
     Case,
     Citizen,
     CoordinatorAssignment,
+    Effort,
     Meeting,
     Participant,
     Task,
@@ -236,3 +237,12 @@ def people_for(user, case=None):
             )
         )
     return staff.filter(rule).order_by("full_name", "pk")
+
+
+def case_efforts(case):
+    """The efforts of a case, newest proposal first, with what the efforts pages show."""
+    return (
+        Effort.objects.filter(case=case)
+        .select_related("offer", "receiving_organisation", "responsible", "answered_by")
+        .order_by("-proposed_on", "title", "pk")
+    )

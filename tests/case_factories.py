@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from borgerforloeb import services
 from borgerforloeb.models import Consent
+from borgerforloeb.services.cases import open_case
+from borgerforloeb.services.citizens import create_citizen
+from borgerforloeb.services.consents import record_consent
 from samarbejde.models import Organisation
 
 _counter = itertools.count(1)
@@ -19,7 +21,7 @@ def make_org(municipality, *, kind=Organisation.Kind.VOLUNTARY, name=None) -> Or
 
 
 def make_citizen(municipality, *, actor=None, full_name=None, **fields):
-    return services.create_citizen(
+    return create_citizen(
         actor=actor,
         municipality=municipality,
         full_name=full_name or f"Aputsiaq Testsen {next(_counter)}",
@@ -31,7 +33,7 @@ def make_consent(citizen, *, organisations=(), persons=(), case=None, actor=None
     fields.setdefault("text_shown", "Jeg giver samtykke til, at oplysninger deles med de nævnte.")
     fields.setdefault("given_how", Consent.GivenHow.SIGNED)
     fields.setdefault("information_kinds", [Consent.InformationKind.BASIC, Consent.InformationKind.SITUATION])
-    return services.record_consent(
+    return record_consent(
         actor=actor, citizen=citizen, organisations=organisations, persons=persons, case=case, **fields
     )
 
@@ -53,7 +55,7 @@ def make_case(
         consent_orgs = [coordinator_org] if coordinator_org is not None else []
     if consent_orgs:
         make_consent(citizen, organisations=consent_orgs, actor=actor)
-    return services.open_case(
+    return open_case(
         actor=actor,
         citizen=citizen,
         municipality=municipality,

@@ -13,8 +13,11 @@ from django.db.models import UUIDField, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from borgerforloeb import permissions, services
+from borgerforloeb import permissions
 from borgerforloeb.models import Case, Citizen, Participant, case_visible
+from borgerforloeb.services.cases import open_case
+from borgerforloeb.services.citizens import CPR_CHECK_NOTE, CPR_IN_USE, update_citizen
+from borgerforloeb.services.participants import add_participant
 from core.models import AuditEvent
 from core.roles import Role
 from samarbejde.models import Membership, Organisation
@@ -30,7 +33,7 @@ def world_options():
 def _odense_caseworker_takes_part(world):
     """An Aarhus citizen's case in which Odense's caseworker takes part under consent."""
     make_consent(world.citizen, organisations=[world.odense], actor=world.caseworker)
-    services.add_participant(
+    add_participant(
         actor=world.caseworker,
         case=world.case,
         user=world.odense_caseworker,
@@ -72,7 +75,7 @@ def test_participant_from_another_municipality_cannot_move_the_citizen(
     citizen.refresh_from_db()
     assert citizen.municipality == municipality
     with pytest.raises(ValidationError):
-        services.update_citizen(actor=guest, citizen=citizen, municipality=other_municipality)
+        update_citizen(actor=guest, citizen=citizen, municipality=other_municipality)
     citizen.refresh_from_db()
     assert citizen.municipality == municipality
     # Neither the CPR number on the citizen page nor the data export opens up for them.
@@ -123,10 +126,10 @@ def test_participant_from_another_municipality_cannot_open_a_case_for_the_citize
     assert response.status_code == 200
     assert Case.objects.filter(citizen=citizen).count() == 1
     with pytest.raises(ValidationError):
-        services.open_case(actor=guest, citizen=citizen, municipality=other_municipality)
+        open_case(actor=guest, citizen=citizen, municipality=other_municipality)
     # Not even the citizen's own caseworker opens it in another municipality.
     with pytest.raises(ValidationError):
-        services.open_case(actor=world.caseworker, citizen=citizen, municipality=other_municipality)
+        open_case(actor=world.caseworker, citizen=citizen, municipality=other_municipality)
     assert not Case.objects.filter(municipality=other_municipality).exists()
 
 
@@ -147,12 +150,12 @@ def test_cpr_check_names_no_citizen_outside_what_the_user_may_see(
     response = client.post(url, data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert response.context["form"].errors["cpr"] == [str(services.CPR_IN_USE)]
+    assert response.context["form"].errors["cpr"] == [str(CPR_IN_USE)]
     for secret in ("findes allerede", "Hemmelig", "Odense", str(odense_citizen.pk), "adgang til borgeren"):
         assert secret not in html, secret
     assert Citizen.objects.filter(cpr="1503601008").count() == 1
     # The check and the refusal are in the audit trail, without the number.
-    checks = AuditEvent.objects.filter(actor=caseworker, note=services.CPR_CHECK_NOTE)
+    checks = AuditEvent.objects.filter(actor=caseworker, note=CPR_CHECK_NOTE)
     assert checks.count() == 1 and checks.get().changes == {"visible_match": [None, False]}
     assert AuditEvent.objects.filter(actor=caseworker, note="cpr_refused_by_constraint").exists()
     for event in AuditEvent.objects.filter(actor=caseworker):
@@ -166,7 +169,7 @@ def test_cpr_check_still_links_to_a_citizen_the_user_may_see(client, world):
     data = citizen_post(world.citizen, full_name="Dublet", cpr="070761-4005", date_of_birth="")
     html = client.post(reverse("borgerforloeb:citizen_create"), data).content.decode()
     assert "findes allerede en borger" in html and world.citizen.get_absolute_url() in html
-    event = AuditEvent.objects.get(note=services.CPR_CHECK_NOTE)
+    event = AuditEvent.objects.get(note=CPR_CHECK_NOTE)
     assert event.object_id == str(world.citizen.pk)
     assert event.changes == {"visible_match": [None, True]}
 
@@ -183,7 +186,7 @@ def test_cpr_checks_are_limited_per_user(client, world, settings):
         assert "cpr" not in errors  # only the modulus-11 warning to confirm
     errors = client.post(url, data).context["form"].errors
     assert "for mange CPR-numre" in errors["cpr"][0]
-    assert AuditEvent.objects.filter(note=services.CPR_CHECK_NOTE).count() == 2
+    assert AuditEvent.objects.filter(note=CPR_CHECK_NOTE).count() == 2
     assert AuditEvent.objects.filter(note="cpr_check_limited").count() == 1
     # Another user has their own allowance.
     client.force_login(world.odense_caseworker)
@@ -207,7 +210,7 @@ def pair_visible(user):
 def test_archived_organisations_give_no_case_access(world, make_user, organisation):
     case = world.case
     volunteer = make_user(role=Role.VOLUNTEER, organisation=world.voluntary)
-    services.add_participant(
+    add_participant(
         actor=world.caseworker,
         case=case,
         user=volunteer,
@@ -235,7 +238,7 @@ def test_a_participant_takes_part_only_for_one_of_their_organisations(client, wo
     volunteer = make_user(role=Role.VOLUNTEER, organisation=make_org(case.municipality, name="Ikke omfattet"))
     # Naming the municipality's own organisation would skip the consent check: refused.
     with pytest.raises(ValidationError) as refused:
-        services.add_participant(
+        add_participant(
             actor=caseworker, case=case, user=volunteer, organisation=organisation, role="volunteer"
         )
     assert "organisation" in refused.value.message_dict

@@ -6,8 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from borgerforloeb import reminders, services
+from borgerforloeb import reminders
 from borgerforloeb.models import Participant
+from borgerforloeb.services.consents import withdraw_consent
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.tasks import create_task
 from core.models import Notification
 from tests.case_factories import make_consent
 
@@ -18,14 +21,14 @@ def _volunteer_with_a_task(world):
     world.volunteer_consent = make_consent(
         world.citizen, organisations=[world.uncovered], actor=world.caseworker
     )
-    services.add_participant(
+    add_participant(
         actor=world.caseworker,
         case=world.case,
         role=Participant.Role.VOLUNTEER,
         user=world.volunteer,
         organisation=world.uncovered,
     )
-    services.create_task(
+    create_task(
         actor=world.caseworker,
         case=world.case,
         title="Følg med til lægen",
@@ -42,6 +45,6 @@ def test_task_reminder_reaches_a_participant_who_can_see_the_case(world):
 
 @pytest.mark.django_db
 def test_no_task_reminder_after_the_consent_is_withdrawn(world):
-    services.withdraw_consent(actor=world.caseworker, consent=world.volunteer_consent)
+    withdraw_consent(actor=world.caseworker, consent=world.volunteer_consent)
     reminders.scan_tasks()
     assert not Notification.objects.filter(recipient=world.volunteer).exists()

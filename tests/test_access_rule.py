@@ -5,8 +5,8 @@ of another organisation need a consent, and lose the case when it ends."""
 import pytest
 from django.urls import reverse
 
-from borgerforloeb import services
 from borgerforloeb.models import Case
+from borgerforloeb.services.cases import assign_coordinator
 from core.roles import Role
 from samarbejde.models import Organisation
 from tests.case_factories import make_case, make_citizen, make_org
@@ -23,7 +23,7 @@ def test_municipal_coordinator_without_consent_sees_their_case(client, municipal
     municipal_coordinator = make_user(role=Role.COORDINATOR, organisation=organisation)
     case = make_case(municipality, actor=caseworker, citizen=make_citizen(municipality, actor=caseworker))
     # The service lets municipal staff in without consent ...
-    services.assign_coordinator(actor=caseworker, case=case, person=municipal_coordinator)
+    assign_coordinator(actor=caseworker, case=case, person=municipal_coordinator)
     # ... so the rule must let them see the case.
     assert list(Case.objects.visible_to(municipal_coordinator)) == [case]
     client.force_login(municipal_coordinator)

@@ -33,8 +33,9 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from borgerforloeb import services
 from borgerforloeb.models import AttentionPointTemplate, Decision, Effort, Meeting, Participant
+from borgerforloeb.services.plan import new_plan_version
+from borgerforloeb.services.tasks import create_task
 from core.models import AuditEvent, Notification, NotificationKind
 from samarbejde.models import (
     Channel,
@@ -567,10 +568,8 @@ def url_world(world, make_user):
     w.volunteer_participant = Participant.objects.create(
         case=w.case, user=w.users["volunteer"], organisation=w.uncovered, role=Participant.Role.VOLUNTEER
     )
-    w.task = services.create_task(
-        actor=cw, case=w.case, title=f"Ring til {CITIZEN_NAME}", responsible=coordinator
-    )
-    w.plan_version = services.new_plan_version(actor=cw, case=w.case)
+    w.task = create_task(actor=cw, case=w.case, title=f"Ring til {CITIZEN_NAME}", responsible=coordinator)
+    w.plan_version = new_plan_version(actor=cw, case=w.case)
     w.meeting = Meeting.objects.create(case=w.case, title="Netværksmøde", starts_at=timezone.now())
     w.decision = Decision.objects.create(
         case=w.case, text="Bolig først", decided_by="Netværket", citizen_involvement="Borgeren deltog"

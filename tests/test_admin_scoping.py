@@ -17,9 +17,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from borgerforloeb import services as case_services
-from borgerforloeb import services_plan
 from borgerforloeb.models import Case, Participant, Plan
+from borgerforloeb.services.decisions import ensure_attention_points, record_decision
+from borgerforloeb.services.efforts import save_effort
+from borgerforloeb.services.meetings import save_meeting
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import new_plan_version
+from borgerforloeb.services.tasks import create_task
 from core.admin_site import PortalAdminMixin, PortalInlineMixin, is_shared, portal_inline
 from core.models import AuditEvent
 from core.roles import Role
@@ -90,10 +94,8 @@ def foreign(make_user):
     forum = Forum.objects.create(municipality=far, name="Ilulissat Forum")
     citizen = make_citizen(far, actor=person, full_name="Ilulissat Borgersen")
     case = make_case(far, actor=person, citizen=citizen)
-    version = case_services.new_plan_version(actor=person, case=case)
-    meeting = services_plan.save_meeting(
-        actor=person, case=case, title="Ilulissat Møde", starts_at=timezone.now()
-    )
+    version = new_plan_version(actor=person, case=case)
+    meeting = save_meeting(actor=person, case=case, title="Ilulissat Møde", starts_at=timezone.now())
     from django_celery_beat.models import (
         ClockedSchedule,
         CrontabSchedule,
@@ -158,14 +160,14 @@ def own(staff, kbh, kbh_org, settings, tmp_path, make_user):
     Offer.objects.create(organisation=kbh_org, name="Værestedet")
     AttentionPointTemplate.objects.create(municipality=kbh)
     case = make_case(kbh, actor=staff, coordinator=staff, coordinator_org=kbh_org)
-    case_services.new_plan_version(actor=staff, case=case)
+    new_plan_version(actor=staff, case=case)
     colleague = make_user(role=Role.CASEWORKER, organisation=kbh_org, full_name="Kollega Hansen")
-    case_services.add_participant(actor=staff, case=case, user=colleague, role=Participant.Role.CONTACT)
-    meeting = services_plan.save_meeting(actor=staff, case=case, title="Opstart", starts_at=timezone.now())
-    case_services.create_task(actor=staff, case=case, title="Find bolig", responsible=staff, meeting=meeting)
-    services_plan.ensure_attention_points(case=case)
-    services_plan.save_effort(actor=staff, case=case, title="Bostøtte", responsible=staff)
-    services_plan.record_decision(
+    add_participant(actor=staff, case=case, user=colleague, role=Participant.Role.CONTACT)
+    meeting = save_meeting(actor=staff, case=case, title="Opstart", starts_at=timezone.now())
+    create_task(actor=staff, case=case, title="Find bolig", responsible=staff, meeting=meeting)
+    ensure_attention_points(case=case)
+    save_effort(actor=staff, case=case, title="Bostøtte", responsible=staff)
+    record_decision(
         actor=staff,
         case=case,
         text="Bostøtte bevilget",
@@ -413,7 +415,7 @@ def test_hole_1_plan_ids_in_sequence_name_no_citizen(client, kbh_admin, foreign,
             foreign["samarbejde.municipality"],
             citizen=make_citizen(foreign["samarbejde.municipality"], full_name=f"Ilulissat Borger {n}"),
         )
-        case_services.new_plan_version(actor=None, case=Case.objects.latest("created_at"))
+        new_plan_version(actor=None, case=Case.objects.latest("created_at"))
     client.force_login(kbh_admin)
     for plan in Plan.objects.all():
         html = client.get(reverse("admin:borgerforloeb_planversion_add"), {"plan": plan.pk}).content.decode()
@@ -628,9 +630,7 @@ def test_celery_schedules_are_for_superusers_only(client, kbh_admin, superuser):
 def test_delete_page_names_no_object_of_another_municipality(client, kbh_admin, kbh_org, foreign):
     offer = Offer.objects.create(organisation=kbh_org, name="Værestedet")
     person, case = foreign["core.user"], foreign["borgerforloeb.case"]
-    services_plan.save_effort(
-        actor=person, case=case, title="Ilulissat Indsats", responsible=person, offer=offer
-    )
+    save_effort(actor=person, case=case, title="Ilulissat Indsats", responsible=person, offer=offer)
     client.force_login(kbh_admin)
     url = reverse("admin:tilbud_offer_delete", args=[offer.pk])
     response = client.get(url)

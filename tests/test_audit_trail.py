@@ -8,8 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from borgerforloeb import services
 from borgerforloeb.models import Participant
+from borgerforloeb.services.cases import hand_over_case
+from borgerforloeb.services.citizens import show_cpr
+from borgerforloeb.services.consents import withdraw_consent
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import new_plan_version, save_plan_version
+from borgerforloeb.services.tasks import complete_task, create_task
 from core.models import AuditEvent
 from core.roles import Role
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
@@ -63,35 +68,35 @@ def test_main_services_write_audit_rows_without_cpr(municipality, people):
     assert rows(action="create", object_type="borgerforloeb.case", case_id=case.pk, actor=cw).exists()
     assert rows(action="create", object_type="borgerforloeb.coordinatorassignment", case_id=case.pk).exists()
 
-    services.hand_over_case(actor=cw, case=case, new_person=people["second"], reason="Ferie, CPR 0707614005")
+    hand_over_case(actor=cw, case=case, new_person=people["second"], reason="Ferie, CPR 0707614005")
     handover = rows(note="handover", action="create", case_id=case.pk).get()
     assert handover.changes["person"] == ["Nuka T", "Pipaluk T"]
 
-    participant = services.add_participant(
+    participant = add_participant(
         actor=cw, case=case, role=Participant.Role.CONTACT, user=coordinator, organisation=people["voluntary"]
     )
     assert rows(
         action="create", object_type="borgerforloeb.participant", object_id=str(participant.pk)
     ).exists()
 
-    task = services.create_task(actor=cw, case=case, title="Ring 070761-4005", responsible=coordinator)
-    services.complete_task(actor=coordinator, task=task)
+    task = create_task(actor=cw, case=case, title="Ring 070761-4005", responsible=coordinator)
+    complete_task(actor=coordinator, task=task)
     done = rows(action="update", object_type="borgerforloeb.task", object_id=str(task.pk)).get()
     assert (done.actor, done.changes) == (coordinator, {"status": ["open", "done"]})
 
-    version = services.new_plan_version(actor=cw, case=case)
-    services.save_plan_version(
+    version = new_plan_version(actor=cw, case=case)
+    save_plan_version(
         actor=cw, version=version, lock_version=version.lock_version, purpose="Bolig til 0707614005"
     )
     saved = rows(action="update", object_type="borgerforloeb.planversion").get()
     assert saved.changes["purpose"] == ["", "Bolig til 070761-XXXX"]
 
     consent = citizen.consents.get()
-    services.withdraw_consent(actor=cw, consent=consent, note="Borgeren ringede")
+    withdraw_consent(actor=cw, consent=consent, note="Borgeren ringede")
     withdrawn = rows(action="update", object_type="borgerforloeb.consent", note="withdrawn").get()
     assert withdrawn.case_id == case.pk and withdrawn.actor == cw
 
-    services.show_cpr(actor=cw, citizen=citizen, case=case)
+    show_cpr(actor=cw, citizen=citizen, case=case)
     assert rows(action="show_cpr", case_id=case.pk, actor=cw).exists()
     assert_no_cpr_in_audit()
 
@@ -130,7 +135,7 @@ def test_withdrawal_removes_access_on_the_next_request(client, consent_case, peo
     url = reverse("borgerforloeb:case_detail", args=[consent_case.pk])
     client.force_login(people["coordinator"])
     assert client.get(url).status_code == 200
-    services.withdraw_consent(actor=people["caseworker"], consent=consent_case.citizen.consents.get())
+    withdraw_consent(actor=people["caseworker"], consent=consent_case.citizen.consents.get())
     assert client.get(url).status_code == 404
     assert client.get(reverse("borgerforloeb:case_timeline", args=[consent_case.pk])).status_code == 404
     assert "Aviaja Lynge" not in client.get(reverse("borgerforloeb:my_cases")).content.decode()
@@ -160,13 +165,13 @@ def test_participant_from_uncovered_organisation_is_refused_with_reason(
     other_org = make_org(municipality, name="Blå Kors Aarhus")
     volunteer = make_user(role=Role.VOLUNTEER, organisation=other_org)
     with pytest.raises(ValidationError) as error:
-        services.add_participant(
+        add_participant(
             actor=people["caseworker"], case=consent_case, role=Participant.Role.VOLUNTEER, user=volunteer
         )
     assert "Borgerens samtykke dækker ikke Blå Kors Aarhus" in str(error.value)
     assert not Participant.objects.filter(user=volunteer).exists()
     make_consent(consent_case.citizen, organisations=[other_org])
-    services.add_participant(
+    add_participant(
         actor=people["caseworker"], case=consent_case, role=Participant.Role.VOLUNTEER, user=volunteer
     )
 
@@ -181,7 +186,7 @@ def test_consent_expiry_warning_reaches_only_the_coordinator(consent_case, peopl
         valid_until=timezone.localdate() + timedelta(days=7)
     )
     # A participant with consent and the municipality's caseworker exist too.
-    services.add_participant(
+    add_participant(
         actor=people["caseworker"], case=consent_case, role=Participant.Role.CONTACT, user=people["second"]
     )
     reminders.scan_consents()

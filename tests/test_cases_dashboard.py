@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from borgerforloeb import services
 from borgerforloeb.dashboard import case_figures
+from borgerforloeb.services.tasks import create_task
 from core.roles import Role
 from tests.case_factories import make_case, make_org
 
@@ -16,7 +16,7 @@ def _case_without_coordinator_and_tasks(world):
     """A second case without a coordinator; one overdue and one upcoming task on the first."""
     make_case(world.municipality, actor=world.caseworker)
     for title, days in (("Ring til borgeren", -2), ("Bestil tolk", 2)):
-        services.create_task(
+        create_task(
             actor=world.caseworker,
             case=world.case,
             title=title,

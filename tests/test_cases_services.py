@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from borgerforloeb import services, signals
+from borgerforloeb import signals
 from borgerforloeb.models import (
     Case,
     Citizen,
@@ -22,6 +22,17 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
+from borgerforloeb.services.cases import (
+    CoordinatorAlreadyActive,
+    assign_coordinator,
+    change_case_status,
+    hand_over_case,
+)
+from borgerforloeb.services.citizens import show_cpr
+from borgerforloeb.services.consents import withdraw_consent
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import StaleVersion, accept_plan_version, new_plan_version, save_plan_version
+from borgerforloeb.services.tasks import complete_task, create_task
 from core.models import AuditEvent
 from core.roles import Role
 from samarbejde.models import Organisation
@@ -53,8 +64,8 @@ def test_second_active_coordinator_fails_at_the_database(municipality, caseworke
     with pytest.raises(IntegrityError), transaction.atomic():
         CoordinatorAssignment.objects.create(case=case, person=caseworker)
     # The service refuses with a message that points to handover.
-    with pytest.raises(services.CoordinatorAlreadyActive) as excinfo:
-        services.assign_coordinator(actor=caseworker, case=case, person=caseworker)
+    with pytest.raises(CoordinatorAlreadyActive) as excinfo:
+        assign_coordinator(actor=caseworker, case=case, person=caseworker)
     assert "overdragelse" in excinfo.value.messages[0]
     assert CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).count() == 1
 
@@ -72,9 +83,7 @@ def test_handover_keeps_history_reason_audit_timeline_and_signal(
 
     signals.coordinator_changed.connect(receiver)
     try:
-        new = services.hand_over_case(
-            actor=caseworker, case=case, new_person=second, reason="Nuka går på barsel"
-        )
+        new = hand_over_case(actor=caseworker, case=case, new_person=second, reason="Nuka går på barsel")
     finally:
         signals.coordinator_changed.disconnect(receiver)
 
@@ -97,9 +106,9 @@ def test_handover_keeps_history_reason_audit_timeline_and_signal(
 def test_handover_needs_a_reason_and_a_different_person(municipality, caseworker, coordinator, voluntary):
     case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
     with pytest.raises(ValidationError):
-        services.hand_over_case(actor=caseworker, case=case, new_person=caseworker, reason="  ")
+        hand_over_case(actor=caseworker, case=case, new_person=caseworker, reason="  ")
     with pytest.raises(ValidationError):
-        services.hand_over_case(actor=caseworker, case=case, new_person=coordinator, reason="igen")
+        hand_over_case(actor=caseworker, case=case, new_person=coordinator, reason="igen")
     assert CoordinatorAssignment.objects.filter(case=case).count() == 1
 
 
@@ -133,8 +142,8 @@ def test_two_concurrent_handovers_leave_exactly_one_active_coordinator(
     b = make_user(role=Role.COORDINATOR, organisation=voluntary, full_name="Bolette")
 
     results = _run_in_threads(
-        lambda: services.hand_over_case(actor=caseworker, case=case, new_person=a, reason="A overtager"),
-        lambda: services.hand_over_case(actor=caseworker, case=case, new_person=b, reason="B overtager"),
+        lambda: hand_over_case(actor=caseworker, case=case, new_person=a, reason="A overtager"),
+        lambda: hand_over_case(actor=caseworker, case=case, new_person=b, reason="B overtager"),
     )
     assert [r[0] for r in results] == ["ok", "ok"], results  # serialised by the row lock
     active = CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True)
@@ -175,11 +184,11 @@ def test_concurrent_assignments_one_wins_other_is_told_to_hand_over(
     a = make_user(role=Role.CASEWORKER, organisation=organisation, full_name="A")
     b = make_user(role=Role.CASEWORKER, organisation=organisation, full_name="B")
     results = _run_in_threads(
-        lambda: services.assign_coordinator(actor=caseworker, case=case, person=a),
-        lambda: services.assign_coordinator(actor=caseworker, case=case, person=b),
+        lambda: assign_coordinator(actor=caseworker, case=case, person=a),
+        lambda: assign_coordinator(actor=caseworker, case=case, person=b),
     )
     assert sorted(r[0] for r in results) == ["error", "ok"]
-    assert isinstance([r[1] for r in results if r[0] == "error"][0], services.CoordinatorAlreadyActive)
+    assert isinstance([r[1] for r in results if r[0] == "error"][0], CoordinatorAlreadyActive)
     assert CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).count() == 1
 
 
@@ -236,11 +245,11 @@ def test_consent_withdrawal_removes_access_at_once(
         consent_orgs=[],
     )
     volunteer = make_user(role=Role.VOLUNTEER, organisation=voluntary)
-    services.add_participant(actor=coordinator, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
+    add_participant(actor=coordinator, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
     assert Case.objects.visible_to(volunteer).filter(pk=case.pk).exists()
     assert Case.objects.visible_to(coordinator).filter(pk=case.pk).exists()
 
-    services.withdraw_consent(actor=caseworker, consent=consent, note="Borgeren ønsker det ikke længere")
+    withdraw_consent(actor=caseworker, consent=consent, note="Borgeren ønsker det ikke længere")
 
     assert not Case.objects.visible_to(volunteer).filter(pk=case.pk).exists()
     assert not Case.objects.visible_to(coordinator).filter(pk=case.pk).exists()
@@ -259,7 +268,7 @@ def test_expired_or_future_consent_gives_no_access(municipality, caseworker, vol
     volunteer = make_user(role=Role.VOLUNTEER, organisation=voluntary)
     case = make_case(municipality, actor=caseworker)
     consent = make_consent(case.citizen, organisations=[voluntary], actor=caseworker)
-    services.add_participant(actor=caseworker, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
+    add_participant(actor=caseworker, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
     assert Case.objects.visible_to(volunteer).exists()
     consent.valid_from, consent.valid_until = today - timedelta(days=30), today - timedelta(days=1)
     consent.save()
@@ -278,7 +287,7 @@ def test_consent_for_another_case_of_same_citizen_does_not_count(
     other = make_case(municipality, actor=caseworker, citizen=case.citizen)
     make_consent(case.citizen, organisations=[voluntary], case=other, actor=caseworker)
     with pytest.raises(ValidationError):
-        services.add_participant(actor=caseworker, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
+        add_participant(actor=caseworker, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
 
 
 @pytest.mark.django_db
@@ -289,7 +298,7 @@ def test_add_participant_refused_without_consent_with_reason(
     private = make_org(municipality, kind=Organisation.Kind.PRIVATE, name="Nuna Bosted ApS")
     staff = make_user(role=Role.COORDINATOR, organisation=private)
     with pytest.raises(ValidationError) as excinfo:
-        services.add_participant(
+        add_participant(
             actor=caseworker, case=case, user=staff, organisation=private, role=Participant.Role.CONTACT
         )
     assert "Nuna Bosted ApS" in excinfo.value.messages[0]
@@ -297,7 +306,7 @@ def test_add_participant_refused_without_consent_with_reason(
     assert not Participant.objects.filter(case=case).exists()
     # Municipal staff of the case's own municipality need no consent.
     colleague = make_user(role=Role.CASEWORKER, organisation=organisation)
-    services.add_participant(
+    add_participant(
         actor=caseworker,
         case=case,
         user=colleague,
@@ -306,14 +315,12 @@ def test_add_participant_refused_without_consent_with_reason(
     )
     # A consent naming the person personally is enough too.
     make_consent(case.citizen, persons=[staff], actor=caseworker)
-    participant = services.add_participant(
+    participant = add_participant(
         actor=caseworker, case=case, user=staff, organisation=private, role=Participant.Role.CONTACT
     )
     assert participant.active
     # A relative without login only needs a name.
-    services.add_participant(
-        actor=caseworker, case=case, name="Kiista (søster)", role=Participant.Role.RELATIVE
-    )
+    add_participant(actor=caseworker, case=case, name="Kiista (søster)", role=Participant.Role.RELATIVE)
     assert Participant.objects.filter(case=case).count() == 3
 
 
@@ -340,7 +347,7 @@ def test_citizen_cpr_is_stored_as_digits_unique_and_sets_birth_date(municipality
 @pytest.mark.django_db
 def test_show_cpr_is_audited(municipality, caseworker):
     citizen = make_citizen(municipality, actor=caseworker, cpr="070761-4005")
-    assert services.show_cpr(actor=caseworker, citizen=citizen) == "070761-4005"
+    assert show_cpr(actor=caseworker, citizen=citizen) == "070761-4005"
     assert (
         AuditEvent.objects.filter(action=AuditEvent.Action.SHOW_CPR, object_id=str(citizen.pk)).count() == 1
     )
@@ -352,18 +359,18 @@ def test_show_cpr_is_audited(municipality, caseworker):
 @pytest.mark.django_db
 def test_plan_versioning_and_acceptance(municipality, caseworker, coordinator, voluntary):
     case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
-    v1 = services.new_plan_version(actor=coordinator, case=case)
+    v1 = new_plan_version(actor=coordinator, case=case)
     assert v1.number == 1 and v1.status == PlanVersion.Status.DRAFT
     assert v1.next_review >= timezone.localdate() + timedelta(days=180)
-    assert services.new_plan_version(actor=coordinator, case=case) == v1  # one draft at a time
-    v1 = services.save_plan_version(
+    assert new_plan_version(actor=coordinator, case=case) == v1  # one draft at a time
+    v1 = save_plan_version(
         actor=coordinator,
         version=v1,
         lock_version=v1.lock_version,
         purpose="Egen bolig",
         goals=[{"text": "Jeg vil have min egen lejlighed", "who_helps": "Nuka"}],
     )
-    acceptance = services.accept_plan_version(
+    acceptance = accept_plan_version(
         actor=coordinator,
         version=v1,
         citizen_participation=PlanAcceptance.CitizenParticipation.INTERPRETER,
@@ -375,37 +382,31 @@ def test_plan_versioning_and_acceptance(municipality, caseworker, coordinator, v
     assert v1.status == PlanVersion.Status.ACCEPTED and v1.accepted_at is not None
     assert set(acceptance.participants.all()) == {coordinator, caseworker}
     with pytest.raises(ValidationError):  # an accepted version is frozen
-        services.save_plan_version(actor=coordinator, version=v1, lock_version=v1.lock_version, purpose="x")
+        save_plan_version(actor=coordinator, version=v1, lock_version=v1.lock_version, purpose="x")
 
-    v2 = services.new_plan_version(actor=coordinator, case=case)
+    v2 = new_plan_version(actor=coordinator, case=case)
     assert v2.number == 2 and v2.purpose == "Egen bolig"
     assert [g.text for g in v2.goals.all()] == ["Jeg vil have min egen lejlighed"]
-    services.save_plan_version(
-        actor=coordinator, version=v2, lock_version=v2.lock_version, purpose="Bolig og job"
-    )
-    services.accept_plan_version(
+    save_plan_version(actor=coordinator, version=v2, lock_version=v2.lock_version, purpose="Bolig og job")
+    accept_plan_version(
         actor=coordinator, version=v2, citizen_participation=PlanAcceptance.CitizenParticipation.PRESENT
     )
     v1.refresh_from_db()
     assert v1.status == PlanVersion.Status.SUPERSEDED and v1.purpose == "Egen bolig"  # still readable
     assert case.plan.current_version.number == 2
     with pytest.raises(ValidationError):
-        services.accept_plan_version(actor=coordinator, version=v2, citizen_participation="unknown")
+        accept_plan_version(actor=coordinator, version=v2, citizen_participation="unknown")
 
 
 @pytest.mark.django_db
 def test_optimistic_locking_refuses_the_second_save(municipality, caseworker, coordinator, voluntary):
     case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
-    draft = services.new_plan_version(actor=coordinator, case=case)
+    draft = new_plan_version(actor=coordinator, case=case)
     loaded_by_first = draft.lock_version
     loaded_by_second = draft.lock_version
-    services.save_plan_version(
-        actor=coordinator, version=draft, lock_version=loaded_by_first, purpose="Første"
-    )
-    with pytest.raises(services.StaleVersion) as excinfo:
-        services.save_plan_version(
-            actor=caseworker, version=draft, lock_version=loaded_by_second, purpose="Anden"
-        )
+    save_plan_version(actor=coordinator, version=draft, lock_version=loaded_by_first, purpose="Første")
+    with pytest.raises(StaleVersion) as excinfo:
+        save_plan_version(actor=caseworker, version=draft, lock_version=loaded_by_second, purpose="Anden")
     assert "gemt af en anden" in excinfo.value.messages[0]
     draft.refresh_from_db()
     assert draft.purpose == "Første" and draft.lock_version == loaded_by_first + 1
@@ -417,7 +418,7 @@ def test_optimistic_locking_refuses_the_second_save(municipality, caseworker, co
 @pytest.mark.django_db
 def test_tasks_have_one_responsible(municipality, caseworker, coordinator, voluntary):
     case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
-    task = services.create_task(
+    task = create_task(
         actor=caseworker,
         case=case,
         title="Søg bolig",
@@ -427,10 +428,10 @@ def test_tasks_have_one_responsible(municipality, caseworker, coordinator, volun
     assert list(Task.objects.filter(case=case).values_list("responsible", flat=True)) == [coordinator.pk]
     assert task.is_overdue and list(Task.objects.overdue()) == [task]
     with pytest.raises(ValidationError):
-        services.create_task(actor=caseworker, case=case, title="Ingen ansvarlig", responsible=None)
+        create_task(actor=caseworker, case=case, title="Ingen ansvarlig", responsible=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         Task.objects.create(case=case, title="x", responsible=None)
-    done = services.complete_task(actor=coordinator, task=task)
+    done = complete_task(actor=coordinator, task=task)
     assert done.status == Task.Status.DONE and done.completed_at and not done.is_overdue
     with pytest.raises(IntegrityError), transaction.atomic():
         Task.objects.filter(pk=task.pk).update(completed_at=None)
@@ -448,10 +449,8 @@ def test_decision_requires_citizen_involvement(municipality, caseworker):
 @pytest.mark.django_db
 def test_timeline_is_in_order(municipality, caseworker, coordinator, voluntary):
     case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
-    services.create_task(
-        actor=caseworker, case=case, title="Ring til Boligselskabet", responsible=coordinator
-    )
-    services.new_plan_version(actor=coordinator, case=case)
+    create_task(actor=caseworker, case=case, title="Ring til Boligselskabet", responsible=coordinator)
+    new_plan_version(actor=coordinator, case=case)
     kinds = list(TimelineEvent.objects.filter(case=case).values_list("kind", flat=True))
     # newest first
     assert kinds[:3] == ["plan", "task", "coordinator"]
@@ -479,10 +478,8 @@ def test_open_case_creates_attention_points_from_template(municipality, casework
 def test_closing_needs_reason_and_ends_coordinator(municipality, caseworker, coordinator, voluntary):
     case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
     with pytest.raises(ValidationError):
-        services.change_case_status(actor=caseworker, case=case, status=Case.Status.CLOSED)
-    services.change_case_status(
-        actor=caseworker, case=case, status=Case.Status.CLOSED, closed_reason="Flyttet"
-    )
+        change_case_status(actor=caseworker, case=case, status=Case.Status.CLOSED)
+    change_case_status(actor=caseworker, case=case, status=Case.Status.CLOSED, closed_reason="Flyttet")
     assert not CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.filter(pk=case.pk).update(closed_reason="")

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from borgerforloeb import services
 from borgerforloeb.models import (
     Case,
     Citizen,
@@ -19,6 +18,11 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
+from borgerforloeb.services.cases import change_case_status
+from borgerforloeb.services.consents import withdraw_consent
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
+from borgerforloeb.services.tasks import complete_task, create_task
 from core.models import AuditEvent
 from core.roles import Role
 from samarbejde.models import Organisation
@@ -68,7 +72,7 @@ def case_urls(case):
 def test_coordinator_sees_who_does_what_and_what_is_overdue_on_one_screen(
     client, case, caseworker, coordinator, organisation
 ):
-    services.add_participant(
+    add_participant(
         actor=coordinator,
         case=case,
         user=caseworker,
@@ -77,10 +81,10 @@ def test_coordinator_sees_who_does_what_and_what_is_overdue_on_one_screen(
         responsibility="Handleplan efter § 141",
     )
     yesterday = timezone.localdate() - timedelta(days=1)
-    services.create_task(
+    create_task(
         actor=coordinator, case=case, title="Søg om bolig", responsible=coordinator, due_date=yesterday
     )
-    services.create_task(
+    create_task(
         actor=coordinator,
         case=case,
         title="Ring til lægen",
@@ -94,15 +98,15 @@ def test_coordinator_sees_who_does_what_and_what_is_overdue_on_one_screen(
         interpreter_needed=True,
         interpreter_language="kalaallisut",
     )
-    version = services.new_plan_version(actor=coordinator, case=case)
-    services.save_plan_version(
+    version = new_plan_version(actor=coordinator, case=case)
+    save_plan_version(
         actor=coordinator,
         version=version,
         lock_version=version.lock_version,
         purpose="Stabil bolig",
         goals=[{"text": "Jeg vil bo tæt på min søster", "who_helps": "Nuka"}],
     )
-    services.accept_plan_version(
+    accept_plan_version(
         actor=coordinator, version=version, citizen_participation=PlanAcceptance.CitizenParticipation.PRESENT
     )
 
@@ -158,7 +162,7 @@ def test_show_cpr_is_a_post_and_audited(client, case, caseworker):
 @pytest.mark.django_db
 def test_volunteer_participant_cannot_see_cpr(client, case, coordinator, voluntary, make_user):
     volunteer = make_user(role=Role.VOLUNTEER, organisation=voluntary)
-    services.add_participant(actor=coordinator, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
+    add_participant(actor=coordinator, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
     client.force_login(volunteer)
     assert client.get(case.get_absolute_url()).status_code == 200
     assert client.post(reverse("borgerforloeb:case_show_cpr", args=[case.pk])).status_code == 403
@@ -195,7 +199,7 @@ def test_consent_withdrawal_removes_page_access_at_once(client, case, coordinato
     client.force_login(coordinator)
     assert client.get(case.get_absolute_url()).status_code == 200
     consent = case.citizen.consents.get()
-    services.withdraw_consent(actor=caseworker, consent=consent)
+    withdraw_consent(actor=caseworker, consent=consent)
     assert client.get(case.get_absolute_url()).status_code == 404
     assert client.get(reverse("borgerforloeb:my_cases")).content.decode().count(case.get_absolute_url()) == 0
 
@@ -208,30 +212,30 @@ def test_my_tasks_lists_only_my_open_tasks_in_visible_cases_overdue_first(
     client, case, coordinator, caseworker, municipality, voluntary
 ):
     today = timezone.localdate()
-    later = services.create_task(
+    later = create_task(
         actor=caseworker,
         case=case,
         title="Senere",
         responsible=coordinator,
         due_date=today + timedelta(days=5),
     )
-    overdue = services.create_task(
+    overdue = create_task(
         actor=caseworker,
         case=case,
         title="Overskredet opgave",
         responsible=coordinator,
         due_date=today - timedelta(2),
     )
-    no_date = services.create_task(actor=caseworker, case=case, title="Uden frist", responsible=coordinator)
-    done = services.create_task(actor=caseworker, case=case, title="Færdig", responsible=coordinator)
-    services.complete_task(actor=coordinator, task=done)
-    services.create_task(actor=caseworker, case=case, title="Ikke min", responsible=caseworker)
+    no_date = create_task(actor=caseworker, case=case, title="Uden frist", responsible=coordinator)
+    done = create_task(actor=caseworker, case=case, title="Færdig", responsible=coordinator)
+    complete_task(actor=coordinator, task=done)
+    create_task(actor=caseworker, case=case, title="Ikke min", responsible=caseworker)
     # A task in a case the coordinator can no longer see (consent withdrawn) is not listed.
     hidden_case = make_case(
         municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary
     )
-    services.create_task(actor=caseworker, case=hidden_case, title="Skjult", responsible=coordinator)
-    services.withdraw_consent(actor=caseworker, consent=hidden_case.citizen.consents.get())
+    create_task(actor=caseworker, case=hidden_case, title="Skjult", responsible=coordinator)
+    withdraw_consent(actor=caseworker, consent=hidden_case.citizen.consents.get())
 
     client.force_login(coordinator)
     response = client.get(reverse("borgerforloeb:my_tasks"))
@@ -531,7 +535,7 @@ def test_task_create_and_complete_from_the_case(client, case, coordinator, casew
 
 @pytest.mark.django_db
 def test_timeline_page_is_ordered_and_filterable(client, case, coordinator):
-    services.create_task(actor=coordinator, case=case, title="Opgave A", responsible=coordinator)
+    create_task(actor=coordinator, case=case, title="Opgave A", responsible=coordinator)
     client.force_login(coordinator)
     url = reverse("borgerforloeb:case_timeline", args=[case.pk])
     events = list(client.get(url).context["events"])
@@ -583,7 +587,7 @@ def test_record_and_withdraw_consent_from_the_case(
     assert response.status_code == 302
     consent = case.citizen.consents.get(organisations=private)
     assert consent.case == case and consent.information_kinds == ["basic", "housing"]
-    services.add_participant(actor=caseworker, case=case, user=staff, role=Participant.Role.CONTACT)
+    add_participant(actor=caseworker, case=case, user=staff, role=Participant.Role.CONTACT)
     assert Case.objects.visible_to(staff).filter(pk=case.pk).exists()
 
     page = client.get(reverse("borgerforloeb:case_consents", args=[case.pk]))
@@ -610,7 +614,7 @@ def test_coordinator_withdrawing_own_consent_lands_on_my_cases(client, case, coo
 @pytest.mark.django_db
 def test_volunteer_may_not_record_or_withdraw_consent(client, case, coordinator, voluntary, make_user):
     volunteer = make_user(role=Role.VOLUNTEER, organisation=voluntary)
-    services.add_participant(actor=coordinator, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
+    add_participant(actor=coordinator, case=case, user=volunteer, role=Participant.Role.VOLUNTEER)
     client.force_login(volunteer)
     assert client.get(reverse("borgerforloeb:case_consents", args=[case.pk])).status_code == 200
     assert client.get(reverse("borgerforloeb:consent_create", args=[case.pk])).status_code == 403
@@ -665,12 +669,10 @@ def test_my_cases_lists_open_cases_before_closed_ones(
     client, coordinator, caseworker, municipality, voluntary
 ):
     closed = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
-    services.add_participant(actor=caseworker, case=closed, user=coordinator, role=Participant.Role.CONTACT)
-    services.change_case_status(
-        actor=caseworker, case=closed, status=Case.Status.CLOSED, closed_reason="Flyttet"
-    )
+    add_participant(actor=caseworker, case=closed, user=coordinator, role=Participant.Role.CONTACT)
+    change_case_status(actor=caseworker, case=closed, status=Case.Status.CLOSED, closed_reason="Flyttet")
     paused = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
-    services.change_case_status(actor=caseworker, case=paused, status=Case.Status.PAUSED)
+    change_case_status(actor=caseworker, case=paused, status=Case.Status.PAUSED)
     open_case = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
     client.force_login(coordinator)
     cases = list(client.get(reverse("borgerforloeb:my_cases")).context["cases"])

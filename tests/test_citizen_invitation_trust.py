@@ -8,8 +8,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from borgerforloeb import invitations, services
+from borgerforloeb import invitations
 from borgerforloeb.models import CitizenInvitation, Consent, Participant, PlanAcceptance
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import new_plan_version, save_plan_version
 from core.models import AuditEvent
 from tests.case_factories import make_consent
 
@@ -29,11 +31,11 @@ def _guest_volunteer_and_draft(world):
     world.guest_consent = make_consent(world.citizen, organisations=[world.odense], actor=caseworker)
     make_consent(world.citizen, organisations=[world.uncovered], actor=caseworker)
     for user, org in ((world.odense_caseworker, world.odense), (world.volunteer, world.uncovered)):
-        services.add_participant(
+        add_participant(
             actor=caseworker, case=world.case, user=user, organisation=org, role=Participant.Role.CONTACT
         )
-    version = services.new_plan_version(actor=world.coordinator, case=world.case)
-    services.save_plan_version(
+    version = new_plan_version(actor=world.coordinator, case=world.case)
+    save_plan_version(
         actor=world.coordinator,
         version=version,
         lock_version=version.lock_version,

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from borgerforloeb import citizen_services, invitations, services
+from borgerforloeb import citizen_services, invitations
 from borgerforloeb.models import (
     Case,
     CitizenMessage,
@@ -24,6 +24,9 @@ from borgerforloeb.models import (
     PlanVersion,
     TimelineEvent,
 )
+from borgerforloeb.services.cases import change_case_status
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from core.models import AuditEvent
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
 
@@ -31,8 +34,8 @@ CPR = "0101901234"
 
 
 def make_plan(case, actor, goals, *, accept=False):
-    version = services.new_plan_version(actor=actor, case=case)
-    version = services.save_plan_version(
+    version = new_plan_version(actor=actor, case=case)
+    version = save_plan_version(
         actor=actor,
         version=version,
         lock_version=version.lock_version,
@@ -40,7 +43,7 @@ def make_plan(case, actor, goals, *, accept=False):
         purpose="Formål: " + goals[0],
     )
     if accept:
-        services.accept_plan_version(
+        accept_plan_version(
             actor=actor, version=version, citizen_participation=PlanAcceptance.CitizenParticipation.PRESENT
         )
         version.refresh_from_db()
@@ -67,7 +70,7 @@ def _case_as_the_citizen_sees_it(world):
     a shared and an internal decision; and another citizen's case with a draft plan."""
     case, coordinator, volunteer_org = world.case, world.coordinator, world.uncovered
     world.volunteer_consent = make_consent(world.citizen, organisations=[volunteer_org])
-    services.add_participant(
+    add_participant(
         actor=coordinator,
         case=case,
         role=Participant.Role.VOLUNTEER,
@@ -261,7 +264,7 @@ def test_accepting_a_plan_that_changed_meanwhile_is_refused(client, world):
     case, draft, coordinator = world.case, world.draft, world.coordinator
     sign_in(client, case, coordinator)
     loaded = draft.lock_version
-    services.save_plan_version(actor=coordinator, version=draft, lock_version=loaded, purpose="Ændret")
+    save_plan_version(actor=coordinator, version=draft, lock_version=loaded, purpose="Ændret")
     response = client.post(f"/mit-forloeb/plan/{draft.pk}/accepter/", {"lock_version": loaded}, follow=True)
     assert "Planen er blevet ændret" in response.content.decode()
     draft.refresh_from_db()
@@ -393,7 +396,7 @@ def test_page_uses_a_constant_number_of_queries(client, world, municipality, mak
 def test_a_closed_case_shows_a_plain_message(client, world):
     case, coordinator = world.case, world.coordinator
     sign_in(client, case, coordinator)
-    services.change_case_status(actor=coordinator, case=case, status=Case.Status.CLOSED, closed_reason="Slut")
+    change_case_status(actor=coordinator, case=case, status=Case.Status.CLOSED, closed_reason="Slut")
     response = client.get("/mit-forloeb/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from borgerforloeb import services_plan
 from borgerforloeb.models import Consent, Effort
+from borgerforloeb.services.efforts import answer_referral, save_effort
 from core.roles import Role
 from tests.case_factories import make_consent, make_org
 from tilbud.models import Offer
@@ -72,7 +72,7 @@ def test_effort_form_keeps_input_and_requires_reason_to_decline(client, world):
 
 def test_status_change_records_dates(client, world):
     effort = _refer(client, world)
-    services_plan.answer_referral(actor=world.receiver_user, effort=effort, accept=True)
+    answer_referral(actor=world.receiver_user, effort=effort, accept=True)
     client.post(
         reverse("borgerforloeb:effort_edit", args=[world.case.pk, effort.pk]),
         {
@@ -176,7 +176,7 @@ def _count(client, url):
 
 def _add_efforts(w, n):
     for i in range(n):
-        services_plan.save_effort(
+        save_effort(
             actor=w.coordinator,
             case=w.case,
             title=f"Indsats {i}",

@@ -9,8 +9,13 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
-from borgerforloeb import gdpr, services
+from borgerforloeb import gdpr
 from borgerforloeb.models import Case, Citizen, Decision, Meeting, Participant
+from borgerforloeb.services.cases import change_case_status, open_case
+from borgerforloeb.services.citizens import show_cpr
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import new_plan_version, save_plan_version
+from borgerforloeb.services.tasks import create_task
 from core.models import AuditEvent, Notification, NotificationKind
 from core.roles import Role
 from tests.case_factories import make_case, make_citizen
@@ -87,22 +92,22 @@ def world_options():
 @pytest.fixture(autouse=True)
 def _long_closed_case(world):
     """The world's case gathers personal data everywhere and was closed long ago; ``recent`` not."""
-    services.add_participant(
+    add_participant(
         actor=world.caseworker,
         case=world.case,
         role=Participant.Role.RELATIVE,
         name=f"Søster til {NAME}",
         responsibility=f"Ringer til {NICK} hver uge",
     )
-    services.create_task(
+    create_task(
         actor=world.caseworker,
         case=world.case,
         title=f"Ring til {NAME}",
         responsible=world.coordinator,
         description=EMAIL,
     )
-    version = services.new_plan_version(actor=world.caseworker, case=world.case)
-    services.save_plan_version(
+    version = new_plan_version(actor=world.caseworker, case=world.case)
+    save_plan_version(
         actor=world.caseworker,
         version=version,
         lock_version=version.lock_version,
@@ -131,8 +136,8 @@ def _long_closed_case(world):
         body=f"Husk at ringe til {NAME}.",
         url=world.case.get_absolute_url(),
     )
-    services.show_cpr(actor=world.caseworker, citizen=world.citizen, case=world.case)
-    services.change_case_status(
+    show_cpr(actor=world.caseworker, citizen=world.citizen, case=world.case)
+    change_case_status(
         actor=world.caseworker,
         case=world.case,
         status=Case.Status.CLOSED,
@@ -142,7 +147,7 @@ def _long_closed_case(world):
 
     # A control case: closed recently, must stay untouched.
     world.recent = make_case(world.municipality, actor=world.caseworker, summary="Nyligt afsluttet forløb")
-    services.change_case_status(
+    change_case_status(
         actor=world.caseworker, case=world.recent, status=Case.Status.CLOSED, closed_reason="Flyttet"
     )
 
@@ -177,7 +182,7 @@ def test_candidates_are_closed_cases_past_the_retention_period(world, settings):
 @pytest.mark.django_db
 def test_citizen_with_a_case_still_kept_is_not_a_candidate(world, municipality, settings):
     settings.RETENTION_DAYS_AFTER_CLOSE = 365
-    services.open_case(actor=world.caseworker, citizen=world.citizen, municipality=municipality)
+    open_case(actor=world.caseworker, citizen=world.citizen, municipality=municipality)
     assert list(gdpr.retention_candidates()) == []
 
 
@@ -224,7 +229,7 @@ def test_limit_caps_each_run(world, municipality, settings, capsys):
     settings.RETENTION_DAYS_AFTER_CLOSE = 365
     for _ in range(2):
         extra = make_case(municipality, actor=world.caseworker)
-        services.change_case_status(actor=None, case=extra, status=Case.Status.CLOSED, closed_reason="Slut")
+        change_case_status(actor=None, case=extra, status=Case.Status.CLOSED, closed_reason="Slut")
         Case.objects.filter(pk=extra.pk).update(start_date=date(2010, 1, 1), end_date=date(2012, 1, 1))
     call_command("anonymise_closed_cases", "--limit", "2")
     assert "Anonymised 2 case(s). 1 left for later runs." in capsys.readouterr().out

@@ -6,8 +6,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from borgerforloeb import services
 from borgerforloeb.models import Case
+from borgerforloeb.services.plan import new_plan_version, save_plan_version
+from borgerforloeb.services.tasks import create_task
 from core.models import AuditEvent
 
 
@@ -26,11 +27,9 @@ def world_options():
 @pytest.fixture(autouse=True)
 def _task_and_plan(world):
     caseworker, case = world.caseworker, world.case
-    services.create_task(
-        actor=caseworker, case=case, title="Ring til boligselskabet", responsible=world.coordinator
-    )
-    version = services.new_plan_version(actor=caseworker, case=case)
-    services.save_plan_version(
+    create_task(actor=caseworker, case=case, title="Ring til boligselskabet", responsible=world.coordinator)
+    version = new_plan_version(actor=caseworker, case=case)
+    save_plan_version(
         actor=caseworker,
         version=version,
         lock_version=version.lock_version,

@@ -6,14 +6,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from borgerforloeb import services, services_plan
 from borgerforloeb.models import Decision, Meeting, Participant, Task
+from borgerforloeb.services.meetings import record_minutes, save_meeting
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -79,7 +80,7 @@ def test_meeting_form_messages_and_kept_input(client, world):
 
 
 def test_ics_has_the_meeting_without_cpr_or_surname(client, world):
-    meeting = services_plan.save_meeting(
+    meeting = save_meeting(
         actor=world.caseworker,
         case=world.case,
         participants=[world.coordinator],
@@ -108,7 +109,7 @@ def test_ics_has_the_meeting_without_cpr_or_surname(client, world):
 
 
 def test_minutes_create_decisions_and_tasks(client, world):
-    meeting = services_plan.save_meeting(
+    meeting = save_meeting(
         actor=world.caseworker, case=world.case, starts_at=timezone.now() - timedelta(hours=1)
     )
     client.force_login(world.caseworker)
@@ -157,7 +158,7 @@ def test_minutes_create_decisions_and_tasks(client, world):
 
 
 def test_outsider_gets_404_on_meeting_pages(client, world):
-    meeting = services_plan.save_meeting(actor=world.caseworker, case=world.case, starts_at=timezone.now())
+    meeting = save_meeting(actor=world.caseworker, case=world.case, starts_at=timezone.now())
     client.force_login(world.outsider)
     pk = world.case.pk
     for name, args in [
@@ -176,7 +177,7 @@ def test_outsider_gets_404_on_meeting_pages(client, world):
 def test_meeting_list_has_a_fixed_number_of_queries(client, world):
     def add(n):
         for i in range(n):
-            services_plan.save_meeting(
+            save_meeting(
                 actor=world.caseworker,
                 case=world.case,
                 participants=[world.coordinator, world.caseworker],
@@ -195,9 +196,9 @@ def test_meeting_list_has_a_fixed_number_of_queries(client, world):
 
 
 def test_tasks_from_minutes_use_the_task_service_rules(world):
-    meeting = services_plan.save_meeting(actor=world.caseworker, case=world.case, starts_at=timezone.now())
-    with pytest.raises(services.ValidationError):
-        services_plan.record_minutes(
+    meeting = save_meeting(actor=world.caseworker, case=world.case, starts_at=timezone.now())
+    with pytest.raises(ValidationError):
+        record_minutes(
             actor=world.caseworker,
             meeting=meeting,
             minutes="x",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from borgerforloeb import services_plan
 from borgerforloeb.models import AttentionPoint, AttentionPointTemplate, Decision
+from borgerforloeb.services.decisions import ensure_attention_points, record_decision
 from core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_points_are_created_from_the_municipalitys_template_when_missing(client,
 
 def test_default_template_gives_the_models_checklist(world):
     AttentionPoint.objects.filter(case=world.case).delete()
-    points = services_plan.ensure_attention_points(case=world.case)
+    points = ensure_attention_points(case=world.case)
     keys = [p.key for p in points]
     assert keys == [
         "language",
@@ -51,13 +52,13 @@ def test_default_template_gives_the_models_checklist(world):
     ]
     # Existing points are kept as they are.
     AttentionPoint.objects.filter(case=world.case, key="housing").update(status="attention", note="Herberg")
-    services_plan.ensure_attention_points(case=world.case)
+    ensure_attention_points(case=world.case)
     assert AttentionPoint.objects.get(case=world.case, key="housing").note == "Herberg"
     assert AttentionPoint.objects.filter(case=world.case).count() == 10
 
 
 def test_status_and_note_edited_in_one_form(client, world):
-    points = services_plan.ensure_attention_points(case=world.case)
+    points = ensure_attention_points(case=world.case)
     data = {"punkter-TOTAL_FORMS": len(points), "punkter-INITIAL_FORMS": len(points)}
     for i, p in enumerate(points):
         data[f"punkter-{i}-pk"] = p.pk
@@ -107,8 +108,8 @@ def test_decision_requires_citizen_involvement(client, world):
     assert decision.shared_with_citizen and decision.recorded_by == world.coordinator
     listing = client.get(reverse("borgerforloeb:decision_list", args=[world.case.pk])).content.decode()
     assert "Borgeren foreslog det selv" in listing
-    with pytest.raises(services_plan.ValidationError):
-        services_plan.record_decision(
+    with pytest.raises(ValidationError):
+        record_decision(
             actor=world.coordinator, case=world.case, text="x", decided_by="y", citizen_involvement=""
         )
 
@@ -124,7 +125,7 @@ def test_outsider_gets_404_on_attention_and_decisions(client, world):
 def test_decision_list_has_a_fixed_number_of_queries(client, world):
     def add(n):
         for i in range(n):
-            services_plan.record_decision(
+            record_decision(
                 actor=world.coordinator,
                 case=world.case,
                 text=f"Beslutning {i}",

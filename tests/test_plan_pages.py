@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from borgerforloeb import services
 from borgerforloeb.models import Goal, PlanVersion
+from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from core.models import AuditEvent
 from core.roles import Role
 
@@ -98,10 +98,10 @@ def test_create_edit_accept_and_supersede_via_pages(client, world):
 
 
 def test_stale_save_is_refused_and_keeps_the_input(client, world):
-    version = services.new_plan_version(actor=world.caseworker, case=world.case)
+    version = new_plan_version(actor=world.caseworker, case=world.case)
     loaded = version.lock_version
     # Someone else saves first.
-    services.save_plan_version(
+    save_plan_version(
         actor=world.coordinator, version=version, lock_version=loaded, purpose="Tovholderens tekst"
     )
     client.force_login(world.caseworker)
@@ -119,7 +119,7 @@ def test_stale_save_is_refused_and_keeps_the_input(client, world):
 
 
 def test_goal_who_helps_without_text_has_message_beside_field(client, world):
-    version = services.new_plan_version(actor=world.caseworker, case=world.case)
+    version = new_plan_version(actor=world.caseworker, case=world.case)
     client.force_login(world.caseworker)
     response = client.post(
         reverse("borgerforloeb:plan_edit", args=[world.case.pk, 1]),
@@ -132,17 +132,17 @@ def test_goal_who_helps_without_text_has_message_beside_field(client, world):
 
 
 def test_compare_view_shows_changed_fields_and_goals(client, world):
-    v1 = services.new_plan_version(actor=world.caseworker, case=world.case)
-    services.save_plan_version(
+    v1 = new_plan_version(actor=world.caseworker, case=world.case)
+    save_plan_version(
         actor=world.caseworker,
         version=v1,
         lock_version=v1.lock_version,
         purpose="Gammelt formål",
         goals=[{"text": "Lære at cykle", "who_helps": ""}],
     )
-    services.accept_plan_version(actor=world.caseworker, version=v1, citizen_participation="present")
-    v2 = services.new_plan_version(actor=world.caseworker, case=world.case)
-    services.save_plan_version(
+    accept_plan_version(actor=world.caseworker, version=v1, citizen_participation="present")
+    v2 = new_plan_version(actor=world.caseworker, case=world.case)
+    save_plan_version(
         actor=world.caseworker,
         version=v2,
         lock_version=v2.lock_version,
@@ -159,15 +159,15 @@ def test_compare_view_shows_changed_fields_and_goals(client, world):
 
 
 def test_printable_plan_both_variants(client, world):
-    v1 = services.new_plan_version(actor=world.caseworker, case=world.case)
-    services.save_plan_version(
+    v1 = new_plan_version(actor=world.caseworker, case=world.case)
+    save_plan_version(
         actor=world.caseworker,
         version=v1,
         lock_version=v1.lock_version,
         purpose="Egen bolig",
         goals=[{"text": "Jeg vil se mine børn hver uge", "who_helps": "Tove"}],
     )
-    services.accept_plan_version(
+    accept_plan_version(
         actor=world.caseworker,
         version=v1,
         citizen_participation="phone",
@@ -194,7 +194,7 @@ def test_printable_plan_both_variants(client, world):
 
 
 def test_outsider_gets_404_on_every_plan_page(client, world):
-    services.new_plan_version(actor=world.caseworker, case=world.case)
+    new_plan_version(actor=world.caseworker, case=world.case)
     client.force_login(world.outsider)
     pk = world.case.pk
     for name, args in [
@@ -216,7 +216,7 @@ def test_volunteer_without_management_right_cannot_edit(client, world, make_user
     Participant.objects.create(
         case=world.case, user=volunteer, organisation=world.voluntary, role="volunteer"
     )
-    services.new_plan_version(actor=world.caseworker, case=world.case)
+    new_plan_version(actor=world.caseworker, case=world.case)
     client.force_login(volunteer)
     assert client.get(reverse("borgerforloeb:plan_detail", args=[world.case.pk])).status_code == 200
     assert client.get(reverse("borgerforloeb:plan_edit", args=[world.case.pk, 1])).status_code == 403
@@ -228,33 +228,31 @@ def test_plan_detail_has_a_fixed_number_of_queries(client, world):
 
     def add_versions(n):
         for _i in range(n):
-            v = services.new_plan_version(actor=world.caseworker, case=world.case)
-            services.save_plan_version(
+            v = new_plan_version(actor=world.caseworker, case=world.case)
+            save_plan_version(
                 actor=world.caseworker,
                 version=v,
                 lock_version=v.lock_version,
                 goals=[{"text": "Mål A"}, {"text": "Mål B"}],
             )
-            services.accept_plan_version(actor=world.caseworker, version=v, citizen_participation="present")
+            accept_plan_version(actor=world.caseworker, version=v, citizen_participation="present")
 
     add_versions(2)
-    services.new_plan_version(actor=world.caseworker, case=world.case)
+    new_plan_version(actor=world.caseworker, case=world.case)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     PlanVersion.objects.filter(plan__case=world.case, status="draft").delete()
     add_versions(10)
-    services.new_plan_version(actor=world.caseworker, case=world.case)
+    new_plan_version(actor=world.caseworker, case=world.case)
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
 def test_accepting_a_version_changed_since_it_was_loaded_is_refused(client, world):
-    version = services.new_plan_version(actor=world.caseworker, case=world.case)
+    version = new_plan_version(actor=world.caseworker, case=world.case)
     loaded = version.lock_version
-    services.save_plan_version(
-        actor=world.coordinator, version=version, lock_version=loaded, purpose="Ændret"
-    )
+    save_plan_version(actor=world.coordinator, version=version, lock_version=loaded, purpose="Ændret")
     client.force_login(world.caseworker)
     response = client.post(
         reverse("borgerforloeb:plan_accept", args=[world.case.pk, version.number]),

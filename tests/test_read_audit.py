@@ -26,9 +26,10 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from borgerforloeb import invitations, services
+from borgerforloeb import invitations
 from borgerforloeb.models import Case, Citizen
-from borgerforloeb.views_access import read_label
+from borgerforloeb.services.plan import accept_plan_version, new_plan_version
+from borgerforloeb.views.access import read_label
 from core.models import AuditEvent
 from tests import test_access_urls
 from tests.case_factories import make_case
@@ -85,10 +86,10 @@ def readers(url_world):
     and a case without a coordinator (assigning one)."""
     world = url_world
     cw, coordinator = world.users["caseworker_same"], world.users["coordinator"]
-    services.accept_plan_version(
+    accept_plan_version(
         actor=cw, version=world.plan_version, citizen_participation="phone", participants=[coordinator]
     )
-    world.draft = services.new_plan_version(actor=cw, case=world.case)
+    world.draft = new_plan_version(actor=cw, case=world.case)
     world.uncoordinated = make_case(world.municipality, actor=cw, citizen=world.citizen, consent_orgs=[])
     return world
 

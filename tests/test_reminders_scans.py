@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from borgerforloeb import reminders
+from borgerforloeb.services.cases import assign_coordinator, hand_over_case
 from core.models import Notification, NotificationKind
 from core.notifications import deliver_email
 from core.roles import Role
@@ -319,16 +320,15 @@ def test_emails_carry_no_cpr_and_no_citizen_surname(case, people, django_capture
 def test_assign_and_hand_over_services_notify_old_and_new_after_commit(
     people, municipality, organisation, make_user, django_capture_on_commit_callbacks, eager_celery
 ):
-    from borgerforloeb import services
 
     case = make_case(municipality=municipality)
     with django_capture_on_commit_callbacks(execute=True):
-        services.assign_coordinator(actor=people["outsider"], case=case, person=people["coordinator"])
+        assign_coordinator(actor=people["outsider"], case=case, person=people["coordinator"])
     assert sent_to() == ["tovholder@example.test"]
 
     successor = make_user(role=Role.COORDINATOR, organisation=organisation, email="ny-tovholder@example.test")
     involve(case, people["coordinator"], successor, participant=False)
     with django_capture_on_commit_callbacks(execute=True):
-        services.hand_over_case(actor=people["outsider"], case=case, new_person=successor, reason="Orlov")
+        hand_over_case(actor=people["outsider"], case=case, new_person=successor, reason="Orlov")
     assert sent_to(K.HANDOVER) == ["ny-tovholder@example.test", "tovholder@example.test"]
     assert reminders.scan_handovers() == 0  # the periodic scan finds nothing left to send

@@ -3,7 +3,7 @@ organisation's answer to each referral (accepted, or declined with the reason)."
 
 from django import template
 
-from borgerforloeb.views_efforts import case_efforts
+from borgerforloeb.selectors import case_efforts
 
 register = template.Library()
 

@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from borgerforloeb import services
 from borgerforloeb.models import Case, Citizen, CoordinatorAssignment, Meeting, Participant, PlanVersion, Task
+from borgerforloeb.services.citizens import create_citizen
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.tasks import create_task
 from core.roles import Role
 from tests.case_factories import make_case
 
@@ -112,7 +114,7 @@ def follow(journey, url: str, *, step: str):
 def test_caseworker_agrees_a_plan_in_the_citizens_words_and_books_a_meeting_with_interpreter(
     journey, staff, municipality, organisation
 ):
-    citizen = services.create_citizen(
+    citizen = create_citizen(
         actor=staff["caseworker"],
         municipality=municipality,
         full_name="Aputsiaq Olsen",
@@ -123,7 +125,7 @@ def test_caseworker_agrees_a_plan_in_the_citizens_words_and_books_a_meeting_with
         municipality, actor=staff["caseworker"], citizen=citizen, coordinator=staff["coordinator"],
         coordinator_org=organisation,
     )  # fmt: skip
-    services.add_participant(
+    add_participant(
         actor=staff["caseworker"], case=case, role=Participant.Role.CASEWORKER, user=staff["caseworker"]
     )
     page = journey.page
@@ -190,7 +192,7 @@ def case_with_overdue_task(staff, municipality, organisation):
         coordinator=staff["coordinator"],
         coordinator_org=organisation,
     )
-    task = services.create_task(
+    task = create_task(
         actor=staff["caseworker"],
         case=case,
         title="Søg om boligstøtte",

@@ -9,8 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from borgerforloeb import citizen_services, services
+from borgerforloeb import citizen_services
 from borgerforloeb.models import Case, Meeting, Participant, PlanAcceptance, PlanVersion
+from borgerforloeb.services.participants import add_participant
+from borgerforloeb.services.plan import new_plan_version, save_plan_version
 from core.roles import Role
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
 from tests.e2e.conftest import PHONE
@@ -40,15 +42,15 @@ def test_citizen_journey_on_a_phone_in_kalaallisut(
     )
     case = make_case(municipality, citizen=citizen, coordinator=coordinator, coordinator_org=organisation)
     consent = make_consent(citizen, organisations=[volunteer_org])
-    services.add_participant(
+    add_participant(
         actor=coordinator,
         case=case,
         role=Participant.Role.VOLUNTEER,
         user=volunteer,
         organisation=volunteer_org,
     )
-    draft = services.new_plan_version(actor=coordinator, case=case)
-    services.save_plan_version(
+    draft = new_plan_version(actor=coordinator, case=case)
+    save_plan_version(
         actor=coordinator,
         version=draft,
         lock_version=draft.lock_version,

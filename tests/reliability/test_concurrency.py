@@ -9,8 +9,9 @@ import threading
 import pytest
 from django.db import connection
 
-from borgerforloeb import services
 from borgerforloeb.models import CoordinatorAssignment, PlanVersion, TimelineEvent
+from borgerforloeb.services.cases import hand_over_case
+from borgerforloeb.services.plan import StaleVersion, new_plan_version, save_plan_version, stale_plan_message
 from core.models import AuditEvent
 from core.roles import Role
 from samarbejde.models import Organisation
@@ -61,7 +62,7 @@ def test_20_parallel_handovers_leave_one_active_coordinator_and_a_consistent_his
     results = run_together(
         [
             (
-                lambda person=person: services.hand_over_case(
+                lambda person=person: hand_over_case(
                     actor=caseworker, case=case, new_person=person, reason=f"{person} overtager"
                 )
             )
@@ -89,14 +90,14 @@ def test_20_parallel_edits_of_one_plan_version_one_wins_the_rest_are_told(
 ):
     caseworker = make_user(role=Role.CASEWORKER, organisation=organisation)
     case = make_case(municipality, actor=caseworker)
-    draft = services.new_plan_version(actor=caseworker, case=case)
+    draft = new_plan_version(actor=caseworker, case=case)
     loaded = draft.lock_version
     editors = [make_user(role=Role.CASEWORKER, organisation=organisation) for _ in range(N)]
 
     results = run_together(
         [
             (
-                lambda n=n, editor=editor: services.save_plan_version(
+                lambda n=n, editor=editor: save_plan_version(
                     actor=editor,
                     version=draft,
                     lock_version=loaded,
@@ -112,8 +113,8 @@ def test_20_parallel_edits_of_one_plan_version_one_wins_the_rest_are_told(
     losers = [r[1] for r in results if r[0] != "ok"]
     assert len(winners) == 1, results
     assert len(losers) == N - 1
-    assert all(isinstance(exc, services.StaleVersion) for exc in losers), losers
-    assert all(services.stale_plan_message() in exc.messages for exc in losers)
+    assert all(isinstance(exc, StaleVersion) for exc in losers), losers
+    assert all(stale_plan_message() in exc.messages for exc in losers)
     saved = PlanVersion.objects.get(pk=draft.pk)
     (winner,) = winners
     assert saved.lock_version == loaded + 1

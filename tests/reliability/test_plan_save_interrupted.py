@@ -22,8 +22,8 @@ import requests
 from django.conf import settings
 from django.db import connections
 
-from borgerforloeb import services
 from borgerforloeb.models import Case, Goal, PlanVersion, TimelineEvent
+from borgerforloeb.services.plan import new_plan_version, save_plan_version
 from core.models import AuditEvent
 from core.roles import Role
 from tests.case_factories import make_case
@@ -184,8 +184,8 @@ def test_a_plan_save_cut_off_by_postgresql_leaves_no_half_written_rows(
 ):
     caseworker = make_user(role=Role.CASEWORKER, organisation=organisation, password=PASSWORD)
     case = make_case(municipality, actor=caseworker)
-    draft = services.new_plan_version(actor=caseworker, case=case)
-    draft = services.save_plan_version(
+    draft = new_plan_version(actor=caseworker, case=case)
+    draft = save_plan_version(
         actor=caseworker,
         version=draft,
         lock_version=draft.lock_version,

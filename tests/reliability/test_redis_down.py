@@ -11,6 +11,7 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 
+from borgerforloeb.services.cases import assign_coordinator, hand_over_case
 from config.celery import app as celery_app
 from core.models import OutboxJob
 from core.outbox import flush_outbox
@@ -153,7 +154,6 @@ def test_every_product_action_that_enqueues_work_succeeds_while_redis_is_down_an
     worker, which does the work once."""
     import time
 
-    from borgerforloeb import services
     from core.models import Notification, NotificationKind, NotificationPreference
     from core.notifications import send_test_notification
     from core.tasks import run_scans, send_daily_digests
@@ -182,10 +182,8 @@ def test_every_product_action_that_enqueues_work_succeeds_while_redis_is_down_an
         # The daily digest: one digest task per user waiting for it.
         "daily digest": lambda: send_daily_digests(),
         # A coordinator assignment and a handover (web pages): the notice to the coordinators.
-        "assign coordinator": lambda: services.assign_coordinator(actor=actor, case=case, person=coordinator),
-        "hand over": lambda: services.hand_over_case(
-            actor=actor, case=case, new_person=successor, reason="Orlov"
-        ),
+        "assign coordinator": lambda: assign_coordinator(actor=actor, case=case, person=coordinator),
+        "hand over": lambda: hand_over_case(actor=actor, case=case, new_person=successor, reason="Orlov"),
         # Django admin's "send a test reminder".
         "test reminder": lambda: send_test_notification(recipient=admin, actor=admin),
     }

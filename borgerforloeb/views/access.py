@@ -1,8 +1,4 @@
-"""Access pages: "who has looked at this case" and the citizen's data export (access request).
-
-Declared permissions (``core.permissions.object_permission``): the object comes through the
-visibility rule (others: 404); the action is checked next (403 for a visible object).
-"""
+"""Per-case access log and the citizen's data export (GDPR art. 15)."""
 
 from __future__ import annotations
 
@@ -24,7 +20,11 @@ from core.models import AuditEvent
 from core.permissions import object_permission
 
 ACCESS_LOG_PAGE_SIZE = 50
+
+
 READ_ACTIONS = [AuditEvent.Action.VIEW, AuditEvent.Action.SHOW_CPR, AuditEvent.Action.EXPORT]
+
+
 # What the audit note says about which page was read: the URL name of the declared read
 # (``core.audit.audited_read``), or a note the page gave; "" and "timeline", "plan" are older rows.
 NOTE_LABELS = {
@@ -91,16 +91,6 @@ def load_visible_citizen(user, pk) -> Citizen:
     return get_object_or_404(Citizen.objects.visible_to(user).select_related("municipality"), pk=pk)
 
 
-def can_see_access_log(user, case: Case) -> bool:
-    """The case's municipal caseworkers and its active coordinator (not every participant)."""
-    return permissions.can_manage_case(user, case)
-
-
-def can_export_citizen(user, citizen: Citizen) -> bool:
-    """An access request is answered by the citizen's municipality: its caseworkers."""
-    return permissions.is_citizen_caseworker(user, citizen)
-
-
 def access_log_events(case: Case, *, reads_only: bool = True):
     """The case's audit rows, plus the reads of its citizen's pages (citizen page, CPR, export)."""
     events = AuditEvent.objects.filter(
@@ -114,7 +104,7 @@ def access_log_events(case: Case, *, reads_only: bool = True):
 
 @reads_case
 @never_cache
-@object_permission(load=load_visible_case, allow=can_see_access_log)
+@object_permission(load=load_visible_case, allow=permissions.can_see_access_log)
 def case_access_log(request, case):
     reads_only = request.GET.get("alle") != "1"
     page = Paginator(access_log_events(case, reads_only=reads_only), ACCESS_LOG_PAGE_SIZE).get_page(
@@ -132,19 +122,17 @@ def case_access_log(request, case):
 
 @audited_read("borgerforloeb.citizen", action=AuditEvent.Action.EXPORT, note="html")
 @never_cache
-@object_permission(load=load_visible_citizen, allow=can_export_citizen)
+@object_permission(load=load_visible_citizen, allow=permissions.can_export_citizen)
 def citizen_export(request, citizen):
     sections = gdpr.citizen_export(citizen, user=request.user)
     return render(
-        request,
-        "borgerforloeb/access/citizen_export.html",
-        {"citizen": citizen, "sections": sections},
+        request, "borgerforloeb/access/citizen_export.html", {"citizen": citizen, "sections": sections}
     )
 
 
 @audited_read("borgerforloeb.citizen", action=AuditEvent.Action.EXPORT, note="json")
 @never_cache
-@object_permission(load=load_visible_citizen, allow=can_export_citizen)
+@object_permission(load=load_visible_citizen, allow=permissions.can_export_citizen)
 def citizen_export_json(request, citizen):
     sections = gdpr.citizen_export(citizen, user=request.user)
     body = json.dumps(gdpr.export_as_json(citizen, sections), ensure_ascii=False, indent=2)

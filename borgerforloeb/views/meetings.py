@@ -1,4 +1,4 @@
-"""Meetings of a case: plan, edit, minutes with decisions and tasks, and the .ics invitation."""
+"""Meeting pages: list, planning, minutes and the iCalendar invitation."""
 
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borgerforloeb import ics, selectors, services_plan
-from borgerforloeb.forms_plan import (
-    MeetingForm,
-    MinutesDecisionFormSet,
-    MinutesForm,
-    MinutesTaskFormSet,
-)
+from borgerforloeb import ics, selectors
+from borgerforloeb.forms.meetings import MeetingForm, MinutesDecisionFormSet, MinutesForm, MinutesTaskFormSet
 from borgerforloeb.models import Meeting
 from borgerforloeb.permissions import reads_case
+from borgerforloeb.services.meetings import record_minutes, save_meeting
 from core.audit import audited_read
 from core.forms import apply_errors
 
@@ -90,7 +86,7 @@ def _meeting_form(request, case, meeting):
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in MEETING_FORM_FIELDS}
         try:
-            saved = services_plan.save_meeting(
+            saved = save_meeting(
                 actor=request.user,
                 case=case,
                 meeting=meeting,
@@ -154,7 +150,7 @@ def meeting_minutes(request, pk, meeting_pk):
             ]
             try:
                 with transaction.atomic():
-                    made_decisions, made_tasks = services_plan.record_minutes(
+                    made_decisions, made_tasks = record_minutes(
                         actor=request.user,
                         meeting=meeting,
                         minutes=form.cleaned_data["minutes"],

@@ -1,5 +1,4 @@
-"""The plan pages: current and draft version, editing with optimistic locking, acceptance,
-earlier versions, comparison and the printable plan. Every read starts from ``visible_case``."""
+"""The plan pages: versions, editing with optimistic locking, acceptance, compare, print."""
 
 from __future__ import annotations
 
@@ -7,25 +6,22 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from borgerforloeb import permissions, selectors, services
-from borgerforloeb.forms_plan import AcceptPlanForm, GoalFormSet, PlanVersionForm
+from borgerforloeb import permissions, selectors
+from borgerforloeb.forms.plan import AcceptPlanForm, GoalFormSet, PlanVersionForm
 from borgerforloeb.models import Language, PlanVersion
 from borgerforloeb.permissions import reads_case
+from borgerforloeb.services.plan import StaleVersion, accept_plan_version, new_plan_version, save_plan_version
+from borgerforloeb.views.helpers import require
 from core import audit
 from core.forms import apply_errors
 
 PRINT_LANGUAGES = {Language.DANISH, Language.GREENLANDIC}
-
-
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
 
 
 def _versions(case):
@@ -77,8 +73,8 @@ def plan_detail(request, pk):
 @require_POST
 def plan_new_version(request, pk):
     case = selectors.visible_case(request.user, pk)
-    _require(permissions.can_manage_case(request.user, case))
-    version = services.new_plan_version(actor=request.user, case=case, request=request)
+    require(permissions.can_manage_case(request.user, case))
+    version = new_plan_version(actor=request.user, case=case, request=request)
     messages.success(request, _("Kladden til version %(number)s er klar.") % {"number": version.number})
     return redirect("borgerforloeb:plan_edit", pk=case.pk, number=version.number)
 
@@ -91,7 +87,7 @@ def _goal_initial(version):
 @login_required
 def plan_edit(request, pk, number):
     case = selectors.visible_case(request.user, pk)
-    _require(permissions.can_manage_case(request.user, case))
+    require(permissions.can_manage_case(request.user, case))
     version = _version(case, number)
     if version.status != PlanVersion.Status.DRAFT:
         messages.info(request, _("Kun en kladde kan ændres. Start en ny version for at ændre planen."))
@@ -107,7 +103,7 @@ def plan_edit(request, pk, number):
                 if g and not g.get("DELETE") and (g.get("text") or "").strip()
             ]
             try:
-                services.save_plan_version(
+                save_plan_version(
                     actor=request.user,
                     version=version,
                     lock_version=data["lock_version"],
@@ -119,7 +115,7 @@ def plan_edit(request, pk, number):
                     next_review=data["next_review"],
                     request=request,
                 )
-            except services.StaleVersion as error:
+            except StaleVersion as error:
                 form.add_error(None, error.messages)
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -149,7 +145,7 @@ def plan_edit(request, pk, number):
 @login_required
 def plan_accept(request, pk, number):
     case = selectors.visible_case(request.user, pk)
-    _require(permissions.can_manage_case(request.user, case))
+    require(permissions.can_manage_case(request.user, case))
     version = _version(case, number)
     if version.status != PlanVersion.Status.DRAFT:
         messages.info(request, _("Denne version er allerede behandlet."))
@@ -161,7 +157,7 @@ def plan_accept(request, pk, number):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.accept_plan_version(
+            accept_plan_version(
                 actor=request.user,
                 version=version,
                 citizen_participation=data["citizen_participation"],
@@ -205,8 +201,6 @@ def plan_version(request, pk, number):
     )
 
 
-# --- Compare ---------------------------------------------------------------------------------------
-
 COMPARE_FIELDS = [
     ("purpose", _("Formål")),
     ("efforts", _("Indsatser")),
@@ -240,11 +234,7 @@ def compare_versions(old: PlanVersion, new: PlanVersion) -> dict:
         return [f"{g.text}" + (f" – {g.who_helps}" if g.who_helps else "") for g in version.goals.all()]
 
     goal_old, goal_new = goal_lines(old), goal_lines(new)
-    return {
-        "fields": fields,
-        "goals": diff_lines(goal_old, goal_new),
-        "goals_changed": goal_old != goal_new,
-    }
+    return {"fields": fields, "goals": diff_lines(goal_old, goal_new), "goals_changed": goal_old != goal_new}
 
 
 @reads_case
@@ -270,9 +260,6 @@ def plan_compare(request, pk):
         "borgerforloeb/plan/compare.html",
         {"case": case, "old": old, "new": new, "versions": versions, "diff": compare_versions(old, new)},
     )
-
-
-# --- Print ---------------------------------------------------------------------------------------------
 
 
 @reads_case

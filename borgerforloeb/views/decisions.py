@@ -1,4 +1,4 @@
-"""Attention points (the model's checklist per case) and the decisions log."""
+"""Attention points and decisions of a case."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borgerforloeb import selectors, services_plan
-from borgerforloeb.forms_plan import AttentionPointFormSet, DecisionForm
+from borgerforloeb import selectors
+from borgerforloeb.forms.decisions import AttentionPointFormSet, DecisionForm
 from borgerforloeb.models import Decision
 from borgerforloeb.permissions import reads_case
+from borgerforloeb.services.decisions import ensure_attention_points, record_decision, update_attention_points
 from core.forms import apply_errors
 
 
@@ -21,7 +22,7 @@ from core.forms import apply_errors
 def attention_edit(request, pk):
     """All points in one form: status and note for each."""
     case = selectors.visible_case(request.user, pk)
-    points = services_plan.ensure_attention_points(case=case)
+    points = ensure_attention_points(case=case)
     initial = [{"pk": p.pk, "status": p.status, "note": p.note} for p in points]
     formset = AttentionPointFormSet(request.POST or None, initial=initial, prefix="punkter")
     if request.method == "POST" and formset.is_valid():
@@ -31,9 +32,7 @@ def attention_edit(request, pk):
             if f.cleaned_data
         }
         try:
-            changed = services_plan.update_attention_points(
-                actor=request.user, case=case, changes=changes, request=request
-            )
+            changed = update_attention_points(actor=request.user, case=case, changes=changes, request=request)
         except ValidationError as error:
             formset.forms[0].add_error(None, error.messages)
         else:
@@ -64,7 +63,7 @@ def decision_create(request, pk):
     form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services_plan.record_decision(actor=request.user, case=case, request=request, **form.cleaned_data)
+            record_decision(actor=request.user, case=case, request=request, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -1,9 +1,4 @@
-"""Efforts on a case, and the receiving organisation's inbound referrals (Henvisninger).
-
-Case pages start from ``visible_case`` (404 for outsiders). The inbound pages start from the
-user's memberships: a referral is shown only to members of its receiving organisation, with only
-what the citizen's consent allows that organisation to see.
-"""
+"""Efforts of a case and the receiving organisation's inbound referrals."""
 
 from __future__ import annotations
 
@@ -14,10 +9,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from borgerforloeb import selectors, services_plan
-from borgerforloeb.forms_plan import EffortForm, ReferralAnswerForm
+from borgerforloeb import selectors
+from borgerforloeb.forms.efforts import EffortForm, ReferralAnswerForm
 from borgerforloeb.models import Consent, Effort
 from borgerforloeb.permissions import reads_case
+from borgerforloeb.services.efforts import answer_referral, save_effort
 from core import audit
 from core.audit import audited_read
 from core.forms import apply_errors
@@ -36,19 +32,13 @@ EFFORT_FORM_FIELDS = [
 ]
 
 
-def case_efforts(case):
-    return (
-        Effort.objects.filter(case=case)
-        .select_related("offer", "receiving_organisation", "responsible", "answered_by")
-        .order_by("-proposed_on", "title", "pk")
-    )
-
-
 @reads_case
 @login_required
 def effort_list(request, pk):
     case = selectors.visible_case(request.user, pk)
-    return render(request, "borgerforloeb/efforts/list.html", {"case": case, "efforts": case_efforts(case)})
+    return render(
+        request, "borgerforloeb/efforts/list.html", {"case": case, "efforts": selectors.case_efforts(case)}
+    )
 
 
 @reads_case
@@ -78,16 +68,13 @@ def _effort_form(request, case, effort):
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in EFFORT_FORM_FIELDS}
         try:
-            services_plan.save_effort(actor=request.user, case=case, effort=effort, request=request, **data)
+            save_effort(actor=request.user, case=case, effort=effort, request=request, **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Indsatsen er gemt."))
             return redirect("borgerforloeb:effort_list", pk=case.pk)
     return render(request, "borgerforloeb/efforts/form.html", {"case": case, "effort": effort, "form": form})
-
-
-# --- Inbound referrals -------------------------------------------------------------------------
 
 
 def _consent_for(kind):
@@ -143,10 +130,7 @@ def referral_list(request):
     return render(
         request,
         "borgerforloeb/efforts/referrals.html",
-        {
-            "awaiting": [r for r in rows if r["awaiting"]],
-            "answered": [r for r in rows if not r["awaiting"]],
-        },
+        {"awaiting": [r for r in rows if r["awaiting"]], "answered": [r for r in rows if not r["awaiting"]]},
     )
 
 
@@ -158,7 +142,7 @@ def referral_answer(request, effort_pk):
     form = ReferralAnswerForm(request.POST or None) if row["awaiting"] else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            services_plan.answer_referral(
+            answer_referral(
                 actor=request.user,
                 effort=effort,
                 accept=form.cleaned_data["answer"] == "accept",

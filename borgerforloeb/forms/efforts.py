@@ -1,0 +1,100 @@
+"""Effort and referral answer forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from borgerforloeb.forms.fields import DATE_INPUT, PersonChoiceField, case_people
+from borgerforloeb.models import Effort
+from samarbejde.models import Organisation
+from tilbud.models import Offer
+
+
+class OfferChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} – {obj.organisation.name}"
+
+
+class EffortForm(forms.Form):
+    title = forms.CharField(
+        label=_("Indsats"), max_length=200, error_messages={"required": _("Skriv hvad indsatsen er.")}
+    )
+    description = forms.CharField(
+        label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    offer = OfferChoiceField(
+        label=_("Tilbud"),
+        queryset=Offer.objects.none(),
+        required=False,
+        help_text=_("Vælg et tilbud fra tilbudsoversigten, hvis indsatsen er en henvisning."),
+    )
+    receiving_organisation = forms.ModelChoiceField(
+        label=_("Modtagende organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Udfyldes automatisk med tilbuddets organisation."),
+    )
+    responsible = PersonChoiceField(
+        label=_("Ansvarlig"),
+        queryset=get_user_model().objects.none(),
+        error_messages={"required": _("Vælg én ansvarlig person.")},
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Effort.Status.choices)
+    decline_reason = forms.CharField(
+        label=_("Begrundelse for afvisning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    start_date = forms.DateField(label=_("Startdato"), required=False, widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("Slutdato"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = (
+            Offer.objects.listed()
+            .filter(organisation__archived_at__isnull=True)
+            .select_related("organisation")
+            .order_by("name")
+        )
+        self.fields["receiving_organisation"].queryset = Organisation.objects.filter(
+            archived_at__isnull=True
+        ).order_by("name")
+        if case is not None:
+            self.fields["responsible"].queryset = case_people(case)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Effort.Status.DECLINED and not (data.get("decline_reason") or "").strip():
+            self.add_error("decline_reason", _("Skriv hvorfor indsatsen er afvist."))
+        if data.get("status") == Effort.Status.REFERRED and not (
+            data.get("offer") or data.get("receiving_organisation")
+        ):
+            self.add_error(
+                "receiving_organisation",
+                _("En henvisning skal have et tilbud eller en modtagende organisation."),
+            )
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Slutdatoen skal ligge efter startdatoen."))
+        return data
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Svar"),
+        choices=[("accept", _("Accepter henvisningen")), ("decline", _("Afvis henvisningen"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg om I accepterer eller afviser.")},
+    )
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Skal udfyldes, hvis henvisningen afvises."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Skriv hvorfor henvisningen afvises."))
+        return data

@@ -1,0 +1,86 @@
+"""Tasks of a case: creating and completing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from borgerforloeb.models import Case, Task, TimelineEvent
+from borgerforloeb.services.events import acting_user, add_timeline
+from core import audit
+from core.models import AuditEvent
+
+
+def create_task(
+    *,
+    actor,
+    case: Case,
+    title: str,
+    responsible,
+    due_date: date | None = None,
+    description: str = "",
+    meeting=None,
+    request=None,
+) -> Task:
+    if responsible is None:
+        raise ValidationError({"responsible": _("En opgave skal have præcis én ansvarlig.")}, code="required")
+    with transaction.atomic():
+        task = Task(
+            case=case,
+            title=title,
+            responsible=responsible,
+            due_date=due_date,
+            description=description,
+            meeting=meeting,
+            created_by=acting_user(actor),
+        )
+        task.full_clean()
+        task.save()
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=task,
+            case_id=case.pk,
+            changes=audit.diff({}, {"title": title, "responsible": str(responsible), "due_date": due_date}),
+            request=request,
+        )
+        add_timeline(
+            case=case,
+            kind=TimelineEvent.Kind.TASK,
+            actor=actor,
+            summary=_("Opgave oprettet: %(title)s (ansvarlig: %(person)s)")
+            % {"title": title, "person": responsible},
+            obj=task,
+        )
+    return task
+
+
+def complete_task(*, actor, task: Task, request=None) -> Task:
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
+        if task.status == Task.Status.DONE:
+            return task
+        task.status = Task.Status.DONE
+        task.completed_at = timezone.now()
+        task.completed_by = acting_user(actor)
+        task.save(update_fields=["status", "completed_at", "completed_by"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=task,
+            case_id=task.case_id,
+            changes={"status": ["open", "done"]},
+            request=request,
+        )
+        add_timeline(
+            case=task.case,
+            kind=TimelineEvent.Kind.TASK,
+            actor=actor,
+            summary=_("Opgave udført: %(title)s") % {"title": task.title},
+            obj=task,
+        )
+    return task

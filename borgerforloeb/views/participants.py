@@ -1,0 +1,72 @@
+"""The participants of a case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from borgerforloeb import permissions, selectors
+from borgerforloeb.forms.participants import ParticipantForm
+from borgerforloeb.models import Participant
+from borgerforloeb.permissions import reads_case
+from borgerforloeb.services.participants import add_participant, end_participation
+from borgerforloeb.views.helpers import require
+from core.forms import apply_errors
+
+
+@reads_case
+@login_required
+def case_participants(request, pk):
+    case = selectors.visible_case(request.user, pk)
+    can_manage = permissions.can_manage_case(request.user, case)
+    form = ParticipantForm(request.POST or None, user=request.user, case=case) if can_manage else None
+    if request.method == "POST":
+        require(can_manage)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                add_participant(
+                    actor=request.user,
+                    case=case,
+                    user=data["user"],
+                    name=data["name"],
+                    organisation=data["organisation"],
+                    role=data["role"],
+                    responsibility=data["responsibility"],
+                    request=request,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    apply_errors(form, error)
+                else:
+                    form.add_error("organisation" if error.code == "no_consent" else None, error.messages)
+            else:
+                messages.success(request, _("Deltageren er tilføjet."))
+                return redirect("borgerforloeb:case_participants", pk=case.pk)
+    participants = (
+        Participant.objects.filter(case=case)
+        .select_related("user", "organisation")
+        .order_by("-active", "role", "added_at")
+    )
+    return render(
+        request,
+        "borgerforloeb/participants.html",
+        {"case": case, "participants": participants, "form": form, "can_manage": can_manage},
+    )
+
+
+@login_required
+@require_POST
+def participant_end(request, pk, participant_pk):
+    case = selectors.visible_case(request.user, pk)
+    require(permissions.can_manage_case(request.user, case))
+    participant = get_object_or_404(Participant, case=case, pk=participant_pk)
+    end_participation(actor=request.user, participant=participant, request=request)
+    messages.success(
+        request, _("%(person)s deltager ikke længere i forløbet.") % {"person": participant.person_name}
+    )
+    return redirect("borgerforloeb:case_participants", pk=case.pk)
