@@ -21,7 +21,7 @@ from borgerforloeb.models import (
     TimelineEvent,
 )
 from borgerforloeb.services.citizens import check_own_municipality
-from borgerforloeb.services.events import acting_user, add_timeline
+from borgerforloeb.services.events import acting_user, record_case_event
 from core import audit
 from core.models import AuditEvent
 from samarbejde.models import Organisation
@@ -59,20 +59,15 @@ def open_case(
             start_date=start_date or timezone.localdate(),
             created_by=acting_user(actor),
         )
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=case,
-            case_id=case.pk,
             changes=audit.diff({}, {"summary": summary, "municipality": str(case.municipality)}),
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.CASE,
-            actor=actor,
             summary=_("Forløbet blev oprettet"),
-            obj=case,
         )
         for index, item in enumerate(AttentionPointTemplate.items_for(case.municipality)):
             AttentionPoint.objects.create(case=case, key=item["key"], label=item["label"], order=index)
@@ -185,22 +180,17 @@ def assign_coordinator(
                 _("Forløbet har allerede en aktiv tovholder. Brug overdragelse i stedet."),
                 code="already_active",
             ) from None
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=assignment,
-            case_id=case.pk,
             changes=audit.diff(
                 {}, {"person": str(person), "organisation": str(organisation or ""), "reason": reason}
             ),
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.COORDINATOR,
-            actor=actor,
             summary=_("%(person)s blev tovholder") % {"person": person},
-            obj=assignment,
         )
         signals.coordinator_changed.send(
             sender=Case, case=case, old_user=None, new_user=person, actor=actor, assignment=assignment
@@ -256,17 +246,6 @@ def hand_over_case(
             started_at=now,
             created_by=acting_user(actor),
         )
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=assignment,
-            case_id=case.pk,
-            changes=audit.diff(
-                {"person": str(old.person) if old else None}, {"person": str(new_person), "reason": reason}
-            ),
-            request=request,
-            note="handover",
-        )
         Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
         if old is not None:
             summary = _("Forløbet blev overdraget fra %(old)s til %(new)s: %(reason)s") % {
@@ -276,8 +255,18 @@ def hand_over_case(
             }
         else:
             summary = _("%(person)s blev tovholder: %(reason)s") % {"person": new_person, "reason": reason}
-        add_timeline(
-            case=case, kind=TimelineEvent.Kind.COORDINATOR, actor=actor, summary=summary, obj=assignment
+        record_case_event(
+            actor=actor,
+            case=case,
+            action=AuditEvent.Action.CREATE,
+            obj=assignment,
+            changes=audit.diff(
+                {"person": str(old.person) if old else None}, {"person": str(new_person), "reason": reason}
+            ),
+            note="handover",
+            request=request,
+            kind=TimelineEvent.Kind.COORDINATOR,
+            summary=summary,
         )
         signals.coordinator_changed.send(
             sender=Case,
@@ -307,22 +296,17 @@ def change_case_status(*, actor, case: Case, status: str, closed_reason: str = "
             CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).update(
                 ended_at=timezone.now()
             )
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.UPDATE,
             obj=case,
-            case_id=case.pk,
             changes=audit.diff(
                 before,
                 {"status": case.status, "closed_reason": case.closed_reason, "end_date": case.end_date},
             ),
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.CASE,
-            actor=actor,
             summary=_("Status ændret til %(status)s") % {"status": case.get_status_display()},
-            obj=case,
         )
     return case

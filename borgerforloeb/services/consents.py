@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Citizen, Consent, TimelineEvent
 from borgerforloeb.services.citizens import citizen_sign_in_audit
-from borgerforloeb.services.events import acting_user, add_timeline
+from borgerforloeb.services.events import acting_user, record_case_event
 from core import audit
 from core.models import AuditEvent
 
@@ -52,11 +52,11 @@ def record_consent(
         consent.persons.set(persons)
         cases = [case] if case is not None else list(citizen.cases.all())
         for each in cases:
-            audit.record(
+            record_case_event(
                 actor=actor,
+                case=each,
                 action=AuditEvent.Action.CREATE,
                 obj=consent,
-                case_id=each.pk,
                 changes=audit.diff(
                     {},
                     {
@@ -67,13 +67,8 @@ def record_consent(
                     },
                 ),
                 request=request,
-            )
-            add_timeline(
-                case=each,
                 kind=TimelineEvent.Kind.CONSENT,
-                actor=actor,
                 summary=_("Samtykke registreret"),
-                obj=consent,
             )
         if not cases:
             audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=consent, request=request)
@@ -109,21 +104,16 @@ def withdraw_consent(
         cases = [consent.case] if consent.case_id else list(consent.citizen.cases.all())
         signed_in = citizen_sign_in_audit(citizen_sign_in, invitation)
         for each in cases:
-            audit.record(
+            record_case_event(
                 actor=actor,
+                case=each,
                 action=AuditEvent.Action.UPDATE,
                 obj=consent,
-                case_id=each.pk,
                 changes={"withdrawn_at": [None, consent.withdrawn_at.isoformat()], **signed_in},
-                request=request,
                 note="withdrawn",
-            )
-            add_timeline(
-                case=each,
+                request=request,
                 kind=TimelineEvent.Kind.CONSENT,
-                actor=actor,
                 summary=_("Samtykke tilbagekaldt"),
-                obj=consent,
             )
         if not cases:
             audit.record(

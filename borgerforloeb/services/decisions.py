@@ -17,7 +17,7 @@ from borgerforloeb.models import (
     Meeting,
     TimelineEvent,
 )
-from borgerforloeb.services.events import acting_user, add_timeline
+from borgerforloeb.services.events import acting_user, add_timeline, record_case_event
 from core import audit
 from core.models import AuditEvent
 
@@ -103,11 +103,11 @@ def record_decision(
         )
         decision.full_clean()
         decision.save()
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=decision,
-            case_id=case.pk,
             changes=audit.redact(
                 audit.diff(
                     {},
@@ -120,12 +120,7 @@ def record_decision(
                 )
             ),
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.DECISION,
-            actor=actor,
             summary=_("Beslutning: %(text)s") % {"text": text[:200]},
-            obj=decision,
         )
     return decision

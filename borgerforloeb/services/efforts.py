@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Effort, TimelineEvent
-from borgerforloeb.services.events import acting_user, add_timeline, plain_values, snapshot
+from borgerforloeb.services.events import acting_user, plain_values, record_case_event, snapshot
 from core import audit
 from core.models import AuditEvent
 
@@ -72,14 +72,6 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
         effort.full_clean()
         effort.save()
         after = plain_values(snapshot(effort, EFFORT_FIELDS))
-        audit.record(
-            actor=actor,
-            action=action,
-            obj=effort,
-            case_id=case.pk,
-            changes=audit.diff(before, after),
-            request=request,
-        )
         if not before:
             summary = _("Indsats oprettet: %(title)s (%(status)s, ansvarlig: %(person)s)") % {
                 "title": effort.title,
@@ -93,7 +85,16 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
             }
         else:
             summary = _("Indsats ændret: %(title)s") % {"title": effort.title}
-        add_timeline(case=case, kind=TimelineEvent.Kind.EFFORT, actor=actor, summary=summary, obj=effort)
+        record_case_event(
+            actor=actor,
+            case=case,
+            action=action,
+            obj=effort,
+            changes=audit.diff(before, after),
+            request=request,
+            kind=TimelineEvent.Kind.EFFORT,
+            summary=summary,
+        )
     return effort
 
 
@@ -111,25 +112,20 @@ def answer_referral(*, actor, effort: Effort, accept: bool, reason: str = "", re
         effort.answered_at = timezone.now()
         effort.answered_by = acting_user(actor)
         effort.save(update_fields=["status", "decline_reason", "answered_at", "answered_by", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=effort,
-            case_id=effort.case_id,
-            changes={"status": ["referred", effort.status], "decline_reason": [None, effort.decline_reason]},
-            request=request,
-            note="referral_answer",
-        )
         if accept:
             summary = _("%(organisation)s har accepteret henvisningen: %(title)s")
         else:
             summary = _("%(organisation)s har afvist henvisningen: %(title)s")
-        add_timeline(
-            case=effort.case,
-            kind=TimelineEvent.Kind.EFFORT,
+        record_case_event(
             actor=actor,
+            case=effort.case,
+            action=AuditEvent.Action.UPDATE,
+            obj=effort,
+            changes={"status": ["referred", effort.status], "decline_reason": [None, effort.decline_reason]},
+            note="referral_answer",
+            request=request,
+            kind=TimelineEvent.Kind.EFFORT,
             summary=summary
             % {"organisation": effort.receiving_organisation or _("Modtageren"), "title": effort.title},
-            obj=effort,
         )
     return effort

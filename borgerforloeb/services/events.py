@@ -1,4 +1,9 @@
-"""What every case workflow writes besides its own rows: the timeline entry."""
+"""What every case workflow writes besides its own rows: the audit row and the timeline entry.
+
+A workflow that changes a case calls ``record_case_event`` once per event, inside its
+transaction, so the audit trail and the case's timeline always tell the same story (the way
+Zulip's ``do_*`` actions write their audit log where they act).
+"""
 
 from __future__ import annotations
 
@@ -31,3 +36,32 @@ def acting_user(actor):
 
 def plain_values(snapshot: dict) -> dict:
     return {k: (str(v) if hasattr(v, "pk") else v) for k, v in snapshot.items()}
+
+
+def record_case_event(
+    *,
+    actor,
+    case,
+    action: str,
+    obj,
+    kind: str,
+    summary,
+    changes: dict | None = None,
+    note: str = "",
+    request=None,
+    at=None,
+) -> TimelineEvent:
+    """Record one event of ``case``: the audit row for ``obj`` (``action``, ``changes``, ``note``)
+    and the timeline entry naming ``obj`` (``kind``, ``summary``). Call it inside the workflow's
+    transaction: both are written or neither."""
+    audit.record(
+        actor=actor, action=action, obj=obj, case_id=case.pk, changes=changes, request=request, note=note
+    )
+    return add_timeline(
+        case=case,
+        kind=kind,
+        actor=actor,
+        summary=summary,
+        obj=obj,
+        at=at,
+    )

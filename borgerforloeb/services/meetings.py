@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Decision, Meeting, TimelineEvent
 from borgerforloeb.services.decisions import record_decision
-from borgerforloeb.services.events import acting_user, add_timeline, plain_values, snapshot
+from borgerforloeb.services.events import acting_user, plain_values, record_case_event, snapshot
 from borgerforloeb.services.tasks import create_task
 from core import audit
 from core.models import AuditEvent
@@ -49,17 +49,18 @@ def save_meeting(
         meeting.participants.set(participants)
         after = plain_values(snapshot(meeting, MEETING_FIELDS))
         after["participants"] = sorted(str(u) for u in participants)
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
-            obj=meeting,
-            case_id=case.pk,
-            changes=audit.redact(audit.diff(before, after)),
-            request=request,
-        )
         when = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")
         summary = (_("Møde ændret: %(when)s") if before else _("Møde planlagt: %(when)s")) % {"when": when}
-        add_timeline(case=case, kind=TimelineEvent.Kind.MEETING, actor=actor, summary=summary, obj=meeting)
+        record_case_event(
+            actor=actor,
+            case=case,
+            action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+            obj=meeting,
+            changes=audit.redact(audit.diff(before, after)),
+            request=request,
+            kind=TimelineEvent.Kind.MEETING,
+            summary=summary,
+        )
     return meeting
 
 
@@ -76,21 +77,16 @@ def record_minutes(
         before = meeting.minutes
         meeting.minutes = minutes
         meeting.save(update_fields=["minutes"])
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=meeting.case,
             action=AuditEvent.Action.UPDATE,
             obj=meeting,
-            case_id=meeting.case_id,
             changes=audit.redact({"minutes": [before, minutes]}) if before != minutes else {},
-            request=request,
             note="minutes",
-        )
-        add_timeline(
-            case=meeting.case,
+            request=request,
             kind=TimelineEvent.Kind.MEETING,
-            actor=actor,
             summary=_("Referat gemt for mødet %(meeting)s") % {"meeting": meeting},
-            obj=meeting,
         )
         made_decisions = [
             record_decision(actor=actor, case=meeting.case, meeting=meeting, request=request, **data)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Participant, TimelineEvent
 from borgerforloeb.services.cases import check_consent_covers, default_organisation
-from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.events import record_case_event
 from core import audit
 from core.models import AuditEvent
 
@@ -50,11 +50,11 @@ def add_participant(
             role=role,
             responsibility=responsibility,
         )
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=participant,
-            case_id=case.pk,
             changes=audit.diff(
                 {},
                 {
@@ -65,14 +65,9 @@ def add_participant(
                 },
             ),
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.PARTICIPANT,
-            actor=actor,
             summary=_("%(person)s blev tilføjet som %(role)s")
             % {"person": participant.person_name, "role": participant.get_role_display().lower()},
-            obj=participant,
         )
     return participant
 
@@ -85,19 +80,14 @@ def end_participation(*, actor, participant: Participant, request=None) -> Parti
         participant.active = False
         participant.ended_at = timezone.now()
         participant.save(update_fields=["active", "ended_at"])
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=participant.case,
             action=AuditEvent.Action.UPDATE,
             obj=participant,
-            case_id=participant.case_id,
             changes={"active": [True, False]},
             request=request,
-        )
-        add_timeline(
-            case=participant.case,
             kind=TimelineEvent.Kind.PARTICIPANT,
-            actor=actor,
             summary=_("%(person)s deltager ikke længere") % {"person": participant.person_name},
-            obj=participant,
         )
     return participant

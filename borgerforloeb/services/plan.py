@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Goal, Plan, PlanAcceptance, PlanVersion, TimelineEvent
 from borgerforloeb.services.citizens import citizen_sign_in_audit
-from borgerforloeb.services.events import acting_user, add_timeline, snapshot
+from borgerforloeb.services.events import acting_user, record_case_event, snapshot
 from core import audit
 from core.models import AuditEvent
 
@@ -60,20 +60,15 @@ def new_plan_version(*, actor, case: Case, request=None) -> PlanVersion:
                     for g in latest.goals.all()
                 ]
             )
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=version,
-            case_id=case.pk,
             changes={"number": [None, number]},
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.PLAN,
-            actor=actor,
             summary=_("Ny planversion %(number)s (kladde)") % {"number": number},
-            obj=version,
         )
     return version
 
@@ -120,20 +115,15 @@ def save_plan_version(
         changes = audit.diff(before, snapshot(current, PLAN_FIELDS))
         if goals is not None:
             changes["goals"] = [None, [g["text"] for g in goals if (g.get("text") or "").strip()]]
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=current.plan.case,
             action=AuditEvent.Action.UPDATE,
             obj=current,
-            case_id=current.plan.case_id,
             changes=audit.redact(changes),
             request=request,
-        )
-        add_timeline(
-            case=current.plan.case,
             kind=TimelineEvent.Kind.PLAN,
-            actor=actor,
             summary=_("Planversion %(number)s ændret") % {"number": current.number},
-            obj=current,
         )
     return current
 
@@ -184,24 +174,19 @@ def accept_plan_version(
         )
         acceptance.participants.set(participants)
         case = current.plan.case
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.UPDATE,
             obj=current,
-            case_id=case.pk,
             changes={
                 "status": ["draft", "accepted"],
                 "citizen_participation": [None, citizen_participation],
                 **citizen_sign_in_audit(citizen_sign_in, invitation),
             },
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.PLAN,
-            actor=actor,
             summary=_("Planversion %(number)s accepteret (borgeren: %(how)s)")
             % {"number": current.number, "how": acceptance.get_citizen_participation_display().lower()},
-            obj=current,
         )
     return acceptance

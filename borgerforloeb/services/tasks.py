@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Task, TimelineEvent
-from borgerforloeb.services.events import acting_user, add_timeline
+from borgerforloeb.services.events import acting_user, record_case_event
 from core import audit
 from core.models import AuditEvent
 
@@ -40,21 +40,16 @@ def create_task(
         )
         task.full_clean()
         task.save()
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=task,
-            case_id=case.pk,
             changes=audit.diff({}, {"title": title, "responsible": str(responsible), "due_date": due_date}),
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.TASK,
-            actor=actor,
             summary=_("Opgave oprettet: %(title)s (ansvarlig: %(person)s)")
             % {"title": title, "person": responsible},
-            obj=task,
         )
     return task
 
@@ -68,19 +63,14 @@ def complete_task(*, actor, task: Task, request=None) -> Task:
         task.completed_at = timezone.now()
         task.completed_by = acting_user(actor)
         task.save(update_fields=["status", "completed_at", "completed_by"])
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=task.case,
             action=AuditEvent.Action.UPDATE,
             obj=task,
-            case_id=task.case_id,
             changes={"status": ["open", "done"]},
             request=request,
-        )
-        add_timeline(
-            case=task.case,
             kind=TimelineEvent.Kind.TASK,
-            actor=actor,
             summary=_("Opgave udført: %(title)s") % {"title": task.title},
-            obj=task,
         )
     return task
