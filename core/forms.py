@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +26,31 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def handle_post(request, form, action, *, success, redirect_to, also_valid=(), on_error=apply_errors):
+    """The POST half of a form page: valid form -> service -> its errors on the form -> message ->
+    redirect.
+
+    On a POST where ``form`` (and every form or formset in ``also_valid``) is valid, calls
+    ``action(form.cleaned_data)`` (the service). A ``ValidationError`` it raises goes to
+    ``on_error(form, error)`` (by default ``apply_errors``), which may answer with a response of
+    its own; otherwise the page renders again with the errors. On success it shows the
+    ``success`` message and redirects to ``redirect_to`` (anything ``redirect`` takes, or a
+    response). ``success`` and ``redirect_to`` may be callables given the action's result.
+
+    Returns the response to send, or None when the view should render its page (a GET, an
+    invalid form, a refused action).
+    """
+    if request.method != "POST" or not all(f.is_valid() for f in (form, *also_valid)):
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as error:
+        return on_error(form, error)
+    messages.success(request, success(result) if callable(success) else success)
+    target = redirect_to(result) if callable(redirect_to) else redirect_to
+    return target if isinstance(target, HttpResponseBase) else redirect(target)
 
 
 class SecondFactorForm(forms.Form):

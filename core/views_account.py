@@ -5,22 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import two_factor
 from core.forms import SecondFactorForm
-
-
-def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
+from core.http import safe_next_url
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -32,7 +24,7 @@ def _with_next(url_name: str, next_url: str) -> str:
 def setup(request):
     """Set up an authenticator app: QR code and key, then the first code confirms it."""
     user = request.user
-    next_url = _next_url(request)
+    next_url = safe_next_url(request, reverse("home"))
     if two_factor.has_app(user):
         return redirect(
             _with_next("two_factor_verify", next_url) if two_factor.owed_step(request) else "security"
@@ -61,7 +53,7 @@ def setup(request):
 @login_required
 def verify(request):
     """Enter a code from the app (or a recovery code) to finish signing in."""
-    next_url = _next_url(request)
+    next_url = safe_next_url(request, reverse("home"))
     step = two_factor.owed_step(request)
     if step is None:
         return redirect(next_url)
@@ -99,7 +91,9 @@ def recovery_codes(request):
     if not codes:
         return redirect("security")
     return render(
-        request, "registration/two_factor_recovery_codes.html", {"codes": codes, "next": _next_url(request)}
+        request,
+        "registration/two_factor_recovery_codes.html",
+        {"codes": codes, "next": safe_next_url(request, reverse("home"))},
     )
 
 

@@ -10,10 +10,10 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import safe_next_url
 from core.roles import Role, has_role
 from samarbejde import dashboard, offers, selectors, services
 from samarbejde.access import can_administer, municipalities_administered_by
@@ -620,12 +620,7 @@ def action_status(request, pk):
     if status in ForumAction.Status.values:
         services.set_action_status(actor=request.user, action=action, status=status, request=request)
         messages.success(request, _("Opgavens status er ændret."))
-    return redirect(request.POST.get("next") if _safe_next(request) else action.get_absolute_url())
-
-
-def _safe_next(request):
-    target = request.POST.get("next")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return redirect(safe_next_url(request, action.get_absolute_url()))
 
 
 @login_required

@@ -5,10 +5,10 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import safe_next_url
 from tilbud import csv_io, services
 from tilbud.filters import OfferFilter, facets
 from tilbud.forms import FORMSETS, OfferForm
@@ -167,7 +167,4 @@ def offer_assure(request, pk):
     offer = get_object_or_404(Offer.objects.editable_by(request.user), pk=pk)
     services.assure_offer(actor=request.user, offer=offer, request=request)
     messages.success(request, _("Tak! „%(name)s“ er bekræftet som korrekt i dag.") % {"name": offer.name})
-    next_url = request.POST.get("next")
-    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        return redirect(next_url)
-    return redirect(offer)
+    return redirect(safe_next_url(request, offer.get_absolute_url()))

@@ -141,10 +141,47 @@ def default_organisation(case, person, organisation):
     return orgs[0] if orgs else None
 
 
-def _check_coordinator_consent(case, person, organisation):
-    if is_municipal_of_case(case, organisation):
-        return
-    check_consent_covers(case=case, organisation=organisation, user=person)
+def _lock_open_case(case: Case) -> Case:
+    """The case row, locked for this transaction (coordinator changes run one after the other);
+    a closed case gets no new coordinator."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(_("Forløbet er afsluttet."), code="closed")
+    return case
+
+
+def _coordinator_organisation(case, person, organisation):
+    """The organisation the coordinator acts for (see ``default_organisation``); outside the
+    case's own municipality the citizen's consent must cover it or the person."""
+    organisation = default_organisation(case, person, organisation)
+    if not is_municipal_of_case(case, organisation):
+        check_consent_covers(case=case, organisation=organisation, user=person)
+    return organisation
+
+
+def _announce_coordinator(
+    *, actor, case, assignment, old_person, changes, summary, note="", request=None
+) -> None:
+    """The audit row and timeline entry of a new coordinator assignment, and the signal."""
+    record_case_event(
+        actor=actor,
+        case=case,
+        action=AuditEvent.Action.CREATE,
+        obj=assignment,
+        changes=changes,
+        note=note,
+        request=request,
+        kind=TimelineEvent.Kind.COORDINATOR,
+        summary=summary,
+    )
+    signals.coordinator_changed.send(
+        sender=Case,
+        case=case,
+        old_user=old_person,
+        new_user=assignment.person,
+        actor=actor,
+        assignment=assignment,
+    )
 
 
 def assign_coordinator(
@@ -155,17 +192,12 @@ def assign_coordinator(
     Raises ``CoordinatorAlreadyActive`` when one is active (the UI then offers a handover);
     the partial unique constraint makes a second active coordinator impossible anyway.
     """
+    already_active = _("Forløbet har allerede en aktiv tovholder. Brug overdragelse i stedet.")
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status == Case.Status.CLOSED:
-            raise ValidationError(_("Forløbet er afsluttet."), code="closed")
+        case = _lock_open_case(case)
         if CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists():
-            raise CoordinatorAlreadyActive(
-                _("Forløbet har allerede en aktiv tovholder. Brug overdragelse i stedet."),
-                code="already_active",
-            )
-        organisation = default_organisation(case, person, organisation)
-        _check_coordinator_consent(case, person, organisation)
+            raise CoordinatorAlreadyActive(already_active, code="already_active")
+        organisation = _coordinator_organisation(case, person, organisation)
         try:
             with transaction.atomic():
                 assignment = CoordinatorAssignment.objects.create(
@@ -176,24 +208,17 @@ def assign_coordinator(
                     created_by=acting_user(actor),
                 )
         except IntegrityError:
-            raise CoordinatorAlreadyActive(
-                _("Forløbet har allerede en aktiv tovholder. Brug overdragelse i stedet."),
-                code="already_active",
-            ) from None
-        record_case_event(
+            raise CoordinatorAlreadyActive(already_active, code="already_active") from None
+        _announce_coordinator(
             actor=actor,
             case=case,
-            action=AuditEvent.Action.CREATE,
-            obj=assignment,
+            assignment=assignment,
+            old_person=None,
             changes=audit.diff(
                 {}, {"person": str(person), "organisation": str(organisation or ""), "reason": reason}
             ),
-            request=request,
-            kind=TimelineEvent.Kind.COORDINATOR,
             summary=_("%(person)s blev tovholder") % {"person": person},
-        )
-        signals.coordinator_changed.send(
-            sender=Case, case=case, old_user=None, new_user=person, actor=actor, assignment=assignment
+            request=request,
         )
     return assignment
 
@@ -209,9 +234,7 @@ def hand_over_case(
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Skriv hvorfor forløbet overdrages.")}, code="reason_required")
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status == Case.Status.CLOSED:
-            raise ValidationError(_("Forløbet er afsluttet."), code="closed")
+        case = _lock_open_case(case)
         old = (
             CoordinatorAssignment.objects.select_for_update()
             .filter(case=case, ended_at__isnull=True)
@@ -223,8 +246,7 @@ def hand_over_case(
                 {"new_person": _("%(person)s er allerede tovholder for forløbet.") % {"person": new_person}},
                 code="same_person",
             )
-        organisation = default_organisation(case, new_person, organisation)
-        _check_coordinator_consent(case, new_person, organisation)
+        organisation = _coordinator_organisation(case, new_person, organisation)
         now = timezone.now()
         if old is not None:
             old.ended_at = now
@@ -255,26 +277,17 @@ def hand_over_case(
             }
         else:
             summary = _("%(person)s blev tovholder: %(reason)s") % {"person": new_person, "reason": reason}
-        record_case_event(
+        _announce_coordinator(
             actor=actor,
             case=case,
-            action=AuditEvent.Action.CREATE,
-            obj=assignment,
+            assignment=assignment,
+            old_person=old.person if old else None,
             changes=audit.diff(
                 {"person": str(old.person) if old else None}, {"person": str(new_person), "reason": reason}
             ),
+            summary=summary,
             note="handover",
             request=request,
-            kind=TimelineEvent.Kind.COORDINATOR,
-            summary=summary,
-        )
-        signals.coordinator_changed.send(
-            sender=Case,
-            case=case,
-            old_user=old.person if old else None,
-            new_user=new_person,
-            actor=actor,
-            assignment=assignment,
         )
     return assignment
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.shortcuts import redirect, render
@@ -46,7 +45,7 @@ from borgerforloeb.services.cases import (
 )
 from borgerforloeb.services.citizens import show_cpr
 from borgerforloeb.views.helpers import PAGE_SIZE, form_page, require
-from core.forms import apply_errors
+from core.forms import apply_errors, handle_post
 
 
 @login_required
@@ -88,25 +87,22 @@ def case_create(request):
         if citizen is not None:
             initial = {"citizen": citizen.pk}
     form = CaseForm(request.POST or None, initial=initial, citizens=citizens, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = open_case(
-                actor=request.user,
-                citizen=data["citizen"],
-                summary=data["summary"],
-                start_date=data["start_date"],
-                coordinator=data["coordinator"],
-                coordinator_organisation=data["coordinator_organisation"],
-                request=request,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            if not form.errors:
-                form.add_error("coordinator", error.messages)
-        else:
-            messages.success(request, _("Forløbet er oprettet."))
-            return redirect(case)
+
+    def refused(form, error):
+        apply_errors(form, error)
+        if not form.errors:
+            form.add_error("coordinator", error.messages)
+
+    answer = handle_post(
+        request,
+        form,
+        lambda data: open_case(actor=request.user, request=request, **data),
+        success=_("Forløbet er oprettet."),
+        redirect_to=lambda case: case,
+        on_error=refused,
+    )
+    if answer is not None:
+        return answer
     return render(request, "borgerforloeb/case_form.html", {"form": form})
 
 
@@ -207,27 +203,27 @@ def case_assign_coordinator(request, pk):
         messages.info(request, _("Forløbet har allerede en tovholder. Du kan overdrage forløbet i stedet."))
         return redirect("borgerforloeb:case_handover", pk=case.pk)
     form = AssignCoordinatorForm(request.POST or None, user=request.user, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assign_coordinator(
-                actor=request.user,
-                case=case,
-                person=form.cleaned_data["person"],
-                organisation=form.cleaned_data["organisation"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except CoordinatorAlreadyActive:
+
+    def refused(form, error):
+        if isinstance(error, CoordinatorAlreadyActive):
             messages.warning(
                 request,
                 _("En anden har netop givet forløbet en tovholder. Du kan overdrage forløbet i stedet."),
             )
             return redirect("borgerforloeb:case_handover", pk=case.pk)
-        except ValidationError as error:
-            form.add_error("person", error.messages)
-        else:
-            messages.success(request, _("Tovholderen er tildelt."))
-            return redirect(case)
+        form.add_error("person", error.messages)
+        return None
+
+    answer = handle_post(
+        request,
+        form,
+        lambda data: assign_coordinator(actor=request.user, case=case, request=request, **data),
+        success=_("Tovholderen er tildelt."),
+        redirect_to=case,
+        on_error=refused,
+    )
+    if answer is not None:
+        return answer
     return form_page(request, case, form, title=_("Tildel tovholder"))
 
 
@@ -244,27 +240,29 @@ def case_handover(request, pk):
     form = HandoverForm(
         request.POST or None, current=current.person if current else None, user=request.user, case=case
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            hand_over_case(
-                actor=request.user,
-                case=case,
-                new_person=form.cleaned_data["new_person"],
-                organisation=form.cleaned_data["organisation"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                apply_errors(form, error)
-            else:
-                form.add_error("new_person", error.messages)
+
+    def refused(form, error):
+        if hasattr(error, "error_dict"):
+            apply_errors(form, error)
         else:
-            messages.success(request, _("Forløbet er overdraget. Begge tovholdere får besked."))
-            # A former coordinator without another role in the case may no longer see it.
-            if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
-                return redirect(case)
-            return redirect("borgerforloeb:my_cases")
+            form.add_error("new_person", error.messages)
+
+    def after(assignment):
+        # A former coordinator without another role in the case may no longer see it.
+        if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+            return case
+        return "borgerforloeb:my_cases"
+
+    answer = handle_post(
+        request,
+        form,
+        lambda data: hand_over_case(actor=request.user, case=case, request=request, **data),
+        success=_("Forløbet er overdraget. Begge tovholdere får besked."),
+        redirect_to=after,
+        on_error=refused,
+    )
+    if answer is not None:
+        return answer
     intro = (
         _(
             "Nuværende tovholder: %(person)s. Overdragelsen afslutter denne tildeling "
@@ -285,20 +283,15 @@ def case_status(request, pk):
     form = CloseCaseForm(
         request.POST or None, initial={"status": case.status, "closed_reason": case.closed_reason}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            change_case_status(
-                actor=request.user,
-                case=case,
-                status=form.cleaned_data["status"],
-                closed_reason=form.cleaned_data["closed_reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Forløbets status er ændret."))
-            return redirect(case)
+    answer = handle_post(
+        request,
+        form,
+        lambda data: change_case_status(actor=request.user, case=case, request=request, **data),
+        success=_("Forløbets status er ændret."),
+        redirect_to=case,
+    )
+    if answer is not None:
+        return answer
     return form_page(request, case, form, title=_("Skift status"))
 
 

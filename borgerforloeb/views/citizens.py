@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,26 +14,9 @@ from borgerforloeb.forms.citizens import CitizenForm
 from borgerforloeb.forms.fields import municipalities_for
 from borgerforloeb.models import Case, Citizen
 from borgerforloeb.permissions import reads_citizen
-from borgerforloeb.services.citizens import create_citizen, show_cpr, update_citizen
+from borgerforloeb.services.citizens import CITIZEN_FIELDS, create_citizen, show_cpr, update_citizen
 from borgerforloeb.views.helpers import require
-from core.forms import apply_errors
-
-CITIZEN_FORM_FIELDS = (
-    "preferred_name",
-    "date_of_birth",
-    "preferred_language",
-    "other_language",
-    "interpreter_wanted",
-    "phone",
-    "email",
-    "address",
-    "contact_preference",
-    "contact_notes",
-    "target_groups",
-    "is_newcomer",
-    "arrived_on",
-    "what_matters",
-)
+from core.forms import handle_post
 
 
 @login_required
@@ -45,23 +26,25 @@ def citizen_create(request):
     form = CitizenForm(
         request.POST or None, user=request.user, municipalities=municipalities, request=request
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
-        try:
-            citizen = create_citizen(
-                actor=request.user,
-                municipality=data["municipality"],
-                full_name=data["full_name"],
-                cpr=data["cpr"],
-                request=request,
-                **fields,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Borgeren er oprettet. Opret nu forløbet."))
-            return redirect(f"{reverse('borgerforloeb:case_create')}?borger={citizen.pk}")
+
+    def create(data):
+        return create_citizen(
+            actor=request.user,
+            municipality=data["municipality"],
+            cpr=data["cpr"],
+            request=request,
+            **{k: data[k] for k in CITIZEN_FIELDS},
+        )
+
+    answer = handle_post(
+        request,
+        form,
+        create,
+        success=_("Borgeren er oprettet. Opret nu forløbet."),
+        redirect_to=lambda citizen: f"{reverse('borgerforloeb:case_create')}?borger={citizen.pk}",
+    )
+    if answer is not None:
+        return answer
     return render(request, "borgerforloeb/citizen_form.html", {"form": form})
 
 
@@ -74,20 +57,18 @@ def citizen_edit(request, pk):
     citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=pk)
     require(permissions.can_edit_citizen(request.user, citizen))
     form = CitizenForm(request.POST or None, instance=citizen, user=request.user, request=request)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {k: data[k] for k in CITIZEN_FORM_FIELDS}
+
+    def update(data):
+        fields = {k: data[k] for k in CITIZEN_FIELDS}
         if form.cpr_changed:
             fields["cpr"] = data["cpr"]
-        try:
-            update_citizen(
-                actor=request.user, citizen=citizen, full_name=data["full_name"], request=request, **fields
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Borgerens oplysninger er gemt."))
-            return redirect(citizen)
+        return update_citizen(actor=request.user, citizen=citizen, request=request, **fields)
+
+    answer = handle_post(
+        request, form, update, success=_("Borgerens oplysninger er gemt."), redirect_to=citizen
+    )
+    if answer is not None:
+        return answer
     return render(request, "borgerforloeb/citizen_form.html", {"form": form, "citizen": citizen})
 
 

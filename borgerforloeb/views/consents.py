@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from borgerforloeb.models import Case, Consent
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.consents import record_consent, withdraw_consent
 from borgerforloeb.views.helpers import form_page, require
-from core.forms import apply_errors
+from core.forms import handle_post
 
 
 @reads_case
@@ -54,30 +54,26 @@ def consent_create(request, pk):
         case=case,
         initial={"valid_from": timezone.localdate(), "language": case.citizen.preferred_language},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record_consent(
-                actor=request.user,
-                citizen=case.citizen,
-                case=case if data["only_this_case"] else None,
-                organisations=data["organisations"],
-                persons=data["persons"],
-                information_kinds=data["information_kinds"],
-                text_shown=data["text_shown"],
-                language=data["language"],
-                given_how=data["given_how"],
-                witness=data["witness"],
-                interpreter_name=data["interpreter_name"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-                request=request,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Samtykket er registreret."))
-            return redirect("borgerforloeb:case_consents", pk=case.pk)
+
+    def record(data):
+        fields = {k: v for k, v in data.items() if k != "only_this_case"}
+        return record_consent(
+            actor=request.user,
+            citizen=case.citizen,
+            case=case if data["only_this_case"] else None,
+            request=request,
+            **fields,
+        )
+
+    answer = handle_post(
+        request,
+        form,
+        record,
+        success=_("Samtykket er registreret."),
+        redirect_to=reverse("borgerforloeb:case_consents", kwargs={"pk": case.pk}),
+    )
+    if answer is not None:
+        return answer
     return form_page(request, case, form, title=_("Registrér samtykke"))
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from borgerforloeb.forms.decisions import AttentionPointFormSet, DecisionForm
 from borgerforloeb.models import Decision
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.decisions import ensure_attention_points, record_decision, update_attention_points
-from core.forms import apply_errors
+from core.forms import handle_post
 
 
 @reads_case
@@ -25,19 +24,21 @@ def attention_edit(request, pk):
     points = ensure_attention_points(case=case)
     initial = [{"pk": p.pk, "status": p.status, "note": p.note} for p in points]
     formset = AttentionPointFormSet(request.POST or None, initial=initial, prefix="punkter")
-    if request.method == "POST" and formset.is_valid():
-        changes = {
-            f.cleaned_data["pk"]: {"status": f.cleaned_data["status"], "note": f.cleaned_data["note"].strip()}
-            for f in formset.forms
-            if f.cleaned_data
-        }
-        try:
-            changed = update_attention_points(actor=request.user, case=case, changes=changes, request=request)
-        except ValidationError as error:
-            formset.forms[0].add_error(None, error.messages)
-        else:
-            messages.success(request, _("Opmærksomhedspunkterne er gemt (%(n)s ændret).") % {"n": changed})
-            return redirect(case)
+
+    def update(rows):
+        changes = {row["pk"]: {"status": row["status"], "note": row["note"].strip()} for row in rows if row}
+        return update_attention_points(actor=request.user, case=case, changes=changes, request=request)
+
+    answer = handle_post(
+        request,
+        formset,
+        update,
+        success=lambda changed: _("Opmærksomhedspunkterne er gemt (%(n)s ændret).") % {"n": changed},
+        redirect_to=case,
+        on_error=lambda formset, error: formset.forms[0].add_error(None, error.messages),
+    )
+    if answer is not None:
+        return answer
     rows = list(zip(points, formset.forms, strict=False))
     return render(
         request, "borgerforloeb/attention/edit.html", {"case": case, "formset": formset, "rows": rows}
@@ -61,12 +62,13 @@ def decision_list(request, pk):
 def decision_create(request, pk):
     case = selectors.visible_case(request.user, pk)
     form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_decision(actor=request.user, case=case, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Beslutningen er registreret."))
-            return redirect("borgerforloeb:decision_list", pk=case.pk)
+    answer = handle_post(
+        request,
+        form,
+        lambda data: record_decision(actor=request.user, case=case, request=request, **data),
+        success=_("Beslutningen er registreret."),
+        redirect_to=reverse("borgerforloeb:decision_list", kwargs={"pk": case.pk}),
+    )
+    if answer is not None:
+        return answer
     return render(request, "borgerforloeb/decisions/form.html", {"case": case, "form": form})

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from borgerforloeb import selectors
 from borgerforloeb.forms.efforts import EffortForm, ReferralAnswerForm
 from borgerforloeb.models import Consent, Effort
 from borgerforloeb.permissions import reads_case
-from borgerforloeb.services.efforts import answer_referral, save_effort
+from borgerforloeb.services.efforts import EFFORT_FIELDS, answer_referral, save_effort
 from core import audit
 from core.audit import audited_read
-from core.forms import apply_errors
+from core.forms import handle_post
 from samarbejde.models import Membership
-
-EFFORT_FORM_FIELDS = [
-    "title",
-    "description",
-    "offer",
-    "receiving_organisation",
-    "responsible",
-    "status",
-    "decline_reason",
-    "start_date",
-    "end_date",
-]
 
 
 @reads_case
@@ -57,23 +44,21 @@ def effort_edit(request, pk, effort_pk):
 
 
 def _effort_form(request, case, effort):
-    initial = (
-        {f: getattr(effort, f) for f in EFFORT_FORM_FIELDS} if effort else {"responsible": request.user.pk}
-    )
+    initial = {f: getattr(effort, f) for f in EFFORT_FIELDS} if effort else {"responsible": request.user.pk}
     if effort:
         initial["offer"] = effort.offer_id
         initial["receiving_organisation"] = effort.receiving_organisation_id
         initial["responsible"] = effort.responsible_id
     form = EffortForm(request.POST or None, case=case, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in EFFORT_FORM_FIELDS}
-        try:
-            save_effort(actor=request.user, case=case, effort=effort, request=request, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Indsatsen er gemt."))
-            return redirect("borgerforloeb:effort_list", pk=case.pk)
+    answer = handle_post(
+        request,
+        form,
+        lambda data: save_effort(actor=request.user, case=case, effort=effort, request=request, **data),
+        success=_("Indsatsen er gemt."),
+        redirect_to=reverse("borgerforloeb:effort_list", kwargs={"pk": case.pk}),
+    )
+    if answer is not None:
+        return answer
     return render(request, "borgerforloeb/efforts/form.html", {"case": case, "effort": effort, "form": form})
 
 
@@ -140,19 +125,20 @@ def referral_answer(request, effort_pk):
     effort = get_object_or_404(inbound_referrals(request.user), pk=effort_pk)
     row = referral_view(effort)
     form = ReferralAnswerForm(request.POST or None) if row["awaiting"] else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            answer_referral(
-                actor=request.user,
-                effort=effort,
-                accept=form.cleaned_data["answer"] == "accept",
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Svaret er sendt til tovholderen."))
-            return redirect("borgerforloeb:referral_list")
+    answer = form and handle_post(
+        request,
+        form,
+        lambda data: answer_referral(
+            actor=request.user,
+            effort=effort,
+            accept=data["answer"] == "accept",
+            reason=data["reason"],
+            request=request,
+        ),
+        success=_("Svaret er sendt til tovholderen."),
+        redirect_to="borgerforloeb:referral_list",
+    )
+    if answer is not None:
+        return answer
     audit.read_subject(request, effort, case_id=effort.case_id)
     return render(request, "borgerforloeb/efforts/referral.html", {"row": row, "form": form})

@@ -1,20 +1,12 @@
-"""What the case pages share: the next URL, the permission check, the form page."""
+"""What the case pages share: the permission check and the form page."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 PAGE_SIZE = 25
-
-
-def next_url(request, default):
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
-        return candidate
-    return default
 
 
 def require(allowed: bool):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,21 +14,9 @@ from borgerforloeb import ics, selectors
 from borgerforloeb.forms.meetings import MeetingForm, MinutesDecisionFormSet, MinutesForm, MinutesTaskFormSet
 from borgerforloeb.models import Meeting
 from borgerforloeb.permissions import reads_case
-from borgerforloeb.services.meetings import record_minutes, save_meeting
+from borgerforloeb.services.meetings import MEETING_FIELDS, record_minutes, save_meeting
 from core.audit import audited_read
-from core.forms import apply_errors
-
-MEETING_FORM_FIELDS = [
-    "title",
-    "starts_at",
-    "ends_at",
-    "place",
-    "interpreter_needed",
-    "interpreter_language",
-    "interpreter_name",
-    "interpreter_booked",
-    "agenda",
-]
+from core.forms import handle_post
 
 
 def _meeting(case, meeting_pk):
@@ -71,7 +58,7 @@ def meeting_edit(request, pk, meeting_pk):
 
 def _meeting_form(request, case, meeting):
     if meeting is not None:
-        initial = {f: getattr(meeting, f) for f in MEETING_FORM_FIELDS}
+        initial = {f: getattr(meeting, f) for f in MEETING_FIELDS}
         initial["starts_at"] = timezone.localtime(meeting.starts_at)
         initial["ends_at"] = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
         initial["participants"] = [u.pk for u in meeting.participants.all()]
@@ -83,22 +70,17 @@ def _meeting_form(request, case, meeting):
             else case.citizen.other_language,
         }
     form = MeetingForm(request.POST or None, case=case, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in MEETING_FORM_FIELDS}
-        try:
-            saved = save_meeting(
-                actor=request.user,
-                case=case,
-                meeting=meeting,
-                participants=form.cleaned_data["participants"],
-                request=request,
-                **data,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Mødet er gemt."))
-            return redirect("borgerforloeb:meeting_detail", pk=case.pk, meeting_pk=saved.pk)
+    answer = handle_post(
+        request,
+        form,
+        lambda data: save_meeting(actor=request.user, case=case, meeting=meeting, request=request, **data),
+        success=_("Mødet er gemt."),
+        redirect_to=lambda saved: reverse(
+            "borgerforloeb:meeting_detail", kwargs={"pk": case.pk, "meeting_pk": saved.pk}
+        ),
+    )
+    if answer is not None:
+        return answer
     return render(
         request, "borgerforloeb/meetings/form.html", {"case": case, "meeting": meeting, "form": form}
     )
@@ -131,7 +113,8 @@ def meeting_minutes(request, pk, meeting_pk):
         form = MinutesForm(request.POST)
         decisions = MinutesDecisionFormSet(request.POST, prefix="beslutninger")
         tasks = MinutesTaskFormSet(request.POST, prefix="opgaver", form_kwargs={"case": case})
-        if form.is_valid() and decisions.is_valid() and tasks.is_valid():
+
+        def record(data):
             decision_data = [
                 {
                     "text": d["text"].strip(),
@@ -148,25 +131,32 @@ def meeting_minutes(request, pk, meeting_pk):
                 for t in tasks.cleaned_data
                 if t and (t.get("title") or "").strip()
             ]
-            try:
-                with transaction.atomic():
-                    made_decisions, made_tasks = record_minutes(
-                        actor=request.user,
-                        meeting=meeting,
-                        minutes=form.cleaned_data["minutes"],
-                        decisions=decision_data,
-                        tasks=task_data,
-                        request=request,
-                    )
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(
-                    request,
-                    _("Referatet er gemt med %(decisions)s beslutning(er) og %(tasks)s opgave(r).")
-                    % {"decisions": len(made_decisions), "tasks": len(made_tasks)},
+            with transaction.atomic():
+                return record_minutes(
+                    actor=request.user,
+                    meeting=meeting,
+                    minutes=data["minutes"],
+                    decisions=decision_data,
+                    tasks=task_data,
+                    request=request,
                 )
-                return redirect("borgerforloeb:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
+
+        answer = handle_post(
+            request,
+            form,
+            record,
+            success=lambda made: (
+                _("Referatet er gemt med %(decisions)s beslutning(er) og %(tasks)s opgave(r).")
+                % {"decisions": len(made[0]), "tasks": len(made[1])}
+            ),
+            redirect_to=reverse(
+                "borgerforloeb:meeting_detail", kwargs={"pk": case.pk, "meeting_pk": meeting.pk}
+            ),
+            also_valid=[decisions, tasks],
+            on_error=lambda form, error: form.add_error(None, error.messages),
+        )
+        if answer is not None:
+            return answer
     else:
         form = MinutesForm(initial={"minutes": meeting.minutes})
         decisions = MinutesDecisionFormSet(prefix="beslutninger")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +15,7 @@ from borgerforloeb.models import Participant
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.participants import add_participant, end_participation
 from borgerforloeb.views.helpers import require
-from core.forms import apply_errors
+from core.forms import apply_errors, handle_post
 
 
 @reads_case
@@ -26,27 +26,23 @@ def case_participants(request, pk):
     form = ParticipantForm(request.POST or None, user=request.user, case=case) if can_manage else None
     if request.method == "POST":
         require(can_manage)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                add_participant(
-                    actor=request.user,
-                    case=case,
-                    user=data["user"],
-                    name=data["name"],
-                    organisation=data["organisation"],
-                    role=data["role"],
-                    responsibility=data["responsibility"],
-                    request=request,
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    apply_errors(form, error)
-                else:
-                    form.add_error("organisation" if error.code == "no_consent" else None, error.messages)
-            else:
-                messages.success(request, _("Deltageren er tilføjet."))
-                return redirect("borgerforloeb:case_participants", pk=case.pk)
+
+    def refused(form, error):
+        if hasattr(error, "error_dict"):
+            apply_errors(form, error)
+        else:
+            form.add_error("organisation" if error.code == "no_consent" else None, error.messages)
+
+    answer = form and handle_post(
+        request,
+        form,
+        lambda data: add_participant(actor=request.user, case=case, request=request, **data),
+        success=_("Deltageren er tilføjet."),
+        redirect_to=reverse("borgerforloeb:case_participants", kwargs={"pk": case.pk}),
+        on_error=refused,
+    )
+    if answer is not None:
+        return answer
     participants = (
         Participant.objects.filter(case=case)
         .select_related("user", "organisation")

@@ -6,9 +6,9 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +16,10 @@ from borgerforloeb import permissions, selectors
 from borgerforloeb.forms.plan import AcceptPlanForm, GoalFormSet, PlanVersionForm
 from borgerforloeb.models import Language, PlanVersion
 from borgerforloeb.permissions import reads_case
-from borgerforloeb.services.plan import StaleVersion, accept_plan_version, new_plan_version, save_plan_version
+from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from borgerforloeb.views.helpers import require
 from core import audit
-from core.forms import apply_errors
+from core.forms import handle_post
 
 PRINT_LANGUAGES = {Language.DANISH, Language.GREENLANDIC}
 
@@ -95,33 +95,28 @@ def plan_edit(request, pk, number):
     if request.method == "POST":
         form = PlanVersionForm(request.POST)
         goals = GoalFormSet(request.POST, prefix="goals")
-        if form.is_valid() and goals.is_valid():
-            data = form.cleaned_data
+
+        def save(data):
             goal_data = [
                 {"text": g["text"].strip(), "who_helps": g["who_helps"].strip()}
                 for g in goals.cleaned_data
                 if g and not g.get("DELETE") and (g.get("text") or "").strip()
             ]
-            try:
-                save_plan_version(
-                    actor=request.user,
-                    version=version,
-                    lock_version=data["lock_version"],
-                    goals=goal_data,
-                    purpose=data["purpose"],
-                    efforts=data["efforts"],
-                    expected_duration=data["expected_duration"],
-                    other_matters=data["other_matters"],
-                    next_review=data["next_review"],
-                    request=request,
-                )
-            except StaleVersion as error:
-                form.add_error(None, error.messages)
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("Planen er gemt."))
-                return redirect("borgerforloeb:plan_detail", pk=case.pk)
+            return save_plan_version(
+                actor=request.user, version=version, goals=goal_data, request=request, **data
+            )
+
+        answer = handle_post(
+            request,
+            form,
+            save,
+            success=_("Planen er gemt."),
+            redirect_to=reverse("borgerforloeb:plan_detail", kwargs={"pk": case.pk}),
+            also_valid=[goals],
+            on_error=lambda form, error: form.add_error(None, error.messages),
+        )
+        if answer is not None:
+            return answer
     else:
         form = PlanVersionForm(
             initial={
@@ -154,26 +149,15 @@ def plan_accept(request, pk, number):
     if case.citizen.interpreter_wanted:
         initial["citizen_participation"] = "interpreter"
     form = AcceptPlanForm(request.POST or None, case=case, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            accept_plan_version(
-                actor=request.user,
-                version=version,
-                citizen_participation=data["citizen_participation"],
-                participants=data["participants"],
-                interpreter_name=data["interpreter_name"],
-                note=data["note"],
-                lock_version=data["lock_version"],
-                request=request,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, _("Version %(number)s er accepteret og er nu planen.") % {"number": number}
-            )
-            return redirect("borgerforloeb:plan_detail", pk=case.pk)
+    answer = handle_post(
+        request,
+        form,
+        lambda data: accept_plan_version(actor=request.user, version=version, request=request, **data),
+        success=_("Version %(number)s er accepteret og er nu planen.") % {"number": number},
+        redirect_to=reverse("borgerforloeb:plan_detail", kwargs={"pk": case.pk}),
+    )
+    if answer is not None:
+        return answer
     return render(
         request,
         "borgerforloeb/plan/accept.html",

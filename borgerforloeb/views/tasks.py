@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,8 +15,9 @@ from borgerforloeb.forms.tasks import TaskForm
 from borgerforloeb.models import Case, Task
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.tasks import complete_task, create_task
-from borgerforloeb.views.helpers import form_page, next_url, require
-from core.forms import apply_errors
+from borgerforloeb.views.helpers import form_page, require
+from core.forms import handle_post
+from core.http import safe_next_url
 
 
 @login_required
@@ -45,23 +45,15 @@ def task_create(request, pk):
     case = selectors.visible_case(request.user, pk)
     require(permissions.can_add_task(request.user, case))
     form = TaskForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            create_task(
-                actor=request.user,
-                case=case,
-                title=data["title"],
-                responsible=data["responsible"],
-                due_date=data["due_date"],
-                description=data["description"],
-                request=request,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Opgaven er oprettet."))
-            return redirect(case)
+    answer = handle_post(
+        request,
+        form,
+        lambda data: create_task(actor=request.user, case=case, request=request, **data),
+        success=_("Opgaven er oprettet."),
+        redirect_to=case,
+    )
+    if answer is not None:
+        return answer
     return form_page(
         request,
         case,
@@ -83,4 +75,4 @@ def task_complete(request, task_pk):
     require(permissions.can_complete_task(request.user, task))
     complete_task(actor=request.user, task=task, request=request)
     messages.success(request, _("Opgaven “%(title)s” er markeret som udført.") % {"title": task.title})
-    return redirect(next_url(request, task.case.get_absolute_url()))
+    return redirect(safe_next_url(request, task.case.get_absolute_url()))
