@@ -13,7 +13,7 @@ from borgerforloeb.models import Case, CoordinatorAssignment, Task
 def case_figures(municipality, user):
     if not getattr(user, "is_authenticated", False):
         return []
-    active_coordinator = CoordinatorAssignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+    active_coordinator = CoordinatorAssignment.objects.active().filter(case=OuterRef("pk"))
     cases = Case.objects.visible_to(user).filter(municipality=municipality, status=Case.Status.OPEN)
     figures = cases.aggregate(
         active=Count("pk"),

@@ -151,7 +151,7 @@ def seed(stdout):
                 start_date=today - timedelta(days=60 - index * 10),
             )
             created += 1
-        if not CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists():
+        if not CoordinatorAssignment.objects.active().filter(case=case).exists():
             assign_coordinator(
                 actor=caseworker,
                 case=case,

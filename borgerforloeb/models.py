@@ -212,7 +212,7 @@ class CaseQuerySet(models.QuerySet):
         involved = Q(
             pk__in=Participant.objects.filter(user=user, active=True)
             .values("case_id")
-            .union(CoordinatorAssignment.objects.filter(person=user, ended_at__isnull=True).values("case_id"))
+            .union(CoordinatorAssignment.objects.active().filter(person=user).values("case_id"))
         )
         user_orgs = Membership.objects.filter(user=user, organisation__archived_at__isnull=True).values(
             "organisation_id"
@@ -238,9 +238,7 @@ class CaseQuerySet(models.QuerySet):
         """Cases where the user is the active coordinator or an active participant."""
         return self.filter(
             Exists(Participant.objects.filter(case=OuterRef("pk"), user=user, active=True))
-            | Exists(
-                CoordinatorAssignment.objects.filter(case=OuterRef("pk"), person=user, ended_at__isnull=True)
-            )
+            | Exists(CoordinatorAssignment.objects.active().filter(case=OuterRef("pk"), person=user))
         )
 
 
@@ -271,7 +269,7 @@ def case_visible(user_ref: str, case_prefix: str = "") -> Q:
         )
     )
     involved = Exists(Participant.objects.filter(case_id=case, user_id=user, active=True)) | Exists(
-        CoordinatorAssignment.objects.filter(case_id=case, person_id=user, ended_at__isnull=True)
+        CoordinatorAssignment.objects.active().filter(case_id=case, person_id=user)
     )
     consents = Consent.objects.valid().filter(
         Q(case__isnull=True) | Q(case_id=case), citizen_id=OuterRef(f"{case_prefix}citizen_id")
@@ -334,7 +332,13 @@ class Case(TimeStamped, CreatedBy):
         cached = getattr(self, "active_coordinators", None)
         if cached is not None:
             return cached[0] if cached else None
-        return self.coordinator_assignments.filter(ended_at__isnull=True).select_related("person").first()
+        return self.coordinator_assignments.active().select_related("person").first()
+
+
+class CoordinatorAssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """The assignments not ended: at most one per case (a partial unique constraint)."""
+        return self.filter(ended_at__isnull=True)
 
 
 class CoordinatorAssignment(models.Model):
@@ -365,6 +369,8 @@ class CoordinatorAssignment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = CoordinatorAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tovholdertildeling")

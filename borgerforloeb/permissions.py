@@ -9,6 +9,7 @@ from __future__ import annotations
 from borgerforloeb.models import Case, CoordinatorAssignment, Task, caseworker_municipalities
 from core.audit import audited_read
 from core.roles import Role
+from samarbejde.models import Organisation
 
 
 def is_municipal_caseworker(user, municipality_id) -> bool:
@@ -20,6 +21,16 @@ def is_municipal_caseworker(user, municipality_id) -> bool:
     if not user.has_role(Role.CASEWORKER):
         return False
     return caseworker_municipalities(user).filter(municipality_id=municipality_id).exists()
+
+
+def is_municipal_of_case(case: Case, organisation) -> bool:
+    """``organisation`` is a municipal organisation of the case's own municipality: its staff
+    take part in the case without the citizen's consent (everyone else needs one)."""
+    return (
+        organisation is not None
+        and organisation.kind == Organisation.Kind.MUNICIPAL
+        and organisation.municipality_id == case.municipality_id
+    )
 
 
 def is_case_caseworker(user, case: Case) -> bool:
@@ -49,7 +60,7 @@ def can_open_case_for(user, citizen) -> bool:
 
 
 def is_active_coordinator(user, case: Case) -> bool:
-    return CoordinatorAssignment.objects.filter(case=case, person=user, ended_at__isnull=True).exists()
+    return CoordinatorAssignment.objects.active().filter(case=case, person=user).exists()
 
 
 def can_create_citizen(user) -> bool:
@@ -106,5 +117,6 @@ def can_see_access_log(user, case: Case) -> bool:
 
 
 def can_export_citizen(user, citizen) -> bool:
-    """An access request is answered by the citizen's municipality: its caseworkers."""
-    return is_citizen_caseworker(user, citizen)
+    """An access request is answered by the citizen's municipality: whoever may see the citizen's
+    CPR number on the citizen page (its caseworkers) may export the citizen's data."""
+    return can_see_cpr(user, citizen=citizen)

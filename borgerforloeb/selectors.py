@@ -45,9 +45,7 @@ def visible_case(user, pk) -> Case:
 def active_coordinator_prefetch() -> Prefetch:
     return Prefetch(
         "coordinator_assignments",
-        queryset=CoordinatorAssignment.objects.filter(ended_at__isnull=True).select_related(
-            "person", "organisation"
-        ),
+        queryset=CoordinatorAssignment.objects.active().select_related("person", "organisation"),
         to_attr="active_coordinators",
     )
 
@@ -91,9 +89,7 @@ def my_cases(user, *, all_visible: bool = False):
     if not all_visible:
         cases = cases.involving(user)
     cases = cases.annotate(
-        i_coordinate=Exists(
-            CoordinatorAssignment.objects.filter(case=OuterRef("pk"), person=user, ended_at__isnull=True)
-        ),
+        i_coordinate=Exists(CoordinatorAssignment.objects.active().filter(case=OuterRef("pk"), person=user)),
         my_role=Subquery(
             Participant.objects.filter(case=OuterRef("pk"), user=user, active=True).values("role")[:1]
         ),
@@ -224,11 +220,7 @@ def people_for(user, case=None):
                 )
             )
             | Q(pk__in=Participant.objects.filter(case_id=case.pk, active=True).values("user_id"))
-            | Q(
-                pk__in=CoordinatorAssignment.objects.filter(case_id=case.pk, ended_at__isnull=True).values(
-                    "person_id"
-                )
-            )
+            | Q(pk__in=CoordinatorAssignment.objects.active().filter(case_id=case.pk).values("person_id"))
             | Q(pk__in=consents.values("persons"))
             | Q(
                 pk__in=active_memberships.filter(organisation__in=consents.values("organisations")).values(

@@ -50,11 +50,7 @@ def case_people(case):
         User.objects.filter(is_active=True)
         .filter(
             Q(pk__in=Participant.objects.filter(case=case, active=True, user__isnull=False).values("user_id"))
-            | Q(
-                pk__in=CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).values(
-                    "person_id"
-                )
-            )
+            | Q(pk__in=CoordinatorAssignment.objects.active().filter(case=case).values("person_id"))
         )
         .order_by("full_name")
     )

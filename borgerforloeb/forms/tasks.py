@@ -26,9 +26,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         User = get_user_model()
         ids = set(case.participants.filter(active=True, user__isnull=False).values_list("user_id", flat=True))
-        ids |= set(
-            case.coordinator_assignments.filter(ended_at__isnull=True).values_list("person_id", flat=True)
-        )
+        ids |= set(case.coordinator_assignments.active().values_list("person_id", flat=True))
         self.fields["responsible"].queryset = User.objects.filter(pk__in=ids, is_active=True).order_by(
             "full_name"
         )

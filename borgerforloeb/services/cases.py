@@ -20,6 +20,7 @@ from borgerforloeb.models import (
     CoordinatorAssignment,
     TimelineEvent,
 )
+from borgerforloeb.permissions import is_municipal_of_case
 from borgerforloeb.services.citizens import check_own_municipality
 from borgerforloeb.services.events import acting_user, record_case_event
 from core import audit
@@ -81,14 +82,6 @@ def open_case(
                 request=request,
             )
     return case
-
-
-def is_municipal_of_case(case: Case, organisation) -> bool:
-    return (
-        organisation is not None
-        and organisation.kind == Organisation.Kind.MUNICIPAL
-        and organisation.municipality_id == case.municipality_id
-    )
 
 
 def check_consent_covers(*, case: Case, organisation=None, user=None) -> None:
@@ -195,7 +188,7 @@ def assign_coordinator(
     already_active = _("Forløbet har allerede en aktiv tovholder. Brug overdragelse i stedet.")
     with transaction.atomic():
         case = _lock_open_case(case)
-        if CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists():
+        if CoordinatorAssignment.objects.active().filter(case=case).exists():
             raise CoordinatorAlreadyActive(already_active, code="already_active")
         organisation = _coordinator_organisation(case, person, organisation)
         try:
@@ -237,7 +230,8 @@ def hand_over_case(
         case = _lock_open_case(case)
         old = (
             CoordinatorAssignment.objects.select_for_update()
-            .filter(case=case, ended_at__isnull=True)
+            .active()
+            .filter(case=case)
             .select_related("person")
             .first()
         )
@@ -306,9 +300,7 @@ def change_case_status(*, actor, case: Case, status: str, closed_reason: str = "
         case.version += 1
         case.save()
         if status == Case.Status.CLOSED:
-            CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).update(
-                ended_at=timezone.now()
-            )
+            CoordinatorAssignment.objects.active().filter(case=case).update(ended_at=timezone.now())
         record_case_event(
             actor=actor,
             case=case,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb import cpr as cprlib
 from borgerforloeb.models import Citizen, TimelineEvent
+from borgerforloeb.permissions import is_citizen_caseworker
 from borgerforloeb.services.events import acting_user, add_timeline, snapshot
 from core import audit
 from core.models import AuditEvent
@@ -117,8 +118,6 @@ def _cpr_refused(*, actor, citizen, request) -> ValidationError:
 
 def check_own_municipality(actor, citizen) -> None:
     """Only caseworkers of the citizen's own municipality write the citizen or open a case."""
-    from borgerforloeb.permissions import is_citizen_caseworker
-
     user = acting_user(actor)
     if user is not None and not is_citizen_caseworker(user, citizen):
         raise ValidationError(

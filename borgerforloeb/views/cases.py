@@ -118,7 +118,8 @@ def _case_context(request, case, revealed_cpr=""):
     user = request.user
     today = timezone.localdate()
     coordinator = (
-        CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True)
+        CoordinatorAssignment.objects.active()
+        .filter(case=case)
         .select_related("person", "organisation")
         .first()
     )
@@ -199,7 +200,7 @@ def case_show_cpr(request, pk):
 def case_assign_coordinator(request, pk):
     case = selectors.visible_case(request.user, pk)
     require(permissions.can_manage_case(request.user, case))
-    if CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True).exists():
+    if CoordinatorAssignment.objects.active().filter(case=case).exists():
         messages.info(request, _("Forløbet har allerede en tovholder. Du kan overdrage forløbet i stedet."))
         return redirect("borgerforloeb:case_handover", pk=case.pk)
     form = AssignCoordinatorForm(request.POST or None, user=request.user, case=case)
@@ -232,11 +233,7 @@ def case_assign_coordinator(request, pk):
 def case_handover(request, pk):
     case = selectors.visible_case(request.user, pk)
     require(permissions.can_manage_case(request.user, case))
-    current = (
-        CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True)
-        .select_related("person")
-        .first()
-    )
+    current = CoordinatorAssignment.objects.active().filter(case=case).select_related("person").first()
     form = HandoverForm(
         request.POST or None, current=current.person if current else None, user=request.user, case=case
     )
