@@ -125,18 +125,22 @@ def referral_answer(request, effort_pk):
     effort = get_object_or_404(inbound_referrals(request.user), pk=effort_pk)
     row = referral_view(effort)
     form = ReferralAnswerForm(request.POST or None) if row["awaiting"] else None
-    answer = form and handle_post(
-        request,
-        form,
-        lambda data: answer_referral(
-            actor=request.user,
-            effort=effort,
-            accept=data["answer"] == "accept",
-            reason=data["reason"],
-            request=request,
-        ),
-        success=_("Svaret er sendt til tovholderen."),
-        redirect_to="borgerforloeb:referral_list",
+    answer = (
+        handle_post(
+            request,
+            form,
+            lambda data: answer_referral(
+                actor=request.user,
+                effort=effort,
+                accept=data["answer"] == "accept",
+                reason=data["reason"],
+                request=request,
+            ),
+            success=_("Svaret er sendt til tovholderen."),
+            redirect_to="borgerforloeb:referral_list",
+        )
+        if form is not None
+        else None
     )
     if answer is not None:
         return answer

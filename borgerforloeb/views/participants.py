@@ -33,13 +33,17 @@ def case_participants(request, pk):
         else:
             form.add_error("organisation" if error.code == "no_consent" else None, error.messages)
 
-    answer = form and handle_post(
-        request,
-        form,
-        lambda data: add_participant(actor=request.user, case=case, request=request, **data),
-        success=_("Deltageren er tilføjet."),
-        redirect_to=reverse("borgerforloeb:case_participants", kwargs={"pk": case.pk}),
-        on_error=refused,
+    answer = (
+        handle_post(
+            request,
+            form,
+            lambda data: add_participant(actor=request.user, case=case, request=request, **data),
+            success=_("Deltageren er tilføjet."),
+            redirect_to=reverse("borgerforloeb:case_participants", kwargs={"pk": case.pk}),
+            on_error=refused,
+        )
+        if form is not None
+        else None
     )
     if answer is not None:
         return answer
