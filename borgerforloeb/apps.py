@@ -13,9 +13,3 @@ class BorgerforloebConfig(AppConfig):
         from samarbejde import dashboard
 
         dashboard.register(case_figures)
-
-        from django.contrib.auth.signals import user_logged_in
-
-        from borgerforloeb.invitations import end_citizen_session
-
-        user_logged_in.connect(end_citizen_session, dispatch_uid="borgerforloeb.end_citizen_session")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
@@ -100,6 +101,15 @@ class CitizenQuerySet(models.QuerySet):
         if user.has_role(Role.CASEWORKER):
             rule = rule | Q(municipality_id__in=caseworker_municipalities(user))
         return self.filter(rule)
+
+    def with_cpr(self, raw: str):
+        """The citizens whose CPR number is ``raw`` (DDMMYY-SSSS or ten digits); none when ``raw``
+        is no CPR number."""
+        try:
+            digits = cprlib.normalise(raw)
+        except ValidationError:
+            return self.none()
+        return self.filter(cpr=digits)
 
 
 class Citizen(TimeStamped, CreatedBy):

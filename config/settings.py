@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "samarbejde",
     "tilbud",
     "borgerforloeb",
+    "mit_forloeb",
 ]
 
 MIDDLEWARE = [
@@ -172,8 +173,8 @@ TWO_FACTOR_RECOVERY_CODES = 10
 OIDC_AUTHENTICATE_CLASS = "core.oidc.StaffOIDCAuthenticateView"
 OIDC_CALLBACK_CLASS = "core.oidc.StaffOIDCCallbackView"
 
-# Citizens (Mit forløb, borgerforloeb/invitations.py): invitation link + code from the coordinator,
-# short sessions. A national identity broker (MitID over OIDC, borgerforloeb/citizen_oidc.py) is
+# Citizens (Mit forløb, mit_forloeb/invitations.py): invitation link + code from the coordinator,
+# short sessions. A national identity broker (MitID over OIDC, mit_forloeb/oidc.py) is
 # offered beside it when the six CITIZEN_OIDC_* client/endpoint settings are set.
 CITIZEN_SESSION_SECONDS = env_int("CITIZEN_SESSION_SECONDS", 30 * 60)
 CITIZEN_OIDC_RP_CLIENT_ID = env_str("CITIZEN_OIDC_RP_CLIENT_ID", "")

@@ -29,7 +29,7 @@ urlpatterns = [
     path("api/hsds/", include("tilbud.api_urls")),
     path("samarbejde/", include("samarbejde.urls")),
     path("forloeb/", include("borgerforloeb.urls")),
-    path("mit-forloeb/", include("borgerforloeb.citizen_urls")),
+    path("mit-forloeb/", include("mit_forloeb.urls")),
     path("notifikationer/", include("core.notification_urls")),
 ]
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from borgerforloeb import invitations
 from borgerforloeb.models import CitizenInvitation, Consent, Participant, PlanAcceptance
 from borgerforloeb.services.participants import add_participant
 from borgerforloeb.services.plan import new_plan_version, save_plan_version
 from core.models import AuditEvent
+from mit_forloeb import invitations
 from tests.case_factories import make_consent
 
 
@@ -150,7 +150,7 @@ def test_citizen_actions_name_the_invitation_and_who_created_it(client, world, m
 def test_a_binding_action_after_mitid_says_mitid(world, rf):
     from django.contrib.sessions.backends.db import SessionStore
 
-    from borgerforloeb import citizen_services
+    from mit_forloeb import services as citizen_services
 
     request = rf.post("/")
     request.session = SessionStore()

@@ -10,10 +10,10 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
-from borgerforloeb import invitations
 from borgerforloeb.models import CitizenInvitation, CitizenMessage, TimelineEvent
 from core.models import AuditEvent
 from core.roles import Role
+from mit_forloeb import invitations
 from tests.case_factories import make_case, make_citizen, make_org
 
 

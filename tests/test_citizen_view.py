@@ -12,7 +12,6 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from borgerforloeb import citizen_services, invitations
 from borgerforloeb.models import (
     Case,
     CitizenMessage,
@@ -28,6 +27,8 @@ from borgerforloeb.services.cases import change_case_status
 from borgerforloeb.services.participants import add_participant
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from core.models import AuditEvent
+from mit_forloeb import invitations
+from mit_forloeb import services as citizen_services
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
 
 CPR = "0101901234"

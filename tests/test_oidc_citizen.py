@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 
-from borgerforloeb import invitations
 from core.models import AuditEvent
 from core.roles import Role
+from mit_forloeb import invitations
 from tests.case_factories import make_case, make_citizen
 from tests.oidc_provider import OIDCTestProvider
 

@@ -26,11 +26,11 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from borgerforloeb import invitations
 from borgerforloeb.models import Case, Citizen
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version
 from borgerforloeb.views.access import read_label
 from core.models import AuditEvent
+from mit_forloeb import invitations
 from tests import test_access_urls
 from tests.case_factories import make_case
 from tests.test_access_urls import CASE_SUMMARY, CITIZEN_NAME, URLS, _body, admin_object_id

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from borgerforloeb import citizen_services
 from borgerforloeb.models import Case, Meeting, Participant, PlanAcceptance, PlanVersion
 from borgerforloeb.services.participants import add_participant
 from borgerforloeb.services.plan import new_plan_version, save_plan_version
 from core.roles import Role
+from mit_forloeb import services as citizen_services
 from tests.case_factories import make_case, make_citizen, make_consent, make_org
 from tests.e2e.conftest import PHONE
 

@@ -3,8 +3,8 @@ coordinator's invitation page."""
 
 from django.urls import path
 
-from borgerforloeb import citizen_oidc
-from borgerforloeb import citizen_views as views
+from mit_forloeb import oidc as citizen_oidc
+from mit_forloeb import views
 
 app_name = "citizen"
 

@@ -8,6 +8,7 @@ timeline show no staff person) and the note says the citizen did it. Each action
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borgerforloeb.models import (
@@ -126,8 +127,7 @@ def ask_for_change(
 
 
 def mark_messages_read(*, actor, case: Case, request=None) -> int:
-    from django.utils import timezone
-
+    """A staff member has read the citizen's messages on the case page."""
     with transaction.atomic():
         count = case.citizen_messages.filter(read_at__isnull=True).update(
             read_at=timezone.now(), read_by=actor

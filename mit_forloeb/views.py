@@ -21,9 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from borgerforloeb import citizen_services, invitations
-from borgerforloeb.citizen_forms import AcceptPlanForm, ChangeRequestForm, CodeForm
-from borgerforloeb.citizen_oidc import citizen_oidc_enabled
 from borgerforloeb.models import (
     Case,
     Citizen,
@@ -39,6 +36,9 @@ from borgerforloeb.models import (
 )
 from core import audit
 from core.audit import audited_read
+from mit_forloeb import invitations, oidc
+from mit_forloeb import services as citizen_services
+from mit_forloeb.forms import AcceptPlanForm, ChangeRequestForm, CodeForm
 
 
 def citizen_required(view):
@@ -111,7 +111,7 @@ def _with_kind_labels(consents) -> list[Consent]:
 
 
 def signed_out(request):
-    return render(request, "citizen/signed_out.html", {"mitid": citizen_oidc_enabled()})
+    return render(request, "mit_forloeb/signed_out.html", {"mitid": oidc.citizen_oidc_enabled()})
 
 
 @never_cache
@@ -137,18 +137,20 @@ def invitation(request, token):
         except invitations.InvitationProblem as problem:
             return _link_problem(request, token, problem.reason)
         form = CodeForm()
-    return render(request, "citizen/sign_in.html", {"form": form, "token": token})
+    return render(request, "mit_forloeb/sign_in.html", {"form": form, "token": token})
 
 
 def _link_problem(request, token, reason):
     status = 404 if reason == "unknown" else 410
-    return render(request, "citizen/link_problem.html", {"reason": reason, "token": token}, status=status)
+    return render(request, "mit_forloeb/link_problem.html", {"reason": reason, "token": token}, status=status)
 
 
 @require_POST
 def new_link(request, token):
     known = invitations.request_new_link(token=token, request=request)
-    return render(request, "citizen/new_link_requested.html", {"known": known}, status=200 if known else 404)
+    return render(
+        request, "mit_forloeb/new_link_requested.html", {"known": known}, status=200 if known else 404
+    )
 
 
 @require_POST
@@ -167,7 +169,7 @@ def home(request):
     try:
         case = citizen_case(citizen)
     except Http404:
-        return render(request, "citizen/no_case.html", {"citizen": citizen})
+        return render(request, "mit_forloeb/no_case.html", {"citizen": citizen})
     now = timezone.now()
     coordinator = (
         CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=True)
@@ -208,7 +210,7 @@ def home(request):
         "today": timezone.localdate(),
     }
     audit_citizen_read(request, case)
-    return render(request, "citizen/home.html", context)
+    return render(request, "mit_forloeb/home.html", context)
 
 
 @audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
@@ -230,7 +232,7 @@ def consent_withdraw(request, pk):
         )
         return redirect("citizen:home")
     audit_citizen_read(request, case, consent)
-    return render(request, "citizen/consent_withdraw.html", {"consent": consent, "case": case})
+    return render(request, "mit_forloeb/consent_withdraw.html", {"consent": consent, "case": case})
 
 
 @citizen_required
@@ -278,7 +280,7 @@ def change_request(request):
     else:
         form = ChangeRequestForm()
         audit_citizen_read(request, case)
-    return render(request, "citizen/change_request.html", {"form": form, "case": case})
+    return render(request, "mit_forloeb/change_request.html", {"form": form, "case": case})
 
 
 # --- The coordinator's side --------------------------------------------------------------------
@@ -308,7 +310,7 @@ def invite(request, case_pk):
     email_hint = invitations.masked_email(case.citizen.email)
     return render(
         request,
-        "citizen/staff_invitation.html",
+        "mit_forloeb/staff_invitation.html",
         {
             "case": case,
             "code": code,

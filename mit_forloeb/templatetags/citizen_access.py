@@ -3,14 +3,14 @@ forløb, the invitation, and what the citizen has written or done there."""
 
 from django import template
 
-from borgerforloeb import invitations
 from borgerforloeb.models import CitizenInvitation
 from core.models import AuditEvent
+from mit_forloeb import invitations
 
 register = template.Library()
 
 
-@register.inclusion_tag("citizen/_case_panel.html", takes_context=True)
+@register.inclusion_tag("mit_forloeb/_case_panel.html", takes_context=True)
 def citizen_access_panel(context, case):
     request = context.get("request")
     user = getattr(request, "user", None)

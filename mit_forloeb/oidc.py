@@ -16,17 +16,16 @@ import logging
 
 import requests
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from borgerforloeb import cpr as cprlib
-from borgerforloeb import invitations
 from borgerforloeb.models import Citizen
 from core import audit
 from core.models import AuditEvent
+from mit_forloeb import invitations
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +94,7 @@ class CitizenOIDCClient(OIDCAuthenticationBackend):
 def match_citizen(claims: dict) -> Citizen | None:
     """The citizen whose CPR number is the broker's CPR claim; None when none or invalid."""
     raw = str(claims.get(getattr(settings, "CITIZEN_OIDC_CPR_CLAIM", "cpr")) or "")
-    try:
-        digits = cprlib.normalise(raw)
-    except ValidationError:
-        return None
-    return Citizen.objects.filter(cpr=digits).first()
+    return Citizen.objects.with_cpr(raw).first()
 
 
 class CitizenOIDCAuthenticateView(OIDCAuthenticationRequestView):
@@ -132,7 +127,7 @@ def callback(request):
         except (SuspiciousOperation, requests.RequestException) as exc:
             log.warning("Citizen OIDC sign-in failed: %s", exc)
     if citizen is None:
-        return render(request, "citizen/oidc_failed.html", status=403)
+        return render(request, "mit_forloeb/oidc_failed.html", status=403)
     invitations.sign_in_citizen(request, citizen)
     audit.record(
         actor=None, action=AuditEvent.Action.LOGIN, obj=citizen, request=request, note="citizen OIDC"

@@ -142,7 +142,7 @@ def invite_citizen(*, actor, case: Case, request=None) -> IssuedInvitation:
     issued = create_invitation(actor=actor, case=case, request=request)
     with translation.override(citizen_language(citizen)):
         body = render_to_string(
-            "citizen/invitation_email.txt",
+            "mit_forloeb/invitation_email.txt",
             {
                 "link": invitation_link(issued.token, request),
                 "hours": int(INVITATION_LIFETIME.total_seconds() // 3600),
