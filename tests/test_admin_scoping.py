@@ -103,6 +103,8 @@ def foreign(make_user):
         SolarSchedule,
     )
 
+    from borgerforloeb.models import CitizenInvitation
+
     objects = {
         "samarbejde.municipality": far,
         "samarbejde.organisation": org,
@@ -122,6 +124,13 @@ def foreign(make_user):
         "borgerforloeb.plan": version.plan,
         "borgerforloeb.planversion": version,
         "borgerforloeb.meeting": meeting,
+        "borgerforloeb.citizeninvitation": CitizenInvitation.objects.create(
+            case=case,
+            token_hash="f" * 64,
+            code_hash="unusable",
+            created_by=person,
+            expires_at=timezone.now() + datetime.timedelta(days=1),
+        ),
         "auth.group": Group.objects.create(name="Ilulissat Gruppe"),
         "auth.permission": Permission.objects.get(codename="add_channel"),
         "django_celery_beat.intervalschedule": IntervalSchedule.objects.create(every=17, period="days"),
