@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from functools import partial
+from functools import partial, update_wrapper
 
 from celery import current_app as celery_app  # config/celery.py's app, without importing config
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,6 +29,12 @@ from django.db import transaction
 
 from core.models import OutboxJob
 from core.outbox import send_jobs
+
+
+def _named(call: partial, func) -> partial:
+    """The callback under its function's name: a failing robust on_commit callback is logged by
+    its ``__qualname__``, which a bare partial lacks."""
+    return update_wrapper(call, func)
 
 
 def _task_name(task) -> str:
@@ -57,12 +63,12 @@ def _enqueue(task, calls: list) -> list[OutboxJob]:
     if not calls:
         return []
     if celery_app.conf.task_always_eager:
-        transaction.on_commit(partial(_run_here, task, calls), robust=True)
+        transaction.on_commit(_named(partial(_run_here, task, calls), _run_here), robust=True)
         return []
     jobs = OutboxJob.objects.bulk_create(
         OutboxJob(task=name, args=args, kwargs=kwargs) for args, kwargs in calls
     )
-    transaction.on_commit(partial(send_jobs, [job.pk for job in jobs]), robust=True)
+    transaction.on_commit(_named(partial(send_jobs, [job.pk for job in jobs]), send_jobs), robust=True)
     return jobs
 
 

@@ -32,7 +32,11 @@ def _fresh_celery_connections():
 
     assert app.conf.broker_url
     yield
-    app.close()
+    # Only the pool: app.close() would also take the app off Celery's list of live apps, and a
+    # shared task imported after that (core.tasks, say) would never be registered with it.
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
 
 
 @pytest.fixture
