@@ -34,11 +34,11 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run_axe(page) -> list[dict]:
+def run_axe(page, options: dict = RUN_OPTIONS) -> list[dict]:
     """All violations axe finds on the current page (any impact)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
-    results = page.evaluate("options => window.axe.run(document, options)", RUN_OPTIONS)
+    results = page.evaluate("options => window.axe.run(document, options)", options)
     return results["violations"]
 
 
