@@ -252,6 +252,12 @@ def seed() -> SimpleNamespace:
         summary="Ny henvendelse; tovholder er ikke valgt endnu.",
     )
     AttentionPointTemplate.objects.get_or_create(municipality=data.case.municipality)
+    data.tool = WorkTool.objects.create(
+        municipality=data.case.municipality,
+        name="Københavns netværkskort",
+        kind=WorkTool.Kind.NETWORK_MAP,
+        description="Kommunens egen udgave af netværkskortet.",
+    )
     ClockedSchedule.objects.create(clocked_time=timezone.now() + timedelta(days=1))
     SolarSchedule.objects.create(event="sunrise", latitude=55.68, longitude=12.57)
     data.invitations = {}
@@ -268,7 +274,7 @@ def direct_paths(data) -> dict[str, str]:
     from django.urls import reverse
 
     from borgerforloeb.models import Consent, PlanVersion
-    from samarbejde.models import Channel, Forum, ForumMeeting, KnowledgePage, Membership, Unit, WorkTool
+    from samarbejde.models import Channel, Forum, ForumMeeting, KnowledgePage, Membership, Unit
 
     case = data.case
     municipality = case.municipality
@@ -278,7 +284,7 @@ def direct_paths(data) -> dict[str, str]:
     forum_meeting = ForumMeeting.objects.filter(forum=forum).first() if forum else None
     version = PlanVersion.objects.filter(plan__case=case).order_by("number").first()
     consent = Consent.objects.filter(citizen=case.citizen).first()
-    tool = WorkTool.objects.editable_by(data.administrator).order_by("pk").first()
+    tool = data.tool
     kwargs = {
         "samarbejde:worktool_detail": {"pk": tool.pk},
         "samarbejde:worktool_edit": {"pk": tool.pk},
