@@ -181,8 +181,9 @@ def seed() -> SimpleNamespace:
     from django_celery_beat.models import ClockedSchedule, SolarSchedule
 
     from borgerforloeb import invitations, services, services_plan
-    from borgerforloeb.models import AttentionPointTemplate, Case, Effort, Meeting
-    from core.models import Notification, NotificationKind
+    from borgerforloeb.models import AttentionPointTemplate, Case, Effort, Meeting, Participant
+    from core import audit
+    from core.models import AuditEvent, Notification, NotificationKind
     from samarbejde.models import GuidanceDocument, Membership, Organisation, WorkTool
     from tilbud.models import Offer
 
@@ -230,15 +231,6 @@ def seed() -> SimpleNamespace:
                 url=f"/forloeb/{data.case.pk}/",
                 read_at=timezone.now() if number else None,
             )
-    tool = WorkTool.objects.visible_in(data.case.municipality).order_by("pk").first()
-    # A listed document; its file is never fetched (downloads are not pages).
-    data.document = GuidanceDocument.objects.create(
-        work_tool=tool,
-        title="Vejledning i netværksmøder",
-        file="vejledninger/netvaerksmoeder.pdf",
-        content_type="application/pdf",
-        uploaded_by=data.administrator,
-    )
     # A draft plan version beside the accepted one (editing, acceptance and comparison pages),
     # a case still without a coordinator, and one row of each admin model the demo leaves empty.
     draft = services.new_plan_version(actor=data.coordinator, case=data.case)
@@ -257,6 +249,31 @@ def seed() -> SimpleNamespace:
         name="Københavns netværkskort",
         kind=WorkTool.Kind.NETWORK_MAP,
         description="Kommunens egen udgave af netværkskortet.",
+    )
+    # A listed document; its file is never fetched (downloads are not pages).
+    data.document = GuidanceDocument.objects.create(
+        work_tool=data.tool,
+        title="Vejledning i netværksmøder",
+        file="vejledninger/netvaerksmoeder.pdf",
+        content_type="application/pdf",
+        uploaded_by=data.administrator,
+    )
+    audit.record(actor=data.administrator, action=AuditEvent.Action.CREATE, obj=data.document)
+    # An organisation nothing depends on yet (only such an organisation may be deleted).
+    data.empty_organisation = Organisation.objects.create(
+        name="Foreningen Sila, København",
+        municipality=data.case.municipality,
+        kind=Organisation.Kind.VOLUNTARY,
+    )
+    # Django admin shows an administrator the cases they take part in.
+    social = data.administrator.memberships.first().organisation
+    services.add_participant(
+        actor=data.coordinator,
+        case=data.case,
+        user=data.administrator,
+        organisation=social,
+        role=Participant.Role.CONTACT,
+        responsibility="Rammen for samarbejdet.",
     )
     ClockedSchedule.objects.create(clocked_time=timezone.now() + timedelta(days=1))
     SolarSchedule.objects.create(event="sunrise", latitude=55.68, longitude=12.57)
@@ -305,7 +322,7 @@ def direct_paths(data) -> dict[str, str]:
         "samarbejde:organisation_create": {"slug": slug},
         "samarbejde:organisation_detail": {"slug": slug, "pk": organisation.pk},
         "samarbejde:organisation_edit": {"slug": slug, "pk": organisation.pk},
-        "samarbejde:organisation_delete": {"slug": slug, "pk": organisation.pk},
+        "samarbejde:organisation_delete": {"slug": slug, "pk": data.empty_organisation.pk},
         "samarbejde:unit_create": {"slug": slug, "pk": organisation.pk},
         "samarbejde:unit_edit": {
             "slug": slug,
@@ -369,6 +386,10 @@ def admin_direct_path(route: str, name: str | None) -> str | None:
     if "<path:object_id>" not in route:
         return reverse(name)
     obj = admin_object(model)
+    if name == "admin:samarbejde_organisation_delete":
+        from samarbejde.models import Organisation
+
+        obj = Organisation.objects.get(name="Foreningen Sila, København")  # nothing depends on it
     if obj is None:
         return None
     return reverse(name, kwargs={"object_id": obj.pk})

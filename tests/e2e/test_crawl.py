@@ -84,7 +84,7 @@ def test_every_page_passes_axe_for_every_kind_of_user(browser, live_server, sett
     # Patterns no link reached: open them directly, as the first kind of user who may see them.
     unreached = []
     direct = direct_paths(data)
-    staff = ["coordinator", "caseworker", "provider", "volunteer", "anonymous"]
+    staff = ["coordinator", "caseworker", "admin", "provider", "volunteer", "anonymous"]
     for route, name in patterns.items():
         if route in report.reached or exclusion_reason(route, name) is not None:
             continue
