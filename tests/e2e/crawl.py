@@ -13,6 +13,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
@@ -188,6 +189,13 @@ def seed() -> SimpleNamespace:
     from samarbejde.models import GuidanceDocument, Membership, Organisation, WorkTool
     from tilbud.models import Offer
 
+    # An earlier live-server test's flush removes the rows the migrations create (offer
+    # categories, reminder schedules); the demo data needs them. Both functions are idempotent.
+    for module, function in [
+        ("tilbud.migrations.0003_reference_vocabularies", "create"),
+        ("core.migrations.0004_reminder_schedules", "create_schedules"),
+    ]:
+        getattr(import_module(module), function)(apps, None)
     call_command("seed_demo", "--force", stdout=io.StringIO())
     User = get_user_model()
     data = SimpleNamespace()
