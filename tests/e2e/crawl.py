@@ -182,10 +182,15 @@ def seed() -> SimpleNamespace:
     with a referral, reminders, a guidance document and citizens invited to Mit forløb."""
     from django_celery_beat.models import ClockedSchedule, SolarSchedule
 
-    from borgerforloeb import invitations, services, services_plan
     from borgerforloeb.models import AttentionPointTemplate, Case, Effort, Meeting, Participant
+    from borgerforloeb.services.cases import open_case
+    from borgerforloeb.services.citizens import create_citizen
+    from borgerforloeb.services.efforts import save_effort
+    from borgerforloeb.services.participants import add_participant
+    from borgerforloeb.services.plan import new_plan_version
     from core import audit
     from core.models import AuditEvent, Notification, NotificationKind
+    from mit_forloeb import invitations
     from samarbejde.models import GuidanceDocument, Membership, Organisation, WorkTool
     from tilbud.models import Offer
 
@@ -217,7 +222,7 @@ def seed() -> SimpleNamespace:
 
     data.case = Case.objects.filter(citizen__preferred_language="kl").order_by("start_date").first()
     data.case_da = Case.objects.filter(citizen__preferred_language="da").first()
-    data.effort = services_plan.save_effort(
+    data.effort = save_effort(
         actor=data.coordinator,
         case=data.case,
         title="Bostøtte i egen bolig",
@@ -242,11 +247,11 @@ def seed() -> SimpleNamespace:
             )
     # A draft plan version beside the accepted one (editing, acceptance and comparison pages),
     # a case still without a coordinator, and one row of each admin model the demo leaves empty.
-    draft = services.new_plan_version(actor=data.coordinator, case=data.case)
+    draft = new_plan_version(actor=data.coordinator, case=data.case)
     data.draft_number = draft.number
-    data.case_without_coordinator = services.open_case(
+    data.case_without_coordinator = open_case(
         actor=data.caseworker,
-        citizen=services.create_citizen(
+        citizen=create_citizen(
             actor=data.caseworker, municipality=data.case.municipality, full_name="Nivi Olsen"
         ),
         municipality=data.case.municipality,
@@ -276,7 +281,7 @@ def seed() -> SimpleNamespace:
     )
     # Django admin shows an administrator the cases they take part in.
     social = data.administrator.memberships.first().organisation
-    services.add_participant(
+    add_participant(
         actor=data.coordinator,
         case=data.case,
         user=data.administrator,
