@@ -36,7 +36,6 @@ DEMO_PASSWORD = "Samarbejde-demo-2026"
 # Patterns no crawl visits, each with the reason. Keyed by URL name, or by route when unnamed.
 EXCLUDED = {
     "healthz": "JSON health check for monitoring, not a page",
-    "bench_floor": "benchmark probe, only answers in BENCH_MODE",
     "logout": "signs out (POST only)",
     "oidc_authentication_init": "redirects to the municipality's identity provider",
     "oidc_authentication_callback": "the identity provider's return address, no page of its own",
@@ -58,6 +57,11 @@ EXCLUDED = {
     "hsds:organization_detail": "JSON API",
     "hsds:taxonomies": "JSON API",
     "hsds:taxonomy_terms": "JSON API",
+    "hsds:taxonomy_detail": "JSON API",
+    "hsds:taxonomy_term_detail": "JSON API",
+    "hsds:service_at_locations": "JSON API",
+    "hsds:service_at_location_detail": "JSON API",
+    "hsds:datapackage": "ZIP download of the open-data package",
     "samarbejde:action_status": "changes a forum action's status (POST only)",
     "samarbejde:document_download": "file download (PDF/Word)",
     "samarbejde:organisation_archive": "archives an organisation (POST only)",
@@ -75,6 +79,11 @@ EXCLUDED = {
     "citizen:new_link": "asks for a new invitation link (POST only)",
     "citizen:plan_accept": "accepts the plan (POST only)",
     "citizen:messages_read": "marks the citizen's messages read (POST only)",
+    "two_factor_new_codes": "replaces the recovery codes (POST only)",
+    "two_factor_recovery_codes": "shown once right after setup; axe-checked by tests/e2e/test_admin.py",
+    "two_factor_verify": "shown only while a password sign-in still owes its code (the crawl's "
+    "sessions have passed it)",
+    "two_factor_disable": "turns two-factor sign-in off (POST only)",
     "notifications:read": "marks a reminder read (POST only)",
     "notifications:read_all": "marks all reminders read (POST only)",
 }
