@@ -42,6 +42,13 @@ def run_together(targets):
     return results
 
 
+@pytest.fixture(autouse=True)
+def _work_goes_to_a_private_broker(settings, redis_server):
+    """Handovers enqueue the coordinator notices: send them to a Redis no worker reads, so that the
+    suite's running worker does not write to the database while the test's teardown truncates it."""
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{redis_server.port}/0"
+
+
 @pytest.fixture
 def voluntary(municipality):
     return Organisation.objects.create(
