@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import handle_post
 from core.http import safe_next_url
 from core.roles import Role, has_role
 from samarbejde import dashboard, offers, selectors, services
@@ -291,6 +292,31 @@ def _form_page(
     )
 
 
+def _editable(request, model, slug, *, via="", also=(), **lookups):
+    """The ``model`` row matching ``lookups`` in the municipality ``slug`` when the user may edit it
+    (``editable_by``), else 404. ``via`` is the path to the object that holds the municipality
+    (``"organisation__"``, ``"forum__"``); ``also`` names more relations to load with it."""
+    return get_object_or_404(
+        model.objects.editable_by(request.user).select_related(f"{via}municipality", *also),
+        **{f"{via}municipality__slug": slug},
+        **lookups,
+    )
+
+
+def _model_form_page(request, form, save, *, success, redirect_to, **page):
+    """A model form's page: on a valid POST ``save(fields)`` (the service, given the values of the
+    form's ``Meta.fields``), then ``success`` and ``redirect_to`` as ``handle_post`` takes them;
+    otherwise the form page with ``page`` (see ``_form_page``)."""
+    response = handle_post(
+        request,
+        form,
+        lambda data: save({name: data[name] for name in form.Meta.fields}),
+        success=success,
+        redirect_to=redirect_to,
+    )
+    return response or _form_page(request, form, **page)
+
+
 @login_required
 def organisation_create(request, slug):
     municipality = _administered(request, slug)
@@ -299,11 +325,7 @@ def organisation_create(request, slug):
 
 @login_required
 def organisation_edit(request, slug, pk):
-    organisation = get_object_or_404(
-        Organisation.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    organisation = _editable(request, Organisation, slug, pk=pk)
     return _organisation_form(request, organisation.municipality, organisation)
 
 
@@ -335,11 +357,7 @@ def _organisation_form(request, municipality, organisation):
 
 @login_required
 def organisation_delete(request, slug, pk):
-    organisation = get_object_or_404(
-        Organisation.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    organisation = _editable(request, Organisation, slug, pk=pk)
     blockers = services.organisation_blockers(organisation)
     if request.method == "POST" and not blockers:
         try:
@@ -360,11 +378,7 @@ def organisation_delete(request, slug, pk):
 @login_required
 @require_POST
 def organisation_archive(request, slug, pk):
-    organisation = get_object_or_404(
-        Organisation.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    organisation = _editable(request, Organisation, slug, pk=pk)
     if request.POST.get("restore"):
         services.restore_organisation(actor=request.user, organisation=organisation, request=request)
         messages.success(request, _("Organisationen er genoprettet."))
@@ -376,36 +390,25 @@ def organisation_archive(request, slug, pk):
 
 @login_required
 def unit_create(request, slug, pk):
-    organisation = get_object_or_404(
-        Organisation.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    organisation = _editable(request, Organisation, slug, pk=pk)
     return _unit_form(request, Unit(organisation=organisation))
 
 
 @login_required
 def unit_edit(request, slug, pk, unit_pk):
-    unit = get_object_or_404(
-        Unit.objects.editable_by(request.user).select_related("organisation__municipality"),
-        organisation__municipality__slug=slug,
-        organisation__pk=pk,
-        pk=unit_pk,
-    )
+    unit = _editable(request, Unit, slug, via="organisation__", organisation__pk=pk, pk=unit_pk)
     return _unit_form(request, unit)
 
 
 def _unit_form(request, unit):
     organisation = unit.organisation
     form = UnitForm(request.POST or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.save_unit(actor=request.user, unit=unit, fields=fields, request=request)
-        messages.success(request, _("Enheden er gemt."))
-        return redirect(organisation.get_absolute_url())
-    return _form_page(
+    return _model_form_page(
         request,
         form,
+        lambda fields: services.save_unit(actor=request.user, unit=unit, fields=fields, request=request),
+        success=_("Enheden er gemt."),
+        redirect_to=organisation.get_absolute_url(),
         title=_("Ny enhed i %(name)s") % {"name": organisation.name}
         if unit._state.adding
         else _("Rediger %(name)s") % {"name": unit.name},
@@ -416,22 +419,18 @@ def _unit_form(request, unit):
 
 @login_required
 def membership_edit(request, slug, pk, membership_pk):
-    membership = get_object_or_404(
-        Membership.objects.editable_by(request.user).select_related("organisation__municipality", "user"),
-        organisation__municipality__slug=slug,
-        organisation__pk=pk,
-        pk=membership_pk,
+    membership = _editable(
+        request, Membership, slug, via="organisation__", also=("user",), organisation__pk=pk, pk=membership_pk
     )
     organisation = membership.organisation
-    form = MembershipForm(request.POST or None, instance=membership)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.save_membership(actor=request.user, membership=membership, fields=fields, request=request)
-        messages.success(request, _("Oplysningerne om personen er gemt."))
-        return redirect(organisation.get_absolute_url())
-    return _form_page(
+    return _model_form_page(
         request,
-        form,
+        MembershipForm(request.POST or None, instance=membership),
+        lambda fields: services.save_membership(
+            actor=request.user, membership=membership, fields=fields, request=request
+        ),
+        success=_("Oplysningerne om personen er gemt."),
+        redirect_to=organisation.get_absolute_url(),
         title=_("%(person)s i %(organisation)s") % {"person": membership.user, "organisation": organisation},
         municipality=organisation.municipality,
         cancel_url=organisation.get_absolute_url(),
@@ -446,26 +445,21 @@ def channel_create(request, slug):
 
 @login_required
 def channel_edit(request, slug, pk):
-    channel = get_object_or_404(
-        Channel.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    channel = _editable(request, Channel, slug, pk=pk)
     return _channel_form(request, channel.municipality, channel)
 
 
 def _channel_form(request, municipality, channel):
     creating = channel._state.adding
-    form = ChannelForm(request.POST or None, instance=channel, municipality=municipality)
     list_url = _channel_list_url(municipality)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.save_channel(actor=request.user, channel=channel, fields=fields, request=request)
-        messages.success(request, _("Kommunikationsvejen er gemt."))
-        return redirect(list_url)
-    return _form_page(
+    return _model_form_page(
         request,
-        form,
+        ChannelForm(request.POST or None, instance=channel, municipality=municipality),
+        lambda fields: services.save_channel(
+            actor=request.user, channel=channel, fields=fields, request=request
+        ),
+        success=_("Kommunikationsvejen er gemt."),
+        redirect_to=list_url,
         title=_("Ny kommunikationsvej") if creating else _("Rediger kommunikationsvej"),
         municipality=municipality,
         cancel_url=list_url,
@@ -478,11 +472,7 @@ def _channel_list_url(municipality):
 
 @login_required
 def channel_delete(request, slug, pk):
-    channel = get_object_or_404(
-        Channel.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    channel = _editable(request, Channel, slug, pk=pk)
     if request.method == "POST":
         services.delete_object(actor=request.user, obj=channel, request=request)
         messages.success(request, _("Kommunikationsvejen er slettet."))
@@ -506,20 +496,17 @@ def forum_create(request, slug):
 
 @login_required
 def forum_edit(request, slug, pk):
-    forum = get_object_or_404(
-        Forum.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    forum = _editable(request, Forum, slug, pk=pk)
     return _forum_form(request, forum.municipality, forum)
 
 
 def _forum_form(request, municipality, forum):
     creating = forum._state.adding
     form = ForumForm(request.POST or None, instance=forum, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        forum = services.save_forum(
+    response = handle_post(
+        request,
+        form,
+        lambda data: services.save_forum(
             actor=request.user,
             forum=forum,
             fields={"name": data["name"], "purpose": data["purpose"], "cadence": data["cadence"]},
@@ -528,10 +515,11 @@ def _forum_form(request, municipality, forum):
                 "member_users": data["member_users"],
             },
             request=request,
-        )
-        messages.success(request, _("Forummet er gemt."))
-        return redirect(forum.get_absolute_url())
-    return _form_page(
+        ),
+        success=_("Forummet er gemt."),
+        redirect_to=lambda saved: saved.get_absolute_url(),
+    )
+    return response or _form_page(
         request,
         form,
         title=_("Nyt forum") if creating else _("Rediger %(name)s") % {"name": forum.name},
@@ -542,22 +530,13 @@ def _forum_form(request, municipality, forum):
 
 @login_required
 def meeting_create(request, slug, pk):
-    forum = get_object_or_404(
-        Forum.objects.editable_by(request.user).select_related("municipality"),
-        municipality__slug=slug,
-        pk=pk,
-    )
+    forum = _editable(request, Forum, slug, pk=pk)
     return _meeting_form(request, forum, ForumMeeting(forum=forum))
 
 
 @login_required
 def meeting_edit(request, slug, pk, meeting_pk):
-    meeting = get_object_or_404(
-        ForumMeeting.objects.editable_by(request.user).select_related("forum__municipality"),
-        forum__municipality__slug=slug,
-        forum__pk=pk,
-        pk=meeting_pk,
-    )
+    meeting = _editable(request, ForumMeeting, slug, via="forum__", forum__pk=pk, pk=meeting_pk)
     return _meeting_form(request, meeting.forum, meeting)
 
 
@@ -623,6 +602,10 @@ def action_status(request, pk):
     return redirect(safe_next_url(request, action.get_absolute_url()))
 
 
+def _editable_tool(request, pk):
+    return get_object_or_404(WorkTool.objects.editable_by(request.user).select_related("municipality"), pk=pk)
+
+
 @login_required
 def worktool_create(request, slug):
     municipality = _administered(request, slug)
@@ -631,21 +614,20 @@ def worktool_create(request, slug):
 
 @login_required
 def worktool_edit(request, pk):
-    tool = get_object_or_404(WorkTool.objects.editable_by(request.user).select_related("municipality"), pk=pk)
+    tool = _editable_tool(request, pk)
     return _worktool_form(request, tool.municipality, tool)
 
 
 def _worktool_form(request, municipality, tool):
     creating = tool._state.adding
-    form = WorkToolForm(request.POST or None, instance=tool, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        tool = services.save_work_tool(actor=request.user, work_tool=tool, fields=fields, request=request)
-        messages.success(request, _("Arbejdsredskabet er gemt."))
-        return redirect(tool.get_absolute_url())
-    return _form_page(
+    return _model_form_page(
         request,
-        form,
+        WorkToolForm(request.POST or None, instance=tool, municipality=municipality),
+        lambda fields: services.save_work_tool(
+            actor=request.user, work_tool=tool, fields=fields, request=request
+        ),
+        success=_("Arbejdsredskabet er gemt."),
+        redirect_to=lambda saved: saved.get_absolute_url(),
         title=_("Nyt arbejdsredskab") if creating else _("Rediger %(name)s") % {"name": tool.name},
         municipality=municipality,
         cancel_url=tool.get_absolute_url() if not creating else None,
@@ -654,20 +636,23 @@ def _worktool_form(request, municipality, tool):
 
 @login_required
 def document_upload(request, pk):
-    tool = get_object_or_404(WorkTool.objects.editable_by(request.user).select_related("municipality"), pk=pk)
+    tool = _editable_tool(request, pk)
     form = GuidanceDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        services.add_guidance_document(
+    response = handle_post(
+        request,
+        form,
+        lambda data: services.add_guidance_document(
             actor=request.user,
             work_tool=tool,
-            title=form.cleaned_data["title"],
-            uploaded_file=form.cleaned_data["file"],
+            title=data["title"],
+            uploaded_file=data["file"],
             content_type=form.content_type,
             request=request,
-        )
-        messages.success(request, _("Vejledningen er uploadet."))
-        return redirect(tool.get_absolute_url())
-    return _form_page(
+        ),
+        success=_("Vejledningen er uploadet."),
+        redirect_to=tool.get_absolute_url(),
+    )
+    return response or _form_page(
         request,
         form,
         title=_("Upload vejledning til %(name)s") % {"name": tool.name},
@@ -692,15 +677,14 @@ def _knowledge_form(request, page):
     if not _edits_knowledge(request.user):
         raise Http404
     creating = page._state.adding
-    form = KnowledgePageForm(request.POST or None, instance=page)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        page = services.save_knowledge_page(actor=request.user, page=page, fields=fields, request=request)
-        messages.success(request, _("Videnssiden er gemt."))
-        return redirect(page.get_absolute_url())
-    return _form_page(
+    return _model_form_page(
         request,
-        form,
+        KnowledgePageForm(request.POST or None, instance=page),
+        lambda fields: services.save_knowledge_page(
+            actor=request.user, page=page, fields=fields, request=request
+        ),
+        success=_("Videnssiden er gemt."),
+        redirect_to=lambda saved: saved.get_absolute_url(),
         title=_("Ny videnside") if creating else _("Rediger %(name)s") % {"name": page.title},
         cancel_url=None if creating else page.get_absolute_url(),
     )
