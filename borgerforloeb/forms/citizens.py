@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from borgerforloeb import cpr as cprlib
 from borgerforloeb.forms.fields import DATE_INPUT
 from borgerforloeb.models import Citizen, TargetGroup
+from borgerforloeb.services.citizens import CITIZEN_FIELDS
 from samarbejde.models import Municipality
 
 
@@ -42,25 +43,8 @@ class CitizenForm(forms.ModelForm):
 
     class Meta:
         model = Citizen
-        fields = [
-            "full_name",
-            "preferred_name",
-            "cpr",
-            "date_of_birth",
-            "municipality",
-            "preferred_language",
-            "other_language",
-            "interpreter_wanted",
-            "phone",
-            "email",
-            "address",
-            "contact_preference",
-            "contact_notes",
-            "target_groups",
-            "is_newcomer",
-            "arrived_on",
-            "what_matters",
-        ]
+        # The service owns the list; the CPR number and the municipality are handled apart.
+        fields = [*CITIZEN_FIELDS, "cpr", "municipality"]
         widgets = {
             "date_of_birth": DATE_INPUT,
             "arrived_on": DATE_INPUT,
@@ -70,7 +54,9 @@ class CitizenForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, municipalities=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["full_name", "preferred_name", "cpr", "confirm_cpr", "date_of_birth"])
+        self.order_fields(
+            ["full_name", "preferred_name", "cpr", "confirm_cpr", "date_of_birth", "municipality"]
+        )
         self.user = user
         self.request = request
         if not self.instance._state.adding:
