@@ -83,6 +83,21 @@ def with_coordinator(qs, case_path: str = ""):
     return qs.annotate(_coordinator=active).annotate(coordinator_id=F("_coordinator__person_id"))
 
 
+def with_case_people(qs, case_path: str = ""):
+    """Annotate ``coordinator_id`` and ``citizen_first_name`` of the case at ``case_path``."""
+    return with_citizen_first_name(with_coordinator(qs, case_path), f"{case_path}citizen__")
+
+
+def coordinated(qs, case_path: str = ""):
+    """Rows of ``with_case_people`` whose case has a coordinator who may see it."""
+    return qs.filter(coordinator_id__isnull=False).filter(case_visible("coordinator_id", case_path))
+
+
+def to_coordinator(coordinator_id, **fields) -> Candidate:
+    """A reminder to the case's coordinator (recipient and the coordinator on the row both)."""
+    return Candidate(recipient_id=coordinator_id, coordinator_id=coordinator_id, **fields)
+
+
 def already(kind: str, key_prefix: str, id_ref: str, recipient_ref: str, due_ref: str):
     """``EXISTS`` a notification of ``kind`` for "<prefix><id>" to this recipient and due date."""
     return Exists(
@@ -110,25 +125,22 @@ def scan_tasks(*, today=None) -> int:
     url = case_url_maker()
     fields = ["id", "title", "due_date", "responsible_id", "case_id", "coordinator_id", "citizen_first_name"]
 
-    def base(qs):
-        return with_citizen_first_name(with_coordinator(qs, "case__"), "case__citizen__")
-
     soon = (
-        base(open_tasks().filter(due_date__gte=today, due_date__lte=horizon))
+        with_case_people(open_tasks().filter(due_date__gte=today, due_date__lte=horizon), "case__")
         .filter(~already(K.TASK_DUE_SOON, "task:", "id", "responsible_id", "due_date"))
         .filter(case_visible("responsible_id", "case__"))
         .order_by("responsible_id")
         .values_list(*fields)
     )
     overdue = (
-        base(open_tasks().filter(due_date__lt=today))
+        with_case_people(open_tasks().filter(due_date__lt=today), "case__")
         .filter(~already(K.TASK_OVERDUE, "task:", "id", "responsible_id", "due_date"))
         .filter(case_visible("responsible_id", "case__"))
         .order_by("responsible_id")
         .values_list(*fields)
     )
     overdue_copy = (
-        base(open_tasks().filter(due_date__lt=today))
+        with_case_people(open_tasks().filter(due_date__lt=today), "case__")
         .filter(coordinator_id__isnull=False)
         .exclude(coordinator_id=F("responsible_id"))
         .filter(~already(K.TASK_OVERDUE, "task:", "id", "coordinator_id", "due_date"))
@@ -154,8 +166,8 @@ def scan_tasks(*, today=None) -> int:
         for pk, title, due, _resp, case_id, coordinator_id, citizen, resp_name in overdue_copy.iterator(
             ITER_CHUNK
         ):
-            yield Candidate(
-                recipient_id=coordinator_id,
+            yield to_coordinator(
+                coordinator_id,
                 kind=K.TASK_OVERDUE,
                 event_key=f"task:{pk}",
                 due_date=due,
@@ -167,7 +179,6 @@ def scan_tasks(*, today=None) -> int:
                     "copy": True,
                     "name": (resp_name or "").split(" ")[0],
                 },
-                coordinator_id=coordinator_id,
             )
 
     def candidates():
@@ -201,16 +212,13 @@ def scan_meetings(*, now=None) -> int:
     url = case_url_maker()
     Through = Meeting.participants.through
     qs = (
-        with_citizen_first_name(
-            with_coordinator(
-                Through.objects.filter(
-                    meeting__starts_at__gt=now,
-                    meeting__starts_at__lt=until,
-                    meeting__case__status=Case.Status.OPEN,
-                ),
-                "meeting__case__",
+        with_case_people(
+            Through.objects.filter(
+                meeting__starts_at__gt=now,
+                meeting__starts_at__lt=until,
+                meeting__case__status=Case.Status.OPEN,
             ),
-            "meeting__case__citizen__",
+            "meeting__case__",
         )
         .annotate(day=TruncDate("meeting__starts_at", tzinfo=tz))
         .filter(~already(K.MEETING_TOMORROW, "meeting:", "meeting_id", "user_id", "day"))
@@ -329,34 +337,27 @@ def scan_plan_reviews(*, today=None) -> int:
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.REMINDER_PLAN_REVIEW_NOTICE_DAYS)
     url = case_url_maker()
-    qs = (
-        with_citizen_first_name(
-            with_coordinator(
-                PlanVersion.objects.filter(
-                    status=PlanVersion.Status.ACCEPTED,
-                    next_review__lte=horizon,
-                    plan__case__status=Case.Status.OPEN,
-                ).order_by(),
-                "plan__case__",
-            ),
-            "plan__case__citizen__",
-        )
-        .filter(coordinator_id__isnull=False)
-        .filter(~already(K.PLAN_REVIEW_DUE, "plan:", "id", "coordinator_id", "next_review"))
-        .filter(case_visible("coordinator_id", "plan__case__"))
-        .values_list("id", "next_review", "plan__case_id", "coordinator_id", "citizen_first_name")
-    )
+    qs = coordinated(
+        with_case_people(
+            PlanVersion.objects.filter(
+                status=PlanVersion.Status.ACCEPTED,
+                next_review__lte=horizon,
+                plan__case__status=Case.Status.OPEN,
+            ).order_by(),
+            "plan__case__",
+        ).filter(~already(K.PLAN_REVIEW_DUE, "plan:", "id", "coordinator_id", "next_review")),
+        "plan__case__",
+    ).values_list("id", "next_review", "plan__case_id", "coordinator_id", "citizen_first_name")
 
     def candidates():
         for pk, due, case_id, coordinator_id, citizen in qs.iterator(ITER_CHUNK):
-            yield Candidate(
-                recipient_id=coordinator_id,
+            yield to_coordinator(
+                coordinator_id,
                 kind=K.PLAN_REVIEW_DUE,
                 event_key=f"plan:{pk}",
                 due_date=due,
                 url=url(case_id, "#plan"),
                 context={"citizen": citizen, "due": due},
-                coordinator_id=coordinator_id,
             )
 
     return len(notify(candidates()))
@@ -369,27 +370,22 @@ def scan_inactive_cases(*, now=None) -> int:
     tz = timezone.get_current_timezone()
     url = case_url_maker()
     latest = TimelineEvent.objects.filter(case_id=OuterRef("pk")).order_by("-at").values("at")[:1]
-    qs = (
-        with_citizen_first_name(
-            with_coordinator(Case.objects.filter(status=Case.Status.OPEN).order_by()), "citizen__"
-        )
+    qs = coordinated(
+        with_case_people(Case.objects.filter(status=Case.Status.OPEN).order_by())
         .annotate(last_activity=Coalesce(Subquery(latest), F("created_at")))
-        .filter(last_activity__lt=now - timedelta(days=days), coordinator_id__isnull=False)
-        .filter(case_visible("coordinator_id"))
-        .values_list("id", "last_activity", "coordinator_id", "citizen_first_name")
-    )
+        .filter(last_activity__lt=now - timedelta(days=days))
+    ).values_list("id", "last_activity", "coordinator_id", "citizen_first_name")
 
     def candidates():
         for pk, last, coordinator_id, citizen in qs.iterator(ITER_CHUNK):
             since = timezone.localtime(last, tz).date()
-            yield Candidate(
-                recipient_id=coordinator_id,
+            yield to_coordinator(
+                coordinator_id,
                 kind=K.CASE_INACTIVE,
                 event_key=f"case:{pk}",
                 due_date=since + timedelta(days=days),
                 url=url(pk),
                 context={"citizen": citizen, "since": since},
-                coordinator_id=coordinator_id,
             )
 
     return len(notify(candidates()))
@@ -405,20 +401,12 @@ def scan_consents(*, today=None) -> int:
     expiring = soon.filter(citizen_id=OuterRef("citizen_id")).filter(
         Q(case__isnull=True) | Q(case_id=OuterRef("pk"))
     )
-    qs = (
-        with_citizen_first_name(
-            with_coordinator(
-                # Start from the few citizens with an expiring consent, not from every open case.
-                Case.objects.filter(
-                    status=Case.Status.OPEN, citizen_id__in=soon.values("citizen_id")
-                ).order_by()
-            ),
-            "citizen__",
-        )
-        .filter(Exists(expiring), coordinator_id__isnull=False)
-        .filter(case_visible("coordinator_id"))
-        .values_list("id", "citizen_id", "coordinator_id", "citizen_first_name")
-    )
+    qs = coordinated(
+        with_case_people(
+            # Start from the few citizens with an expiring consent, not from every open case.
+            Case.objects.filter(status=Case.Status.OPEN, citizen_id__in=soon.values("citizen_id")).order_by()
+        ).filter(Exists(expiring))
+    ).values_list("id", "citizen_id", "coordinator_id", "citizen_first_name")
 
     def candidates():
         rows = list(qs)
@@ -431,14 +419,13 @@ def scan_consents(*, today=None) -> int:
             for consent_id, consent_case, valid_until in consents.get(citizen_id, []):
                 if consent_case is not None and consent_case != case_id:
                     continue
-                yield Candidate(
-                    recipient_id=coordinator_id,
+                yield to_coordinator(
+                    coordinator_id,
                     kind=K.CONSENT_EXPIRING,
                     event_key=f"consent:{consent_id}",
                     due_date=valid_until,
                     url=url(case_id, "#samtykke"),
                     context={"citizen": citizen, "due": valid_until},
-                    coordinator_id=coordinator_id,
                 )
 
     return len(notify(candidates()))
