@@ -194,29 +194,14 @@ TASK_TITLES = [
     "Ledsag borgeren til lægen",
 ]
 
+_PER_CASE = dict(
+    municipalities=98, tasks_per_case=10, meetings_per_case=3, timeline_per_case=10, audit_per_case=10
+)
+
+# Both presets share the national shape per case; they differ in how many of each there are.
 SIZES = {
-    "full": dict(
-        municipalities=98,
-        organisations=5000,
-        users=20000,
-        cases=100_000,
-        tasks_per_case=10,
-        meetings_per_case=3,
-        timeline_per_case=10,
-        audit_per_case=10,
-        offers=10_000,
-    ),
-    "small": dict(
-        municipalities=98,
-        organisations=300,
-        users=600,
-        cases=1000,
-        tasks_per_case=10,
-        meetings_per_case=3,
-        timeline_per_case=10,
-        audit_per_case=10,
-        offers=200,
-    ),
+    "full": dict(_PER_CASE, organisations=5000, users=20000, cases=100_000, offers=10_000),
+    "small": dict(_PER_CASE, organisations=300, users=600, cases=1000, offers=200),
 }
 
 
