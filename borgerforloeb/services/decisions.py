@@ -17,7 +17,7 @@ from borgerforloeb.models import (
     Meeting,
     TimelineEvent,
 )
-from borgerforloeb.services.events import acting_user, add_timeline, record_case_event
+from borgerforloeb.services.events import acting_user, add_timeline, create_in_case
 from core import audit
 from core.models import AuditEvent
 
@@ -90,37 +90,32 @@ def record_decision(
             {"citizen_involvement": _("Skriv hvordan borgeren var involveret i beslutningen.")},
             code="citizen_involvement",
         )
-    with transaction.atomic():
-        decision = Decision(
-            case=case,
-            text=text,
-            decided_by=decided_by,
-            citizen_involvement=citizen_involvement,
-            decided_on=decided_on or timezone.localdate(),
-            shared_with_citizen=shared_with_citizen,
-            meeting=meeting,
-            recorded_by=acting_user(actor),
-        )
-        decision.full_clean()
-        decision.save()
-        record_case_event(
-            actor=actor,
-            case=case,
-            action=AuditEvent.Action.CREATE,
-            obj=decision,
-            changes=audit.redact(
-                audit.diff(
-                    {},
-                    {
-                        "text": text,
-                        "decided_by": decided_by,
-                        "citizen_involvement": citizen_involvement,
-                        "shared_with_citizen": shared_with_citizen,
-                    },
-                )
-            ),
-            request=request,
-            kind=TimelineEvent.Kind.DECISION,
-            summary=_("Beslutning: %(text)s") % {"text": text[:200]},
-        )
-    return decision
+    decision = Decision(
+        case=case,
+        text=text,
+        decided_by=decided_by,
+        citizen_involvement=citizen_involvement,
+        decided_on=decided_on or timezone.localdate(),
+        shared_with_citizen=shared_with_citizen,
+        meeting=meeting,
+        recorded_by=acting_user(actor),
+    )
+    return create_in_case(
+        decision,
+        actor=actor,
+        case=case,
+        changes=audit.redact(
+            audit.diff(
+                {},
+                {
+                    "text": text,
+                    "decided_by": decided_by,
+                    "citizen_involvement": citizen_involvement,
+                    "shared_with_citizen": shared_with_citizen,
+                },
+            )
+        ),
+        request=request,
+        kind=TimelineEvent.Kind.DECISION,
+        summary=_("Beslutning: %(text)s") % {"text": text[:200]},
+    )

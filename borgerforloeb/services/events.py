@@ -7,10 +7,12 @@ Zulip's ``do_*`` actions write their audit log where they act).
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from borgerforloeb.models import TimelineEvent
 from core import audit
+from core.models import AuditEvent
 
 
 def add_timeline(*, case, kind, actor, summary, obj=None, at=None) -> TimelineEvent:
@@ -65,3 +67,22 @@ def record_case_event(
         obj=obj,
         at=at,
     )
+
+
+def create_in_case(obj, *, actor, case, kind, summary, changes: dict | None = None, request=None):
+    """Validate and save the new ``obj`` of ``case`` and record its creation (audit row and
+    timeline entry), all in one transaction. Returns ``obj``."""
+    with transaction.atomic():
+        obj.full_clean()
+        obj.save()
+        record_case_event(
+            actor=actor,
+            case=case,
+            action=AuditEvent.Action.CREATE,
+            obj=obj,
+            changes=changes,
+            request=request,
+            kind=kind,
+            summary=summary,
+        )
+    return obj

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Task, TimelineEvent
-from borgerforloeb.services.events import acting_user, record_case_event
+from borgerforloeb.services.events import acting_user, create_in_case, record_case_event
 from core import audit
 from core.models import AuditEvent
 
@@ -28,30 +28,25 @@ def create_task(
 ) -> Task:
     if responsible is None:
         raise ValidationError({"responsible": _("En opgave skal have præcis én ansvarlig.")}, code="required")
-    with transaction.atomic():
-        task = Task(
-            case=case,
-            title=title,
-            responsible=responsible,
-            due_date=due_date,
-            description=description,
-            meeting=meeting,
-            created_by=acting_user(actor),
-        )
-        task.full_clean()
-        task.save()
-        record_case_event(
-            actor=actor,
-            case=case,
-            action=AuditEvent.Action.CREATE,
-            obj=task,
-            changes=audit.diff({}, {"title": title, "responsible": str(responsible), "due_date": due_date}),
-            request=request,
-            kind=TimelineEvent.Kind.TASK,
-            summary=_("Opgave oprettet: %(title)s (ansvarlig: %(person)s)")
-            % {"title": title, "person": responsible},
-        )
-    return task
+    task = Task(
+        case=case,
+        title=title,
+        responsible=responsible,
+        due_date=due_date,
+        description=description,
+        meeting=meeting,
+        created_by=acting_user(actor),
+    )
+    return create_in_case(
+        task,
+        actor=actor,
+        case=case,
+        changes=audit.diff({}, {"title": title, "responsible": str(responsible), "due_date": due_date}),
+        request=request,
+        kind=TimelineEvent.Kind.TASK,
+        summary=_("Opgave oprettet: %(title)s (ansvarlig: %(person)s)")
+        % {"title": title, "person": responsible},
+    )
 
 
 def complete_task(*, actor, task: Task, request=None) -> Task:
