@@ -93,17 +93,14 @@ def case_create(request):
         if not form.errors:
             form.add_error("coordinator", error.messages)
 
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         lambda data: open_case(actor=request.user, request=request, **data),
         success=_("Forløbet er oprettet."),
         redirect_to=lambda case: case,
         on_error=refused,
-    )
-    if answer is not None:
-        return answer
-    return render(request, "borgerforloeb/case_form.html", {"form": form})
+    ) or render(request, "borgerforloeb/case_form.html", {"form": form})
 
 
 def _is_uuid(value) -> bool:
@@ -215,17 +212,14 @@ def case_assign_coordinator(request, pk):
         form.add_error("person", error.messages)
         return None
 
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         lambda data: assign_coordinator(actor=request.user, case=case, request=request, **data),
         success=_("Tovholderen er tildelt."),
         redirect_to=case,
         on_error=refused,
-    )
-    if answer is not None:
-        return answer
-    return form_page(request, case, form, title=_("Tildel tovholder"))
+    ) or form_page(request, case, form, title=_("Tildel tovholder"))
 
 
 @reads_case

@@ -36,16 +36,13 @@ def citizen_create(request):
             **{k: data[k] for k in CITIZEN_FIELDS},
         )
 
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         create,
         success=_("Borgeren er oprettet. Opret nu forløbet."),
         redirect_to=lambda citizen: f"{reverse('borgerforloeb:case_create')}?borger={citizen.pk}",
-    )
-    if answer is not None:
-        return answer
-    return render(request, "borgerforloeb/citizen_form.html", {"form": form})
+    ) or render(request, "borgerforloeb/citizen_form.html", {"form": form})
 
 
 @reads_citizen
@@ -64,12 +61,9 @@ def citizen_edit(request, pk):
             fields["cpr"] = data["cpr"]
         return update_citizen(actor=request.user, citizen=citizen, request=request, **fields)
 
-    answer = handle_post(
+    return handle_post(
         request, form, update, success=_("Borgerens oplysninger er gemt."), redirect_to=citizen
-    )
-    if answer is not None:
-        return answer
-    return render(request, "borgerforloeb/citizen_form.html", {"form": form, "citizen": citizen})
+    ) or render(request, "borgerforloeb/citizen_form.html", {"form": form, "citizen": citizen})
 
 
 def _citizen_context(request, citizen, revealed_cpr=""):

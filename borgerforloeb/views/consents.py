@@ -65,16 +65,13 @@ def consent_create(request, pk):
             **fields,
         )
 
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         record,
         success=_("Samtykket er registreret."),
         redirect_to=reverse("borgerforloeb:case_consents", kwargs={"pk": case.pk}),
-    )
-    if answer is not None:
-        return answer
-    return form_page(request, case, form, title=_("Registrér samtykke"))
+    ) or form_page(request, case, form, title=_("Registrér samtykke"))
 
 
 @login_required

@@ -50,16 +50,13 @@ def _effort_form(request, case, effort):
         initial["receiving_organisation"] = effort.receiving_organisation_id
         initial["responsible"] = effort.responsible_id
     form = EffortForm(request.POST or None, case=case, initial=initial)
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         lambda data: save_effort(actor=request.user, case=case, effort=effort, request=request, **data),
         success=_("Indsatsen er gemt."),
         redirect_to=reverse("borgerforloeb:effort_list", kwargs={"pk": case.pk}),
-    )
-    if answer is not None:
-        return answer
-    return render(request, "borgerforloeb/efforts/form.html", {"case": case, "effort": effort, "form": form})
+    ) or render(request, "borgerforloeb/efforts/form.html", {"case": case, "effort": effort, "form": form})
 
 
 def _consent_for(kind):

@@ -70,7 +70,7 @@ def _meeting_form(request, case, meeting):
             else case.citizen.other_language,
         }
     form = MeetingForm(request.POST or None, case=case, initial=initial)
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         lambda data: save_meeting(actor=request.user, case=case, meeting=meeting, request=request, **data),
@@ -78,12 +78,7 @@ def _meeting_form(request, case, meeting):
         redirect_to=lambda saved: reverse(
             "borgerforloeb:meeting_detail", kwargs={"pk": case.pk, "meeting_pk": saved.pk}
         ),
-    )
-    if answer is not None:
-        return answer
-    return render(
-        request, "borgerforloeb/meetings/form.html", {"case": case, "meeting": meeting, "form": form}
-    )
+    ) or render(request, "borgerforloeb/meetings/form.html", {"case": case, "meeting": meeting, "form": form})
 
 
 @audited_read("borgerforloeb.meeting", kwarg="meeting_pk", case_kwarg="pk")

@@ -149,16 +149,13 @@ def plan_accept(request, pk, number):
     if case.citizen.interpreter_wanted:
         initial["citizen_participation"] = "interpreter"
     form = AcceptPlanForm(request.POST or None, case=case, initial=initial)
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         lambda data: accept_plan_version(actor=request.user, version=version, request=request, **data),
         success=_("Version %(number)s er accepteret og er nu planen.") % {"number": number},
         redirect_to=reverse("borgerforloeb:plan_detail", kwargs={"pk": case.pk}),
-    )
-    if answer is not None:
-        return answer
-    return render(
+    ) or render(
         request,
         "borgerforloeb/plan/accept.html",
         {"case": case, "version": version, "form": form, "goals": list(version.goals.all())},

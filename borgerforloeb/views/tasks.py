@@ -45,16 +45,13 @@ def task_create(request, pk):
     case = selectors.visible_case(request.user, pk)
     require(permissions.can_add_task(request.user, case))
     form = TaskForm(request.POST or None, case=case)
-    answer = handle_post(
+    return handle_post(
         request,
         form,
         lambda data: create_task(actor=request.user, case=case, request=request, **data),
         success=_("Opgaven er oprettet."),
         redirect_to=case,
-    )
-    if answer is not None:
-        return answer
-    return form_page(
+    ) or form_page(
         request,
         case,
         form,
