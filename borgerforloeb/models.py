@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from borgerforloeb import cpr as cprlib
-from core.models import CreatedAt, CreatedBy, TimeStamped, UpdatedAt
+from core.models import CreatedAt, CreatedBy, TimeStamped, UpdatedAt, optional_link
 from core.roles import Role
 from samarbejde.models import Municipality, Organisation
 
@@ -371,14 +371,7 @@ class CoordinatorAssignment(models.Model):
     started_at = models.DateTimeField(_("startet"), default=timezone.now)
     ended_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
     reason = models.TextField(_("begrundelse"), blank=True)
-    created_by = models.ForeignKey(
-        USER,
-        verbose_name=_("registreret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_link(USER, _("registreret af"))
 
     objects = CoordinatorAssignmentQuerySet.as_manager()
 
@@ -546,34 +539,13 @@ class Consent(models.Model):
     valid_from = models.DateField(_("gyldigt fra"), default=date.today)
     valid_until = models.DateField(_("gyldigt til"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        USER,
-        verbose_name=_("tilbagekaldelse registreret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    withdrawn_by = optional_link(USER, _("tilbagekaldelse registreret af"))
     withdrawal_note = models.TextField(_("bemærkning om tilbagekaldelse"), blank=True)
     withdrawn_sign_in = models.CharField(
         _("borgeren trak tilbage via"), max_length=12, choices=CitizenSignIn.choices, blank=True
     )
-    withdrawn_invitation = models.ForeignKey(
-        "CitizenInvitation",
-        verbose_name=_("borgerens invitation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    recorded_by = models.ForeignKey(
-        USER,
-        verbose_name=_("registreret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    withdrawn_invitation = optional_link("CitizenInvitation", _("borgerens invitation"))
+    recorded_by = optional_link(USER, _("registreret af"))
     created_at = models.DateTimeField(_("registreret"), auto_now_add=True)
 
     objects = ConsentQuerySet.as_manager()
@@ -677,17 +649,8 @@ class PlanVersion(models.Model):
     lock_version = models.PositiveIntegerField(_("låseversion"), default=1)
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-    created_by = models.ForeignKey(
-        USER,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        USER, verbose_name=_("ændret af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(USER, _("oprettet af"))
+    updated_by = optional_link(USER, _("ændret af"))
     accepted_at = models.DateTimeField(_("accepteret"), null=True, blank=True)
 
     class Meta:
@@ -748,9 +711,7 @@ class PlanAcceptance(models.Model):
         PlanVersion, verbose_name=_("planversion"), on_delete=models.CASCADE, related_name="acceptance"
     )
     accepted_at = models.DateTimeField(_("accepteret"), default=timezone.now)
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("registreret af"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = optional_link(USER, _("registreret af"), blank=False)
     participants = models.ManyToManyField(
         USER, verbose_name=_("deltagere der har accepteret"), blank=True, related_name="plan_acceptances"
     )
@@ -763,14 +724,7 @@ class PlanAcceptance(models.Model):
     citizen_sign_in = models.CharField(
         _("borgeren loggede ind via"), max_length=12, choices=CitizenSignIn.choices, blank=True
     )
-    invitation = models.ForeignKey(
-        "CitizenInvitation",
-        verbose_name=_("borgerens invitation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    invitation = optional_link("CitizenInvitation", _("borgerens invitation"))
 
     class Meta:
         verbose_name = _("accept af plan")
@@ -833,14 +787,7 @@ class Effort(TimeStamped):
     proposed_on = models.DateField(_("foreslået"), default=date.today)
     referred_at = models.DateTimeField(_("henvist"), null=True, blank=True)
     answered_at = models.DateTimeField(_("besvaret"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        USER,
-        verbose_name=_("besvaret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = optional_link(USER, _("besvaret af"))
     start_date = models.DateField(_("startdato"), null=True, blank=True)
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
 
@@ -891,17 +838,8 @@ class Task(CreatedAt, CreatedBy):
     due_date = models.DateField(_("frist"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     completed_at = models.DateTimeField(_("udført"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        USER, verbose_name=_("udført af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    meeting = models.ForeignKey(
-        "Meeting",
-        verbose_name=_("fra møde"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="tasks",
-    )
+    completed_by = optional_link(USER, _("udført af"))
+    meeting = optional_link("Meeting", _("fra møde"), related_name="tasks")
 
     objects = TaskQuerySet.as_manager()
 
@@ -1060,9 +998,7 @@ class AttentionPoint(models.Model):
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(_("rækkefølge"), default=0)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-    updated_by = models.ForeignKey(
-        USER, verbose_name=_("ændret af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = optional_link(USER, _("ændret af"))
 
     class Meta:
         verbose_name = _("opmærksomhedspunkt")
@@ -1091,22 +1027,8 @@ class Decision(models.Model):
         help_text=_("Skal udfyldes: hvordan deltog borgeren i beslutningen?"),
     )
     shared_with_citizen = models.BooleanField(_("delt med borgeren"), default=False)
-    meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("fra møde"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="decisions",
-    )
-    recorded_by = models.ForeignKey(
-        USER,
-        verbose_name=_("registreret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    meeting = optional_link(Meeting, _("fra møde"), related_name="decisions")
+    recorded_by = optional_link(USER, _("registreret af"))
     created_at = models.DateTimeField(_("registreret"), auto_now_add=True)
 
     class Meta:
@@ -1149,9 +1071,7 @@ class TimelineEvent(models.Model):
     )
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        USER, verbose_name=_("udført af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = optional_link(USER, _("udført af"))
     summary = models.CharField(_("hændelse"), max_length=300)
     object_type = models.CharField(_("objekttype"), max_length=100, blank=True)
     object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
@@ -1194,9 +1114,7 @@ class CitizenInvitation(models.Model):
     token_hash = models.CharField(_("link (hash)"), max_length=64, unique=True, editable=False)
     code_hash = models.CharField(_("kode (hash)"), max_length=200, editable=False)
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
-    created_by = models.ForeignKey(
-        USER, verbose_name=_("oprettet af"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(USER, _("oprettet af"), blank=False)
     expires_at = models.DateTimeField(_("udløber"))
     used_at = models.DateTimeField(_("brugt"), null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(_("forkerte koder"), default=0)
@@ -1246,19 +1164,10 @@ class CitizenMessage(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("besked"), blank=True)
-    plan_version = models.ForeignKey(
-        PlanVersion,
-        verbose_name=_("planversion"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    plan_version = optional_link(PlanVersion, _("planversion"))
     created_at = models.DateTimeField(_("sendt"), default=timezone.now)
     read_at = models.DateTimeField(_("læst"), null=True, blank=True)
-    read_by = models.ForeignKey(
-        USER, verbose_name=_("læst af"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    read_by = optional_link(USER, _("læst af"))
 
     class Meta:
         verbose_name = _("besked fra borgeren")

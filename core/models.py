@@ -13,6 +13,19 @@ from core.roles import Role, has_role
 _TRAILING_ORDER = ("created_at", "updated_at", "created_by")
 
 
+def optional_link(to, verbose_name, *, blank=True, related_name="+"):
+    """A link that may be empty and is emptied when the row it points to is deleted (who
+    recorded, changed or answered something; the invitation or meeting it came from)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
+
+
 class _TrailingFields(models.Model):
     """An abstract base whose fields come after the fields of the model that uses it, as if they
     were written at the end of its class body: forms, Django admin and the citizen's data export
@@ -63,14 +76,7 @@ class TimeStamped(CreatedAt, UpdatedAt):
 class CreatedBy(_TrailingFields):
     """Who created the row; kept (as empty) when that user is deleted."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("oprettet af"))
 
     class Meta:
         abstract = True
@@ -193,14 +199,7 @@ class AuditEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("bruger"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = optional_link(settings.AUTH_USER_MODEL, _("bruger"))
     action = models.CharField(_("handling"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("objekttype"), max_length=100)
     object_id = models.CharField(_("objekt-id"), max_length=64)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import CreatedAt, TimeStamped, UpdatedAt
+from core.models import CreatedAt, TimeStamped, UpdatedAt, optional_link
 from core.roles import Role, has_role
 
 
@@ -188,14 +188,7 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("enhed"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="memberships",
-    )
+    unit = optional_link(Unit, _("enhed"), related_name="memberships")
     title = models.CharField(_("stillingsbetegnelse"), max_length=200, blank=True)
     contact_about = models.CharField(_("kan kontaktes om"), max_length=300, blank=True)
     is_key_contact = models.BooleanField(_("nøgleperson"), default=False)
@@ -265,30 +258,9 @@ class Channel(UpdatedAt):
     )
     topic = models.CharField(_("emne"), max_length=200, help_text=_("F.eks. Bestilling af tolk."))
     description = models.TextField(_("beskrivelse"), blank=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("ansvarlig organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="channels",
-    )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("ansvarlig enhed"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="channels",
-    )
-    contact_person = models.ForeignKey(
-        Membership,
-        verbose_name=_("ansvarlig person"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="channels",
-    )
+    organisation = optional_link(Organisation, _("ansvarlig organisation"), related_name="channels")
+    unit = optional_link(Unit, _("ansvarlig enhed"), related_name="channels")
+    contact_person = optional_link(Membership, _("ansvarlig person"), related_name="channels")
     way = models.CharField(_("kontaktform"), max_length=20, choices=Way.choices)
     contact_details = models.TextField(
         _("kontaktoplysninger"), help_text=_("Telefonnummer, sikker e-mailadresse eller adresse.")

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStamped
+from core.models import TimeStamped, optional_link
 from samarbejde.models import Municipality, Organisation
 from tilbud.search import MAX_WORD_LENGTH, refresh_offers
 
@@ -303,14 +303,7 @@ class Offer(TimeStamped):
         _("internt"), default=False, help_text=_("Kun synligt for brugere, der er logget ind.")
     )
     assured_date = models.DateField(_("sidst bekræftet"), null=True, blank=True)
-    assured_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("bekræftet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assured_by = optional_link(settings.AUTH_USER_MODEL, _("bekræftet af"))
     search_document = models.TextField(editable=False, blank=True, default="")
     # Denormalised for filters and facet counts (see the module docstring); ids sorted ascending.
     organisation_kind = models.CharField(max_length=20, editable=False, blank=True, default="")
