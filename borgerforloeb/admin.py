@@ -23,7 +23,7 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
-from core.admin_site import PortalModelAdmin, register_scope, superuser_writes
+from core.admin_site import PortalModelAdmin, ReadOnlyAdminMixin, register_scope, superuser_writes
 from core.audit import audited_admin_reads
 from samarbejde.access import municipalities_administered_by
 
@@ -256,21 +256,12 @@ class DecisionAdmin(CaseDataAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(CaseDataAdmin):
+class TimelineEventAdmin(ReadOnlyAdminMixin, CaseDataAdmin):
     """Read-only, also for superusers: the timeline is written by the services."""
 
     list_display = ["at", "case", "kind", "actor", "summary"]
     list_filter = ["kind"]
     list_select_related = ["case__citizen", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Read audit -------------------------------------------------------------------------------------

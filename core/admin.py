@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_site import (
     PortalAdminMixin,
     PortalModelAdmin,
+    ReadOnlyAdminMixin,
     register_scope,
     scoped_queryset,
     superuser_only,
@@ -55,7 +56,7 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PortalModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
     """Read-only: the audit trail is append-only."""
 
     list_display = ["at", "actor", "action", "object_type", "object_repr", "ip_address"]
@@ -63,15 +64,6 @@ class AuditEventAdmin(PortalModelAdmin):
     search_fields = ["object_id", "object_repr", "actor__email"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # Rows name citizens and cases: only superusers see the whole trail; other staff with the
     # view permission see their own actions (registered scope above; a case's log is on the

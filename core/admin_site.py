@@ -369,6 +369,20 @@ class PortalModelAdmin(PortalAdminMixin, admin.ModelAdmin):
     """Base class of the portal's own admin classes (subclasses override the hooks above)."""
 
 
+class ReadOnlyAdminMixin:
+    """For rows only the services write (the audit trail, the timeline): shown in the admin, but
+    never added, changed or deleted there, also not by superusers. Put it before the admin base."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PortalInlineMixin(_ScopedRelations):
     def has_view_permission(self, request, obj=None):
         return self._visible(request) and super().has_view_permission(request, obj)
