@@ -45,29 +45,15 @@ for _model in (Taxonomy, TaxonomyTerm, TargetGroup, Language):
 superuser_writes(Taxonomy, TaxonomyTerm, TargetGroup, Language)
 
 
-class LocationInline(admin.StackedInline):
-    model = Location
-    extra = 0
+def _offer_part_inline(model, base=admin.TabularInline):
+    """The admin inline of one part of an offer (no empty extra rows)."""
+    return type(f"{model.__name__}Inline", (base,), {"model": model, "extra": 0})
 
 
-class PhoneInline(admin.TabularInline):
-    model = Phone
-    extra = 0
-
-
-class ContactInline(admin.TabularInline):
-    model = Contact
-    extra = 0
-
-
-class ScheduleInline(admin.TabularInline):
-    model = Schedule
-    extra = 0
-
-
-class ScheduleExceptionInline(admin.TabularInline):
-    model = ScheduleException
-    extra = 0
+OFFER_PART_INLINES = [
+    _offer_part_inline(Location, admin.StackedInline),
+    *(_offer_part_inline(model) for model in (Phone, Contact, Schedule, ScheduleException)),
+]
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -93,7 +79,7 @@ class OfferAdmin(PortalModelAdmin):
     filter_horizontal = ["municipalities", "categories", "target_groups", "languages"]
     readonly_fields = ["assured_by", "capacity_updated_at", "created_at", "updated_at"]
     autocomplete_fields = ["organisation"]
-    inlines = [LocationInline, PhoneInline, ContactInline, ScheduleInline, ScheduleExceptionInline]
+    inlines = OFFER_PART_INLINES
     actions = ["export_csv", "mark_assured"]
     change_list_template = "admin/tilbud/offer/change_list.html"
     fieldsets = [
