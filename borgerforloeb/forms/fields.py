@@ -56,6 +56,18 @@ def case_people(case):
     )
 
 
+class CasePeopleForm(forms.Form):
+    """A form whose ``case_people_fields`` offer the people in the case given as ``case``."""
+
+    case_people_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            for name in self.case_people_fields:
+                self.fields[name].queryset = case_people(case)
+
+
 class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name or obj.email

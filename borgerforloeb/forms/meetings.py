@@ -10,13 +10,14 @@ from borgerforloeb.forms.fields import (
     DATE_INPUT,
     DATETIME_FORMATS,
     DATETIME_INPUT,
+    CasePeopleForm,
     PersonChoiceField,
     PersonMultipleChoiceField,
-    case_people,
 )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CasePeopleForm):
+    case_people_fields = ("participants",)
     title = forms.CharField(label=_("Titel"), required=False, max_length=200)
     starts_at = forms.DateTimeField(
         label=_("Starter"),
@@ -47,11 +48,6 @@ class MeetingForm(forms.Form):
     interpreter_booked = forms.BooleanField(label=_("Tolk bestilt"), required=False)
     interpreter_name = forms.CharField(label=_("Tolkens navn"), required=False, max_length=200)
     agenda = forms.CharField(label=_("Dagsorden"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-    def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["participants"].queryset = case_people(case)
 
     def clean(self):
         data = super().clean()
@@ -89,17 +85,13 @@ class MinutesDecisionForm(forms.Form):
         return data
 
 
-class MinutesTaskForm(forms.Form):
+class MinutesTaskForm(CasePeopleForm):
+    case_people_fields = ("responsible",)
     title = forms.CharField(label=_("Opgave"), required=False, max_length=200)
     responsible = PersonChoiceField(
         label=_("Ansvarlig"), queryset=get_user_model().objects.none(), required=False
     )
     due_date = forms.DateField(label=_("Frist"), required=False, widget=DATE_INPUT)
-
-    def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["responsible"].queryset = case_people(case)
 
     def clean(self):
         data = super().clean()

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from borgerforloeb.forms.fields import DATE_INPUT, PersonMultipleChoiceField, case_people
+from borgerforloeb.forms.fields import DATE_INPUT, CasePeopleForm, PersonMultipleChoiceField
 from borgerforloeb.models import PlanAcceptance
 
 
@@ -50,7 +50,8 @@ class GoalForm(forms.Form):
 GoalFormSet = forms.formset_factory(GoalForm, extra=2, can_delete=True)
 
 
-class AcceptPlanForm(forms.Form):
+class AcceptPlanForm(CasePeopleForm):
+    case_people_fields = ("participants",)
     participants = PersonMultipleChoiceField(
         label=_("Deltagere der har accepteret planen"),
         queryset=get_user_model().objects.none(),
@@ -68,11 +69,6 @@ class AcceptPlanForm(forms.Form):
         label=_("Bemærkning (intern)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["participants"].queryset = case_people(case)
 
     def clean(self):
         data = super().clean()
