@@ -44,7 +44,7 @@ from borgerforloeb.services.cases import (
     open_case,
 )
 from borgerforloeb.services.citizens import show_cpr
-from borgerforloeb.views.helpers import PAGE_SIZE, form_page, require
+from borgerforloeb.views.helpers import PAGE_SIZE, form_page, managed_case, require
 from core.forms import apply_errors, handle_post
 
 
@@ -195,8 +195,7 @@ def case_show_cpr(request, pk):
 @reads_case
 @login_required
 def case_assign_coordinator(request, pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     if CoordinatorAssignment.objects.active().filter(case=case).exists():
         messages.info(request, _("Forløbet har allerede en tovholder. Du kan overdrage forløbet i stedet."))
         return redirect("borgerforloeb:case_handover", pk=case.pk)
@@ -225,8 +224,7 @@ def case_assign_coordinator(request, pk):
 @reads_case
 @login_required
 def case_handover(request, pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     current = CoordinatorAssignment.objects.active().filter(case=case).select_related("person").first()
     form = HandoverForm(
         request.POST or None, current=current.person if current else None, user=request.user, case=case
@@ -269,8 +267,7 @@ def case_handover(request, pk):
 @reads_case
 @login_required
 def case_status(request, pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     form = CloseCaseForm(
         request.POST or None, initial={"status": case.status, "closed_reason": case.closed_reason}
     )

@@ -16,7 +16,7 @@ from borgerforloeb.forms.consents import ConsentForm, WithdrawConsentForm
 from borgerforloeb.models import Case, Consent
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.consents import record_consent, withdraw_consent
-from borgerforloeb.views.helpers import form_page, require
+from borgerforloeb.views.helpers import form_page, managed_case
 from core.forms import handle_post
 
 
@@ -46,8 +46,7 @@ def case_consents(request, pk):
 @reads_case
 @login_required
 def consent_create(request, pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     form = ConsentForm(
         request.POST or None,
         user=request.user,
@@ -77,8 +76,7 @@ def consent_create(request, pk):
 @login_required
 @require_POST
 def consent_withdraw(request, pk, consent_pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     consent = get_object_or_404(
         Consent.objects.filter(citizen=case.citizen_id).filter(Q(case__isnull=True) | Q(case=case)),
         pk=consent_pk,

@@ -6,12 +6,21 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from borgerforloeb import permissions, selectors
+
 PAGE_SIZE = 25
 
 
 def require(allowed: bool):
     if not allowed:
         raise PermissionDenied
+
+
+def managed_case(request, pk):
+    """The case ``pk`` when the user may see it (else 404) and manage it (else 403)."""
+    case = selectors.visible_case(request.user, pk)
+    require(permissions.can_manage_case(request.user, case))
+    return case
 
 
 def form_page(request, case, form, *, title, intro="", submit=None):

@@ -14,7 +14,7 @@ from borgerforloeb.forms.participants import ParticipantForm
 from borgerforloeb.models import Participant
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.participants import add_participant, end_participation
-from borgerforloeb.views.helpers import require
+from borgerforloeb.views.helpers import managed_case, require
 from core.forms import apply_errors, handle_post
 
 
@@ -62,8 +62,7 @@ def case_participants(request, pk):
 @login_required
 @require_POST
 def participant_end(request, pk, participant_pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     participant = get_object_or_404(Participant, case=case, pk=participant_pk)
     end_participation(actor=request.user, participant=participant, request=request)
     messages.success(

@@ -17,7 +17,7 @@ from borgerforloeb.forms.plan import AcceptPlanForm, GoalFormSet, PlanVersionFor
 from borgerforloeb.models import Language, PlanVersion
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
-from borgerforloeb.views.helpers import require
+from borgerforloeb.views.helpers import managed_case
 from core import audit
 from core.forms import handle_post
 
@@ -72,8 +72,7 @@ def plan_detail(request, pk):
 @login_required
 @require_POST
 def plan_new_version(request, pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     version = new_plan_version(actor=request.user, case=case, request=request)
     messages.success(request, _("Kladden til version %(number)s er klar.") % {"number": version.number})
     return redirect("borgerforloeb:plan_edit", pk=case.pk, number=version.number)
@@ -86,8 +85,7 @@ def _goal_initial(version):
 @reads_case
 @login_required
 def plan_edit(request, pk, number):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     version = _version(case, number)
     if version.status != PlanVersion.Status.DRAFT:
         messages.info(request, _("Kun en kladde kan ændres. Start en ny version for at ændre planen."))
@@ -139,8 +137,7 @@ def plan_edit(request, pk, number):
 @reads_case
 @login_required
 def plan_accept(request, pk, number):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     version = _version(case, number)
     if version.status != PlanVersion.Status.DRAFT:
         messages.info(request, _("Denne version er allerede behandlet."))
