@@ -90,6 +90,19 @@ class CaseDataAdmin(PortalModelAdmin):
         return getattr(obj, f"{last}_id")
 
 
+class CaseRowAdmin(CaseDataAdmin):
+    """A row of one case (a ``case`` link): the case is picked by id and listed with its citizen.
+    Subclasses add to ``case_related`` and ``case_raw_ids`` what else a list row shows or links."""
+
+    case_related: tuple[str, ...] = ()
+    case_raw_ids: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.list_select_related = ["case__citizen", *cls.case_related]
+        cls.raw_id_fields = ["case", *cls.case_raw_ids]
+
+
 @admin.register(Citizen)
 class CitizenAdmin(CaseDataAdmin):
     list_display = ["full_name", "preferred_name", "masked_cpr", "date_of_birth", "municipality"]
@@ -144,20 +157,18 @@ class CaseAdmin(CaseDataAdmin):
 
 
 @admin.register(CoordinatorAssignment)
-class CoordinatorAssignmentAdmin(CaseDataAdmin):
+class CoordinatorAssignmentAdmin(CaseRowAdmin):
+    case_related = ("person", "organisation")
     list_display = ["case", "person", "organisation", "started_at", "ended_at"]
     list_filter = ["ended_at"]
-    list_select_related = ["case__citizen", "person", "organisation"]
-    raw_id_fields = ["case"]
     autocomplete_fields = ["person"]
 
 
 @admin.register(Participant)
-class ParticipantAdmin(CaseDataAdmin):
+class ParticipantAdmin(CaseRowAdmin):
+    case_related = ("user", "organisation")
     list_display = ["case", "person_name", "organisation", "role", "active"]
     list_filter = ["role", "active"]
-    list_select_related = ["case__citizen", "user", "organisation"]
-    raw_id_fields = ["case"]
     autocomplete_fields = ["user"]
 
 
@@ -176,10 +187,8 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(CaseDataAdmin):
+class PlanAdmin(CaseRowAdmin):
     list_display = ["case", "created_at"]
-    list_select_related = ["case__citizen"]
-    raw_id_fields = ["case"]
 
 
 @admin.register(PlanVersion)
@@ -200,29 +209,27 @@ class PlanAcceptanceAdmin(CaseDataAdmin):
 
 
 @admin.register(Effort)
-class EffortAdmin(CaseDataAdmin):
+class EffortAdmin(CaseRowAdmin):
+    case_related = ("receiving_organisation", "responsible")
+    case_raw_ids = ("offer",)
     list_display = ["title", "case", "status", "receiving_organisation", "responsible"]
     list_filter = ["status"]
-    list_select_related = ["case__citizen", "receiving_organisation", "responsible"]
-    raw_id_fields = ["case", "offer"]
     autocomplete_fields = ["responsible"]
 
 
 @admin.register(Task)
-class TaskAdmin(CaseDataAdmin):
+class TaskAdmin(CaseRowAdmin):
+    case_related = ("responsible",)
+    case_raw_ids = ("meeting",)
     list_display = ["title", "case", "responsible", "due_date", "status"]
     list_filter = ["status"]
-    list_select_related = ["case__citizen", "responsible"]
-    raw_id_fields = ["case", "meeting"]
     autocomplete_fields = ["responsible"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CaseDataAdmin):
+class MeetingAdmin(CaseRowAdmin):
     list_display = ["__str__", "case", "starts_at", "interpreter_needed", "interpreter_booked"]
     list_filter = ["interpreter_needed", "interpreter_booked"]
-    list_select_related = ["case__citizen"]
-    raw_id_fields = ["case"]
     filter_horizontal = ["participants"]
 
 
@@ -241,18 +248,15 @@ class AttentionPointTemplateAdmin(PortalModelAdmin):
 
 
 @admin.register(AttentionPoint)
-class AttentionPointAdmin(CaseDataAdmin):
+class AttentionPointAdmin(CaseRowAdmin):
     list_display = ["label", "case", "status"]
     list_filter = ["status", "key"]
-    list_select_related = ["case__citizen"]
-    raw_id_fields = ["case"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(CaseDataAdmin):
+class DecisionAdmin(CaseRowAdmin):
+    case_raw_ids = ("meeting",)
     list_display = ["__str__", "case", "decided_by", "decided_on", "shared_with_citizen"]
-    list_select_related = ["case__citizen"]
-    raw_id_fields = ["case", "meeting"]
 
 
 @admin.register(TimelineEvent)
