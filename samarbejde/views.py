@@ -317,16 +317,22 @@ def _model_form_page(request, form, save, *, success, redirect_to, **page):
     return response or _form_page(request, form, **page)
 
 
-@login_required
-def organisation_create(request, slug):
-    municipality = _administered(request, slug)
-    return _organisation_form(request, municipality, Organisation(municipality=municipality))
+def _create_and_edit(model, form_page):
+    """The create and edit views of a ``model`` that belongs to a municipality: both show
+    ``form_page(request, municipality, obj)``, creating in a municipality the user administers,
+    editing only what ``editable_by`` lets the user edit (else 404)."""
 
+    @login_required
+    def create(request, slug):
+        municipality = _administered(request, slug)
+        return form_page(request, municipality, model(municipality=municipality))
 
-@login_required
-def organisation_edit(request, slug, pk):
-    organisation = _editable(request, Organisation, slug, pk=pk)
-    return _organisation_form(request, organisation.municipality, organisation)
+    @login_required
+    def edit(request, slug, pk):
+        obj = _editable(request, model, slug, pk=pk)
+        return form_page(request, obj.municipality, obj)
+
+    return create, edit
 
 
 def _organisation_form(request, municipality, organisation):
@@ -353,6 +359,9 @@ def _organisation_form(request, municipality, organisation):
         municipality=municipality,
         cancel_url=municipality.get_absolute_url() if creating else organisation.get_absolute_url(),
     )
+
+
+organisation_create, organisation_edit = _create_and_edit(Organisation, _organisation_form)
 
 
 @login_required
@@ -437,18 +446,6 @@ def membership_edit(request, slug, pk, membership_pk):
     )
 
 
-@login_required
-def channel_create(request, slug):
-    municipality = _administered(request, slug)
-    return _channel_form(request, municipality, Channel(municipality=municipality))
-
-
-@login_required
-def channel_edit(request, slug, pk):
-    channel = _editable(request, Channel, slug, pk=pk)
-    return _channel_form(request, channel.municipality, channel)
-
-
 def _channel_form(request, municipality, channel):
     creating = channel._state.adding
     list_url = _channel_list_url(municipality)
@@ -464,6 +461,9 @@ def _channel_form(request, municipality, channel):
         municipality=municipality,
         cancel_url=list_url,
     )
+
+
+channel_create, channel_edit = _create_and_edit(Channel, _channel_form)
 
 
 def _channel_list_url(municipality):
@@ -486,18 +486,6 @@ def channel_delete(request, slug, pk):
             "cancel_url": _channel_list_url(channel.municipality),
         },
     )
-
-
-@login_required
-def forum_create(request, slug):
-    municipality = _administered(request, slug)
-    return _forum_form(request, municipality, Forum(municipality=municipality))
-
-
-@login_required
-def forum_edit(request, slug, pk):
-    forum = _editable(request, Forum, slug, pk=pk)
-    return _forum_form(request, forum.municipality, forum)
 
 
 def _forum_form(request, municipality, forum):
@@ -526,6 +514,9 @@ def _forum_form(request, municipality, forum):
         municipality=municipality,
         cancel_url=municipality.get_absolute_url() if creating else forum.get_absolute_url(),
     )
+
+
+forum_create, forum_edit = _create_and_edit(Forum, _forum_form)
 
 
 @login_required
