@@ -68,6 +68,7 @@ from core.audit import record
 from core.csvsafe import RestoringDictReader, SafeDictWriter
 from core.models import AuditEvent
 from samarbejde.models import Municipality, Organisation
+from tilbud.forms import check_offer_ranges
 from tilbud.models import Language, Location, Offer, Phone, Schedule, TargetGroup, TaxonomyTerm
 
 COLUMNS = [
@@ -293,14 +294,7 @@ class OfferRowForm(forms.Form):
         elif "organisation_id" not in self.errors:
             self.add_error("organisation_id", _("Angiv organisation_id eller organisation_name."))
         data["organisation"] = organisation
-        low, high = data.get("minimum_age"), data.get("maximum_age")
-        if low is not None and high is not None and low > high:
-            self.add_error("maximum_age", _("Maksimumsalderen skal være mindst minimumsalderen."))
-        available, maximum = data.get("capacity_available"), data.get("capacity_maximum")
-        if available is not None and maximum is not None and available > maximum:
-            self.add_error(
-                "capacity_available", _("Der kan ikke være flere ledige pladser end pladser i alt.")
-            )
+        check_offer_ranges(self, data)
         if data.get("address") and not (data.get("postal_code") and data.get("city")):
             self.add_error("postal_code", _("En adresse skal have postnummer og by."))
         if (data.get("latitude") is None) != (data.get("longitude") is None):

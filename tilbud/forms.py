@@ -5,6 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from tilbud.models import Contact, Location, Offer, Phone, Schedule, ScheduleException
 
 
+def check_offer_ranges(form, data):
+    """The offer's ranges, on the offer form and on a CSV import row alike: the age range and
+    the free places within the places in all."""
+    low, high = data.get("minimum_age"), data.get("maximum_age")
+    if low is not None and high is not None and low > high:
+        form.add_error("maximum_age", _("Maksimumsalderen skal være mindst minimumsalderen."))
+    available, maximum = data.get("capacity_available"), data.get("capacity_maximum")
+    if available is not None and maximum is not None and available > maximum:
+        form.add_error("capacity_available", _("Der kan ikke være flere ledige pladser end pladser i alt."))
+
+
 class OfferForm(forms.ModelForm):
     """What a provider may edit about their own offer."""
 
@@ -45,14 +56,7 @@ class OfferForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        low, high = data.get("minimum_age"), data.get("maximum_age")
-        if low is not None and high is not None and low > high:
-            self.add_error("maximum_age", _("Maksimumsalderen skal være mindst minimumsalderen."))
-        available, maximum = data.get("capacity_available"), data.get("capacity_maximum")
-        if available is not None and maximum is not None and available > maximum:
-            self.add_error(
-                "capacity_available", _("Der kan ikke være flere ledige pladser end pladser i alt.")
-            )
+        check_offer_ranges(self, data)
         return data
 
 
