@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tilbud.models import Contact, Location, Offer, Phone, Schedule, ScheduleException
@@ -7,13 +8,16 @@ from tilbud.models import Contact, Location, Offer, Phone, Schedule, ScheduleExc
 
 def check_offer_ranges(form, data):
     """The offer's ranges, on the offer form and on a CSV import row alike: the age range and
-    the free places within the places in all."""
+    the free places within the places in all (messages translated now, as the import reports
+    them as plain text)."""
     low, high = data.get("minimum_age"), data.get("maximum_age")
     if low is not None and high is not None and low > high:
-        form.add_error("maximum_age", _("Maksimumsalderen skal være mindst minimumsalderen."))
+        form.add_error("maximum_age", gettext("Maksimumsalderen skal være mindst minimumsalderen."))
     available, maximum = data.get("capacity_available"), data.get("capacity_maximum")
     if available is not None and maximum is not None and available > maximum:
-        form.add_error("capacity_available", _("Der kan ikke være flere ledige pladser end pladser i alt."))
+        form.add_error(
+            "capacity_available", gettext("Der kan ikke være flere ledige pladser end pladser i alt.")
+        )
 
 
 class OfferForm(forms.ModelForm):
