@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tilbud",
     "borgerforloeb",
     "mit_forloeb",
+    "rapporter",
 ]
 
 MIDDLEWARE = [

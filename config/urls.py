@@ -30,6 +30,7 @@ urlpatterns = [
     path("samarbejde/", include("samarbejde.urls")),
     path("forloeb/", include("borgerforloeb.urls")),
     path("mit-forloeb/", include("mit_forloeb.urls")),
+    path("rapporter/", include("rapporter.urls")),
     path("notifikationer/", include("core.notification_urls")),
 ]
 
