@@ -33,22 +33,22 @@ def as_xlsx(report: Report) -> bytes:
     book.remove(book.active)
     used = set()
     for table in report.all_tables():
-        name = table.title[:28].translate(str.maketrans("[]:*?/\\", "       "))
+        name = str(table.title)[:28].translate(str.maketrans("[]:*?/\\", "       "))
         while name in used:
             name = name[:26] + str(len(used))
         used.add(name)
         sheet = book.create_sheet(name)
-        sheet.append([table.title])
-        sheet.append(table.header)
+        sheet.append([str(table.title)])
+        sheet.append([str(h) for h in table.header])
         for label, cells in table.rows:
-            sheet.append([label, *[_xlsx_value(cell) for cell in cells]])
+            sheet.append([neutralise(label), *[_xlsx_value(cell) for cell in cells]])
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append([str(table.note)])
     if report.notes:
         sheet = book.create_sheet("Noter")
         for note in report.notes:
-            sheet.append([note])
+            sheet.append([str(note)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

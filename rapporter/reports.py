@@ -68,6 +68,7 @@ class Cell:
     text: str
     value: float | None = None  # None when hidden or not a number
     hidden: bool = False
+    is_count: bool = True  # a number of cases (medians and percentages are not)
 
 
 @dataclass
@@ -151,8 +152,10 @@ class Disclosure:
 
     def median(self, value, n_key) -> Cell:
         if n_key in self.hidden or value is None:
-            return Cell(SUPPRESSED if n_key in self.hidden else "–", hidden=n_key in self.hidden)
-        return Cell(f"{value:.0f}".replace(".", ","), value)
+            return Cell(
+                SUPPRESSED if n_key in self.hidden else "–", hidden=n_key in self.hidden, is_count=False
+            )
+        return Cell(f"{value:.0f}", value, is_count=False)
 
 
 # --- Reading the summary rows ----------------------------------------------------------------------
@@ -285,7 +288,8 @@ def _referrals_table(d, rows, scope, months, kind) -> Table:
     body.append(
         (
             _("Hele perioden"),
-            [d.cell((scope, "period", "ref", kind, m)) for m in columns[:-1]] + [Cell("–"), Cell("–")],
+            [d.cell((scope, "period", "ref", kind, m)) for m in columns[:-1]]
+            + [Cell("–", is_count=False), Cell("–", is_count=False)],
         )
     )
     return Table(
@@ -345,7 +349,7 @@ def _trend_chart(d, scope, months, title) -> Chart:
             (
                 x_labels[i],
                 [
-                    Cell(SUPPRESSED, hidden=True) if p is None else Cell(f"{p:.0f} %", p)
+                    Cell(SUPPRESSED, hidden=True) if p is None else Cell(f"{p:.0f} %", p, is_count=False)
                     for _n, pts in series
                     for p in [pts[i]]
                 ],
@@ -534,7 +538,7 @@ def _bars_chart(d, municipalities, end) -> Chart:
         title,
         [_("Kommune"), f"{name} (%)"],
         [
-            (label, [Cell(SUPPRESSED, hidden=True) if v is None else Cell(f"{v:.0f} %", v)])
+            (label, [Cell(SUPPRESSED, hidden=True) if v is None else Cell(f"{v:.0f} %", v, is_count=False)])
             for label, v in bars
         ],
     )
