@@ -28,6 +28,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -37,6 +38,7 @@ from borgerforloeb.models import AttentionPointTemplate, Decision, Effort, Meeti
 from borgerforloeb.services.plan import new_plan_version
 from borgerforloeb.services.tasks import create_task
 from core.models import AuditEvent, Notification, NotificationKind
+from rapporter.access import ANALYST_GROUP
 from samarbejde.models import (
     Channel,
     Forum,
@@ -55,7 +57,8 @@ CASE_SUMMARY = "Hemmelig situationsbeskrivelse 4711"
 INTERNAL_OFFER = "Internt tilbud Skjult 0815"
 
 # The kinds of users. "volunteer" has a participant row but no consent covers them; "admin_other"
-# is a staff administrator of another municipality (Odense); "superuser" sees everything.
+# is a staff administrator of another municipality (Odense); "superuser" sees everything;
+# "analyst" is a national analyst (reports of every municipality, never a case).
 ROLES = [
     "caseworker_same",
     "caseworker_other",
@@ -64,6 +67,7 @@ ROLES = [
     "admin_same",
     "admin_other",
     "superuser",
+    "analyst",
     "anonymous",
 ]
 CAN_SEE_CASE = {"caseworker_same", "coordinator", "superuser"}
@@ -101,6 +105,9 @@ POST_ONLY = rule(405, True, anonymous=302)
 CASEWORKER_ACTION = rule(403, caseworker_same=200, caseworker_other=200, superuser=200, anonymous=302)
 # The municipality's framework editing: its administrators only.
 FRAMEWORK_EDIT = rule(404, True, admin_same=200, superuser=200, anonymous=302)
+# Reports of the case's municipality, and of the whole country.
+REPORT = rule(404, caseworker_same=200, admin_same=200, superuser=200, analyst=200, anonymous=302)
+NATIONAL_REPORT = rule(404, superuser=200, analyst=200, anonymous=302)
 
 
 def kw(**builders):
@@ -296,6 +303,13 @@ URLS = {
     "notifications:read": (kw(pk="notification.pk"), POST_ONLY),
     "notifications:read_all": (none, rule(405, anonymous=302)),  # one's own notifications
     "notifications:preferences": (none, LOGIN),
+    # Reports: aggregates only. A municipality's caseworkers and administrators; national
+    # analysts (and superusers) see every municipality and the whole country.
+    "rapporter:index": (none, LOGIN),
+    "rapporter:municipality": (kw(slug="municipality.slug"), REPORT),
+    "rapporter:municipality_export": (kw(slug="municipality.slug", fmt="fake.csv"), REPORT),
+    "rapporter:national": (none, NATIONAL_REPORT),
+    "rapporter:national_export": (kw(fmt="fake.xlsx"), NATIONAL_REPORT),
 }
 
 # URL names deliberately not visited, with the reason.
@@ -562,8 +576,10 @@ def url_world(world, make_user):
         "admin_same": w.administrator,
         "admin_other": w.odense_administrator,
         "superuser": make_user(is_superuser=True, is_staff=True),
+        "analyst": make_user(full_name="Nanna Analytiker"),
         "anonymous": None,
     }
+    w.users["analyst"].groups.add(Group.objects.get(name=ANALYST_GROUP))
     cw, coordinator = w.caseworker, w.coordinator
     w.volunteer_participant = Participant.objects.create(
         case=w.case, user=w.users["volunteer"], organisation=w.uncovered, role=Participant.Role.VOLUNTEER
@@ -620,7 +636,7 @@ def url_world(world, make_user):
         subject="Opgave",
         url=w.case.get_absolute_url(),
     )
-    w.fake = SimpleNamespace(uidb64="MQ", token="abc-def", token_str="x" * 40)
+    w.fake = SimpleNamespace(uidb64="MQ", token="abc-def", token_str="x" * 40, csv="csv", xlsx="xlsx")
     w.fake.token = "ikke-et-gyldigt-link-0123456789"
     return w
 
