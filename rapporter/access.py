@@ -9,6 +9,8 @@ Reports hold aggregates only, so seeing a report never means seeing a case: an a
 case access (``Case.objects.visible_to`` gives them none).
 """
 
+from django.contrib.auth.models import Group, Permission
+
 from core.roles import Role, has_role
 from samarbejde.models import Municipality, Organisation
 
@@ -33,3 +35,12 @@ def report_municipalities(user):
             memberships__user=user, kind=Organisation.Kind.MUNICIPAL, archived_at__isnull=True
         ).values("municipality_id")
     )
+
+
+def analyst_group() -> Group:
+    """The national analysts' group with its permission (made by a migration; this makes it again
+    where a test database was flushed since)."""
+    group, _ = Group.objects.get_or_create(name=ANALYST_GROUP)
+    app_label, codename = NATIONAL_PERMISSION.split(".")
+    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group

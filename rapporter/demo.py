@@ -1,9 +1,8 @@
 """Demo: a national analyst login, and the report figures computed from the demo cases."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from rapporter.access import ANALYST_GROUP
+from rapporter.access import analyst_group
 from rapporter.compute import compute_reports
 from samarbejde.demo import DEMO_PASSWORD
 
@@ -19,7 +18,7 @@ def seed(stdout):
         )
     user.set_password(DEMO_PASSWORD)
     user.save()
-    user.groups.add(Group.objects.get(name=ANALYST_GROUP))
+    user.groups.add(analyst_group())
     stdout.write(f"  {ANALYST_EMAIL} (national analytiker: rapporter for hele landet)")
     run = compute_reports(full=True)
     stdout.write(f"Reports: {run.months} month(s) computed.")

@@ -86,6 +86,10 @@ EXCLUDED = {
     "two_factor_disable": "turns two-factor sign-in off (POST only)",
     "notifications:read": "marks a reminder read (POST only)",
     "notifications:read_all": "marks all reminders read (POST only)",
+    "rapporter:municipality_export": "CSV/XLSX download",
+    "rapporter:national_export": "CSV/XLSX download",
+    "rapporter:national": "only for national analysts (no kind of user the crawl signs in as); "
+    "axe-checked by tests/e2e/test_reports.py",
 }
 
 # Models in Django admin that only superusers manage; the administrator role never sees them.
@@ -332,6 +336,7 @@ def direct_paths(data) -> dict[str, str]:
         "samarbejde:knowledge_detail": {"slug": KnowledgePage.objects.first().slug},
         "samarbejde:knowledge_edit": {"slug": KnowledgePage.objects.first().slug},
         "samarbejde:municipality_detail": {"slug": slug},
+        "rapporter:municipality": {"slug": slug},
         "samarbejde:channel_list": {"slug": slug},
         "samarbejde:channel_create": {"slug": slug},
         "samarbejde:channel_edit": {
