@@ -18,6 +18,9 @@ PAGES_WITH_FIXED_QUERIES = [
     "offer search",
     "HSDS services list",
     "admin case changelist",
+    "municipality report",
+    "national report",
+    "national report, target group",
 ]
 
 

@@ -65,7 +65,7 @@ OFFER_QUERIES = [
     "behandling",
 ]
 
-TARGETS_MS = {"case": 100.0, "offers": 50.0}
+TARGETS_MS = {"case": 100.0, "offers": 50.0, "reports": 100.0}
 FLOOR_RATIO_TARGET = 3.0
 
 
@@ -211,6 +211,20 @@ class Command(BaseCommand):
                 lambda i: reverse("tilbud:offer_list") + "?" + urlencode({"q": OFFER_QUERIES[i % 20]}),
             ),
             ("HSDS services list", "offers", None, lambda i: reverse("hsds:services") + "?per_page=50"),
+            # The reports read only the summary tables (bench_data computes them).
+            (
+                "municipality report",
+                "reports",
+                world["admin"],
+                lambda i: reverse("rapporter:municipality", kwargs={"slug": world["municipality"].slug}),
+            ),
+            ("national report", "reports", world["admin"], lambda i: reverse("rapporter:national")),
+            (
+                "national report, target group",
+                "reports",
+                world["admin"],
+                lambda i: reverse("rapporter:national") + "?target_group=unge&organisation_kind=frivillig",
+            ),
         ]
         result = []
         for name, group, user, url_for in pages:
