@@ -354,4 +354,6 @@ def compute_reports(*, full: bool = False, now: datetime.datetime | None = None)
         replace_months(months, today=today, now=now)
         run.finished_at = timezone.now()
         run.save(update_fields=["finished_at"])
+        # The next run starts from this one; older runs are of no further use.
+        ReportRun.objects.exclude(pk=run.pk).delete()
     return run
