@@ -130,3 +130,13 @@ def test_nightly_task_is_idempotent_and_incremental(world, data):
 def test_the_nightly_run_is_scheduled():
     task = PeriodicTask.objects.get(task="rapporter.tasks.compute_reports_nightly")
     assert task.enabled and task.crontab.hour == "2"
+
+
+def test_the_computation_reads_no_cpr_name_or_free_text():
+    from rapporter import compute
+
+    forbidden = ["cpr", "full_name", "preferred_name", "summary", "closed_reason", "decline_reason"]
+    forbidden += ["description", "minutes", "agenda", "note", "text", "title", "email", "phone", "address"]
+    for sql, _fields in compute.CASE_QUERIES + compute.REFERRAL_QUERIES:
+        words = set(sql.replace(".", " ").replace(",", " ").replace("(", " ").replace(")", " ").split())
+        assert not words & set(forbidden), words & set(forbidden)
