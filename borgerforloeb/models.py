@@ -1141,6 +1141,7 @@ class TimelineEvent(models.Model):
         MEETING = "meeting", _("Møder")
         ATTENTION = "attention", _("Opmærksomhedspunkter")
         DECISION = "decision", _("Beslutninger")
+        NETWORK = "network", _("Netværkskort")
         NOTE = "note", _("Notat")
 
     id = models.BigAutoField(primary_key=True)
@@ -1274,3 +1275,121 @@ class CitizenMessage(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+# --- The citizen's network map (netværkskort) ----------------------------------------------------
+
+
+class NetworkPerson(TimeStamped):
+    """A person around the citizen, placed by the citizen's own sense of closeness.
+
+    ``kind`` gives the map's sector, ``ring`` the distance from the citizen. A person with a login
+    (``user``) or an ``organisation`` can become a participant of the case in one step
+    (``services.network.make_participant``); ``participant`` then links the two.
+    """
+
+    class Kind(models.TextChoices):
+        FAMILY = "family", _("Familie")
+        FRIENDS = "friends", _("Venner og netværk")
+        PROFESSIONAL = "professional", _("Professionelle")
+        VOLUNTEER = "volunteer", _("Frivillige")
+        OTHER = "other", _("Andre")
+
+    class Ring(models.IntegerChoices):
+        CLOSE = 1, _("Tæt på")
+        MIDDLE = 2, _("Mellem")
+        FAR = 3, _("Længere væk")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_people"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    relation = models.CharField(
+        _("relation"), max_length=200, blank=True, help_text=_("Fx søster, nabo, mentor, læge.")
+    )
+    kind = models.CharField(_("gruppe"), max_length=20, choices=Kind.choices)
+    ring = models.PositiveSmallIntegerField(_("hvor tæt på"), choices=Ring.choices, default=Ring.MIDDLE)
+    note = models.TextField(_("note"), blank=True)
+    how_to_reach = models.CharField(_("sådan kontaktes personen"), max_length=300, blank=True)
+    wants_involved = models.BooleanField(_("borgeren ønsker personen inddraget"), default=False)
+    user = models.ForeignKey(
+        USER,
+        verbose_name=_("person med login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    participant = models.OneToOneField(
+        Participant,
+        verbose_name=_("deltager i forløbet"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="network_person",
+    )
+
+    class Meta:
+        verbose_name = _("person i netværket")
+        verbose_name_plural = _("personer i netværket")
+        ordering = ["ring", "kind", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(name__regex=r"\S"), name="borgerforloeb_networkperson_name"),
+            models.CheckConstraint(condition=Q(ring__in=[1, 2, 3]), name="borgerforloeb_networkperson_ring"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["family", "friends", "professional", "volunteer", "other"]),
+                name="borgerforloeb_networkperson_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "ring"], name="bf_networkperson_case")]
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkMapVersion(models.Model):
+    """The map as it was agreed with the citizen: when, who took part and how, like a plan's
+    acceptance (``PlanAcceptance``), with a snapshot of the people so versions can be compared."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_versions"
+    )
+    number = models.PositiveIntegerField(_("versionsnummer"))
+    held_on = models.DateField(_("dato"), default=date.today)
+    citizen_participation = models.CharField(
+        _("borgerens deltagelse"), max_length=20, choices=PlanAcceptance.CitizenParticipation.choices
+    )
+    interpreter_name = models.CharField(_("tolk"), max_length=200, blank=True)
+    participants = models.ManyToManyField(
+        USER, verbose_name=_("deltog"), blank=True, related_name="network_map_versions"
+    )
+    others_present = models.CharField(_("andre der deltog"), max_length=300, blank=True)
+    note = models.TextField(_("bemærkning"), blank=True)
+    snapshot = models.JSONField(_("kortet"), default=list, editable=False)
+    recorded_at = models.DateTimeField(_("registreret"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("registreret af"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("version af netværkskort")
+        verbose_name_plural = _("versioner af netværkskort")
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="borgerforloeb_networkversion_number"),
+            models.CheckConstraint(
+                condition=~Q(citizen_participation="interpreter") | Q(interpreter_name__regex=r"\S"),
+                name="borgerforloeb_networkversion_interpreter_named",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Version %(number)s") % {"number": self.number})

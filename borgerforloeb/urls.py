@@ -8,6 +8,7 @@ from borgerforloeb.views import (
     decisions,
     efforts,
     meetings,
+    network,
     participants,
     plan,
     tasks,
@@ -71,6 +72,29 @@ urlpatterns = [
     path("<uuid:pk>/moeder/<uuid:meeting_pk>/ret/", meetings.meeting_edit, name="meeting_edit"),
     path("<uuid:pk>/moeder/<uuid:meeting_pk>/referat/", meetings.meeting_minutes, name="meeting_minutes"),
     path("<uuid:pk>/moeder/<uuid:meeting_pk>/invitation.ics", meetings.meeting_ics, name="meeting_ics"),
+    # The citizen's network map (views/network.py): people, participants, versions, compare, print.
+    path("<uuid:pk>/netvaerkskort/", network.network_map, name="network_map"),
+    path(
+        "<uuid:pk>/netvaerkskort/person/<int:person_pk>/ret/",
+        network.network_person_edit,
+        name="network_person_edit",
+    ),
+    path(
+        "<uuid:pk>/netvaerkskort/person/<int:person_pk>/fjern/",
+        network.network_person_remove,
+        name="network_person_remove",
+    ),
+    path(
+        "<uuid:pk>/netvaerkskort/person/<int:person_pk>/deltager/",
+        network.network_make_participant,
+        name="network_make_participant",
+    ),
+    path(
+        "<uuid:pk>/netvaerkskort/version/ny/", network.network_version_create, name="network_version_create"
+    ),
+    path("<uuid:pk>/netvaerkskort/version/<int:number>/", network.network_version, name="network_version"),
+    path("<uuid:pk>/netvaerkskort/sammenlign/", network.network_compare, name="network_compare"),
+    path("<uuid:pk>/netvaerkskort/udskrift/", network.network_print, name="network_print"),
     # Attention points and decisions (views/decisions.py).
     path("<uuid:pk>/opmaerksomhedspunkter/", decisions.attention_edit, name="attention_edit"),
     path("<uuid:pk>/beslutninger/", decisions.decision_list, name="decision_list"),

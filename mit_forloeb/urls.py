@@ -19,6 +19,7 @@ urlpatterns = [
     path("samtykke/<uuid:pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
     path("plan/<int:pk>/accepter/", views.plan_accept, name="plan_accept"),
     path("besked/", views.change_request, name="change_request"),
+    path("netvaerkskort/", views.network_map, name="network_map"),
     # For staff: invite the citizen, mark the citizen's messages as read.
     path("invitation/<uuid:case_pk>/", views.invite, name="invite"),
     path("invitation/<uuid:case_pk>/laest/", views.messages_read, name="messages_read"),

@@ -34,6 +34,7 @@ from borgerforloeb.models import (
     Meeting,
     PlanVersion,
 )
+from borgerforloeb.services import network
 from core import audit
 from core.audit import audited_read
 from mit_forloeb import invitations, oidc
@@ -262,9 +263,31 @@ def plan_accept(request, pk):
 
 @audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
+def network_map(request):
+    """The citizen's own network map, drawn and as a table (no internal notes)."""
+    case = citizen_case(request.citizen)
+    current = network.current_map(case)
+    audit_citizen_read(request, case)
+    return render(
+        request,
+        "mit_forloeb/network_map.html",
+        {
+            "case": case,
+            "map": current,
+            "svg": network.render_svg(current, label=_("Dig")),
+            "latest": case.network_versions.order_by("-number").first(),
+        },
+    )
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
 def change_request(request):
     case = citizen_case(request.citizen)
     draft = PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.DRAFT).first()
+    about_network = request.GET.get("om") == "netvaerkskort"
+    if about_network:
+        draft = None  # a wish about the network map is not about the plan draft
     if request.method == "POST":
         form = ChangeRequestForm(request.POST)
         if form.is_valid():
@@ -278,9 +301,13 @@ def change_request(request):
             messages.success(request, _("Tak. Din besked er sendt til din tovholder."))
             return redirect("citizen:home")
     else:
-        form = ChangeRequestForm()
+        form = ChangeRequestForm(initial={"text": _("Om mit netværkskort: ")} if about_network else None)
         audit_citizen_read(request, case)
-    return render(request, "mit_forloeb/change_request.html", {"form": form, "case": case})
+    return render(
+        request,
+        "mit_forloeb/change_request.html",
+        {"form": form, "case": case, "about_network": about_network},
+    )
 
 
 # --- The coordinator's side --------------------------------------------------------------------
