@@ -268,6 +268,7 @@ class NotificationKind(models.TextChoices):
     CASE_INACTIVE = "case_inactive", _("Forløb uden aktivitet")
     CONSENT_EXPIRING = "consent_expiring", _("Samtykke udløber snart")
     OFFER_UNVERIFIED = "offer_unverified", _("Tilbud ikke bekræftet")
+    FRAMEWORK_REVIEW_DUE = "framework_review_due", _("Plan eller arbejdsgang skal revideres")
     EMAIL_UNDELIVERABLE = "email_undeliverable", _("Påmindelse kunne ikke e-mailes")
     TEST = "test", _("Test-påmindelse")
 

@@ -33,7 +33,15 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from borgerforloeb.models import AttentionPointTemplate, Decision, Effort, Meeting, Participant
+from borgerforloeb.models import (
+    AttentionPointTemplate,
+    Decision,
+    Effort,
+    Meeting,
+    NetworkMapVersion,
+    NetworkPerson,
+    Participant,
+)
 from borgerforloeb.services.plan import new_plan_version
 from borgerforloeb.services.tasks import create_task
 from core.models import AuditEvent, Notification, NotificationKind
@@ -42,6 +50,8 @@ from samarbejde.models import (
     Forum,
     ForumAction,
     ForumMeeting,
+    FrameworkDocument,
+    FrameworkDocumentVersion,
     GuidanceDocument,
     KnowledgePage,
     Unit,
@@ -191,6 +201,7 @@ URLS = {
     ),
     "samarbejde:municipality_detail": (kw(slug="municipality.slug"), PUBLIC),
     "samarbejde:channel_list": (kw(slug="municipality.slug"), PUBLIC),
+    "samarbejde:framework_document": (kw(slug="municipality.slug", pk="framework_document.pk"), LOGIN),
     "samarbejde:channel_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
     "samarbejde:channel_edit": (kw(slug="municipality.slug", pk="channel.pk"), FRAMEWORK_EDIT),
     "samarbejde:channel_delete": (kw(slug="municipality.slug", pk="channel.pk"), FRAMEWORK_EDIT),
@@ -277,6 +288,18 @@ URLS = {
     "borgerforloeb:attention_edit": (kw(pk="case.pk"), CASE),
     "borgerforloeb:decision_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:decision_create": (kw(pk="case.pk"), CASE),
+    # The network map: the world's map has one version, so compare sends viewers back to the map.
+    "borgerforloeb:network_map": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:network_person_edit": (kw(pk="case.pk", person_pk="network_person.pk"), CASE),
+    "borgerforloeb:network_person_remove": (kw(pk="case.pk", person_pk="network_person.pk"), POST_ONLY),
+    "borgerforloeb:network_make_participant": (kw(pk="case.pk", person_pk="network_person.pk"), POST_ONLY),
+    "borgerforloeb:network_version_create": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:network_version": (kw(pk="case.pk", number="network_version.number"), CASE),
+    "borgerforloeb:network_compare": (
+        kw(pk="case.pk"),
+        rule(404, True, caseworker_same=302, coordinator=302, superuser=302, anonymous=302),
+    ),
+    "borgerforloeb:network_print": (kw(pk="case.pk"), CASE),
     # Mit forløb (the citizen's own view; staff users are not citizens)
     "citizen:home": (none, rule(302)),
     "citizen:signed_out": (none, PUBLIC),
@@ -289,6 +312,7 @@ URLS = {
     "citizen:consent_withdraw": (kw(pk="consent.pk"), rule(302)),
     "citizen:plan_accept": (kw(pk="plan_version.pk"), rule(302)),
     "citizen:change_request": (none, rule(302)),
+    "citizen:network_map": (none, rule(302)),
     "citizen:invite": (kw(case_pk="case.pk"), CASE),
     "citizen:messages_read": (kw(case_pk="case.pk"), POST_ONLY),
     # Notifications
@@ -369,6 +393,7 @@ ADMIN_OBJECTS = {
     "samarbejde.forumaction": "forum_action",
     "samarbejde.worktool": "worktool",
     "samarbejde.guidancedocument": "document",
+    "samarbejde.frameworkdocument": "framework_document",
     "samarbejde.knowledgepage": "knowledge",
     "tilbud.offer": "internal_offer",
     "core.notification": "notification",
@@ -612,6 +637,18 @@ def url_world(world, make_user):
     w.document.file.save("vejledning.txt", ContentFile(b"hello"), save=True)
     w.knowledge = KnowledgePage.objects.create(title="Samtykke", slug="samtykke", body="Om samtykke.")
     w.attention_template = AttentionPointTemplate.objects.create(municipality=municipality)
+    w.framework_document = FrameworkDocument.objects.create(
+        municipality=municipality,
+        kind="arbejdsgang",
+        title="Overdragelse",
+        owner=cw,
+        review_date=timezone.localdate(),
+    )
+    FrameworkDocumentVersion.objects.create(document=w.framework_document, body="Sådan overdrager vi.")
+    w.network_person = NetworkPerson.objects.create(case=w.case, name="Ane", kind="family", ring=1)
+    w.network_version = NetworkMapVersion.objects.create(
+        case=w.case, number=1, citizen_participation="present"
+    )
     w.notification = Notification.objects.create(
         recipient=coordinator,
         kind=NotificationKind.TASK_DUE_SOON,

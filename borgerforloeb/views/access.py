@@ -67,6 +67,12 @@ NOTE_LABELS = {
     "attention_edit": _("Opmærksomhedspunkter"),
     "decision_list": _("Beslutninger"),
     "decision_create": _("Ny beslutning"),
+    "network_map": _("Netværkskort"),
+    "network_person_edit": _("Ret person på netværkskortet"),
+    "network_version_create": _("Gem en version af netværkskortet"),
+    "network_version": _("Version af netværkskortet"),
+    "network_compare": _("Sammenlign versioner af netværkskortet"),
+    "network_print": _("Udskrift af netværkskortet"),
 }
 
 

@@ -115,6 +115,15 @@ def _subject_body(kind: str, c: dict, _) -> tuple[str, str]:
             )
             % c,
         )
+    if kind == K.FRAMEWORK_REVIEW_DUE:
+        return (
+            _("Revidér »%(title)s« senest %(due)s") % c,
+            _(
+                "Du er ejer af »%(title)s« i samarbejdets planer og arbejdsgange. Den skal revideres "
+                "senest %(due)s: gennemgå den, og gem en ny version eller en ny revisionsdato."
+            )
+            % c,
+        )
     if kind == K.EMAIL_UNDELIVERABLE:
         return (
             _("En påmindelse til %(name)s kunne ikke e-mailes") % c,
