@@ -20,11 +20,13 @@ from borgerforloeb.models import (
     CoordinatorAssignment,
     Decision,
     Meeting,
+    NetworkPerson,
     Participant,
     PlanAcceptance,
     PlanVersion,
     Task,
 )
+from borgerforloeb.services import network
 from borgerforloeb.services.cases import assign_coordinator, open_case
 from borgerforloeb.services.citizens import create_citizen
 from borgerforloeb.services.consents import record_consent
@@ -196,6 +198,7 @@ def seed(stdout):
         if index == 0:
             _meeting(case, coordinator=coordinator, caseworker=caseworker, volunteer=volunteer, today=today)
             _plan_and_decision(case, coordinator=coordinator, caseworker=caseworker)
+            _network_map(case, coordinator=coordinator, volunteer=volunteer, organisation=house_kbh)
             AttentionPoint.objects.filter(case=case, key="language", status="not_assessed").update(
                 status=AttentionPoint.Status.ATTENTION, note="Taler helst grønlandsk; tolk til alle møder."
             )
@@ -256,6 +259,67 @@ def _meeting(case, *, coordinator, caseworker, volunteer, today):
         actor=coordinator,
         summary="Netværksmøde planlagt med tolk",
         obj=meeting,
+    )
+
+
+# The demo citizen's network: (name, relation, kind, ring in version 1, ring now, wants involved).
+NETWORK_PEOPLE = [
+    ("Kusine Paninnguaq (demo)", "kusine", "family", 1, 1, True),
+    ("Bror Malik (demo)", "bror i Nuuk", "family", 3, 2, False),
+    ("Ven fra værestedet (demo)", "ven", "friends", 2, 1, False),
+    ("Egen læge (demo)", "praktiserende læge", "professional", 3, 3, True),
+    ("Boligsocial medarbejder (demo)", "boligselskabet", "professional", 2, 2, True),
+]
+
+
+def _network_map(case, *, coordinator, volunteer, organisation):
+    """Two versions of the map, agreed with the citizen through an interpreter, so the compare
+    page, the print and Mit forløb have something to show."""
+    if NetworkPerson.objects.filter(case=case).exists():
+        return
+    people = {}
+    for name, relation, kind, first_ring, _now, wanted in NETWORK_PEOPLE:
+        people[name] = network.add_person(
+            actor=coordinator,
+            case=case,
+            name=name,
+            relation=relation,
+            kind=kind,
+            ring=first_ring,
+            wants_involved=wanted,
+            how_to_reach="Via tovholderen",
+        )
+    network.record_version(
+        actor=coordinator,
+        case=case,
+        citizen_participation=PlanAcceptance.CitizenParticipation.INTERPRETER,
+        interpreter_name="Tolk Arnaq (demo)",
+        participants=[coordinator],
+    )
+    for name, _relation, _kind, first_ring, ring_now, _wanted in NETWORK_PEOPLE:
+        if ring_now != first_ring:
+            network.update_person(actor=coordinator, person=people[name], ring=ring_now)
+    if volunteer is not None:
+        helper = network.add_person(
+            actor=coordinator,
+            case=case,
+            name=volunteer.full_name or "Frivillig (demo)",
+            relation="følger borgeren til lægen",
+            kind=NetworkPerson.Kind.VOLUNTEER,
+            ring=NetworkPerson.Ring.CLOSE,
+            wants_involved=True,
+            user=volunteer,
+            organisation=organisation,
+        )
+        # The volunteer already takes part in the case (added above): the map shows it.
+        taking_part = Participant.objects.filter(case=case, user=volunteer, active=True).first()
+        NetworkPerson.objects.filter(pk=helper.pk).update(participant=taking_part)
+    network.record_version(
+        actor=coordinator,
+        case=case,
+        citizen_participation=PlanAcceptance.CitizenParticipation.PRESENT,
+        participants=[coordinator],
+        others_present="Kusine Paninnguaq",
     )
 
 
