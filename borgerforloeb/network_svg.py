@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-SIZE = 720
+SIZE = 860
 CENTRE = SIZE / 2
 CITIZEN_RADIUS = 52
 # Outer edge of each ring (1 = tæt på, 2 = mellem, 3 = længere væk) and where its people sit.
@@ -23,6 +23,7 @@ RING_MIDDLES = {1: 98, 2: 181, 3: 263}
 RING_FILLS = {1: "#e4edf7", 2: "#eef3f9", 3: "#f7f9fc"}
 NODE_RADIUS = 15
 NAME_LIMIT = 18
+LABEL_LINE = 14
 # One colour per sector, each dark enough for white digits (WCAG AA).
 KIND_COLOURS = {
     "family": "#8a3b12",
@@ -49,6 +50,15 @@ class Node:
 
 def _short(name: str) -> str:
     return name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1].rstrip() + "…"
+
+
+def _label_lines(label: str) -> list[str]:
+    """A sector's label on one line, or on two split at the space nearest the middle."""
+    if len(label) <= LABEL_LINE or " " not in label:
+        return [label]
+    middle = len(label) / 2
+    cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
+    return [label[:cut], label[cut + 1 :]]
 
 
 def _point(radius: float, degrees: float) -> tuple[float, float]:
@@ -119,10 +129,15 @@ def render_svg(
         x1, y1 = _point(CITIZEN_RADIUS, start)
         x2, y2 = _point(RING_EDGES[3], start)
         out.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#8795a8" stroke-dasharray="4 4"/>')
-        lx, ly = _point(RING_EDGES[3] + 28, (start + end) / 2)
+        lx, ly = _point(RING_EDGES[3] + 34, (start + end) / 2)
+        lines = _label_lines(label)
+        spans = "".join(
+            f'<tspan x="{lx}" dy="{0 if i == 0 else 16}">{e(line)}</tspan>' for i, line in enumerate(lines)
+        )
+        top = round(ly - 8 * (len(lines) - 1) + 5, 1)
         out.append(
-            f'<text x="{lx}" y="{ly}" text-anchor="middle" font-size="14" font-weight="bold" '
-            f'fill="{KIND_COLOURS.get(kind, "#333")}" class="sector-label">{e(label)}</text>'
+            f'<text x="{lx}" y="{top}" text-anchor="middle" font-size="14" '
+            f'font-weight="bold" fill="{KIND_COLOURS.get(kind, "#333")}" class="sector-label">{spans}</text>'
         )
     out.append(f'<circle cx="{CENTRE}" cy="{CENTRE}" r="{CITIZEN_RADIUS}" fill="#1b2a41"/>')
     out.append(

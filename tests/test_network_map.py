@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from borgerforloeb.models import CitizenMessage, NetworkMapVersion, NetworkPerson, Participant, TimelineEvent
-from borgerforloeb.network_svg import Node, positions, render_svg
+from borgerforloeb.network_svg import CENTRE, Node, positions, render_svg
 from borgerforloeb.services import network
 from core.models import AuditEvent
 from mit_forloeb import invitations
@@ -73,11 +73,11 @@ def test_people_sit_in_their_ring_and_sector():
     ]
     nodes.append(Node(number=4, name="4", kind="volunteer", ring=1))
     placed = positions(nodes, kinds)
-    distance = {n: ((x - 360) ** 2 + (y - 360) ** 2) ** 0.5 for n, (x, y) in placed.items()}
+    distance = {n: ((x - CENTRE) ** 2 + (y - CENTRE) ** 2) ** 0.5 for n, (x, y) in placed.items()}
     assert distance[1] < distance[2] < distance[3]
     assert 52 < distance[1] < 140 and 140 < distance[2] < 222 and 222 < distance[3] < 304
     # Family is the first sector (top right), volunteers the fourth (left of the top).
-    assert placed[1][0] > 360 and placed[4][0] < 360
+    assert placed[1][0] > CENTRE and placed[4][0] < CENTRE
 
 
 # --- The map, its table and versions ----------------------------------------------------------

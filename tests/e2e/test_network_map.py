@@ -56,15 +56,15 @@ def test_coordinator_builds_the_map_and_the_citizen_reads_it_on_a_phone(
     staff.activate(page.get_by_role("link", name="Netværkskort").first, step="map-empty")
 
     for name, relation, group, ring, wanted, with_login in PEOPLE:
-        page.get_by_label("Navn", exact=True).fill(name)
-        page.get_by_label("Relation").fill(relation)
-        page.get_by_label("Gruppe").select_option(label=group)
+        page.locator("#id_name").fill(name)
+        page.locator("#id_relation").fill(relation)
+        page.locator("#id_kind").select_option(label=group)
         page.get_by_label(ring, exact=True).check()
         if wanted:
-            page.get_by_label("Borgeren ønsker personen inddraget").check()
+            page.locator("#id_wants_involved").check()
         if with_login:
-            page.get_by_label("Person med login (valgfrit)").select_option(value=str(volunteer.pk))
-            page.get_by_label("Organisation (valgfrit)").select_option(label="Foreningen Kalaallit")
+            page.locator("#id_user").select_option(value=str(volunteer.pk))
+            page.locator("#id_organisation").select_option(label="Foreningen Kalaallit")
         staff.press("Enter", locator=page.get_by_role("button", name="Sæt på kortet"))
         expect(page.locator(".alert-success")).to_contain_text(name)
     staff.check("map-six-people")
@@ -84,7 +84,8 @@ def test_coordinator_builds_the_map_and_the_citizen_reads_it_on_a_phone(
     # Two of them become participants in one step each (the volunteer under the consent).
     for number, name in enumerate(("Dr. Berg", "Frida Frivillig"), start=1):
         staff.activate(
-            page.get_by_role("button", name=f"Gør til deltager: {name}"), step=f"participant-{number}"
+            page.locator("tr.network-person", has_text=name).locator("button", has_text="Gør til deltager"),
+            step=f"participant-{number}",
         )
         expect(page.locator(".alert-success")).to_contain_text(name)
     assert Participant.objects.filter(case=case, active=True, name="Dr. Berg").exists()
@@ -95,9 +96,9 @@ def test_coordinator_builds_the_map_and_the_citizen_reads_it_on_a_phone(
     # The version, made with the citizen present with an interpreter.
     staff.activate(page.get_by_role("link", name="Gem en version lavet med borgeren"), step="version-form")
     expect(page.get_by_label("Med tolk")).to_be_checked()
-    page.get_by_label("Tolkens navn").fill("Tolk Arnaq")
+    page.locator("#id_interpreter_name").fill("Tolk Arnaq")
     page.get_by_label("Tove Holder").check()
-    page.get_by_label("Andre der deltog").fill("Borgeren selv")
+    page.locator("#id_others_present").fill("Borgeren selv")
     staff.activate(page.get_by_role("button", name="Gem versionen"), step="version")
     version = NetworkMapVersion.objects.get(case=case)
     assert version.citizen_participation == "interpreter" and version.interpreter_name == "Tolk Arnaq"
