@@ -72,6 +72,8 @@ EXCLUDED = {
     "borgerforloeb:consent_withdraw": "withdraws a consent (POST only)",
     "borgerforloeb:citizen_export_json": "JSON download of the citizen's data",
     "borgerforloeb:plan_new_version": "creates a plan version (POST only)",
+    "borgerforloeb:network_person_remove": "takes a person off the network map (POST only)",
+    "borgerforloeb:network_make_participant": "makes a person on the network map a participant (POST only)",
     "borgerforloeb:meeting_ics": "iCalendar download",
     "citizen:sign_out": "signs the citizen out (POST only)",
     "citizen:oidc_init": "redirects to MitID",
@@ -313,8 +315,16 @@ def direct_paths(data) -> dict[str, str]:
     """A path with ids from the demo data for each named pattern that takes arguments."""
     from django.urls import reverse
 
-    from borgerforloeb.models import Consent, PlanVersion
-    from samarbejde.models import Channel, Forum, ForumMeeting, KnowledgePage, Membership, Unit
+    from borgerforloeb.models import Consent, NetworkMapVersion, PlanVersion
+    from samarbejde.models import (
+        Channel,
+        Forum,
+        ForumMeeting,
+        FrameworkDocument,
+        KnowledgePage,
+        Membership,
+        Unit,
+    )
 
     case = data.case
     municipality = case.municipality
@@ -394,6 +404,18 @@ def direct_paths(data) -> dict[str, str]:
         "attention_edit", "decision_list", "decision_create",
     ):  # fmt: skip
         kwargs[f"borgerforloeb:{name}"] = {"pk": case.pk}
+    # The demo's network map (two versions, agreed with the citizen) and a framework document.
+    network_version = NetworkMapVersion.objects.select_related("case").order_by("-number").first()
+    if network_version is not None:
+        network_case = network_version.case
+        for name in ("network_map", "network_version_create", "network_compare", "network_print"):
+            kwargs[f"borgerforloeb:{name}"] = {"pk": network_case.pk}
+        kwargs["borgerforloeb:network_version"] = {"pk": network_case.pk, "number": network_version.number}
+        person = network_case.network_people.order_by("pk").first()
+        kwargs["borgerforloeb:network_person_edit"] = {"pk": network_case.pk, "person_pk": person.pk}
+    document = FrameworkDocument.objects.filter(municipality=municipality).first()
+    if document is not None:
+        kwargs["samarbejde:framework_document"] = {"slug": slug, "pk": document.pk}
     return {name: reverse(name, kwargs=values) for name, values in kwargs.items()}
 
 
