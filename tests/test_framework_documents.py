@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.models import Notification, NotificationKind
 from samarbejde import reminders
-from samarbejde.models import FrameworkDocument, FrameworkDocumentVersion
+from samarbejde.models import FrameworkDocument, FrameworkDocumentVersion, WorkTool
 from samarbejde.selectors import framework_documents
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,14 @@ def test_admin_is_scoped_to_the_administrators_municipality(client, world):
     assert response.status_code == 302, response.content.decode()[:2000]
     version = mine.versions.get()
     assert version.number == 1 and version.created_by == world.administrator
+
+
+def test_the_network_map_work_tool_points_to_where_it_is_used(client, world):
+    tool = WorkTool.objects.create(municipality=world.municipality, kind="netvaerkskort", name="Netværkskort")
+    other = WorkTool.objects.create(municipality=world.municipality, kind="samtykke", name="Samtykke")
+    client.force_login(world.coordinator)
+    html = client.get(tool.get_absolute_url()).content.decode()
+    assert (
+        "Sådan bruges redskabet i portalen" in html and f'href="{reverse("borgerforloeb:my_cases")}"' in html
+    )
+    assert "Sådan bruges redskabet i portalen" not in client.get(other.get_absolute_url()).content.decode()
