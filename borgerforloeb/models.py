@@ -1239,6 +1239,8 @@ class CitizenMessage(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtykke trukket tilbage")
         PLAN_ACCEPTED = "plan_accepted", _("Plan accepteret")
         NEW_LINK = "new_link", _("Beder om et nyt link")
+        ACCESS_QUESTION = "access_question", _("Spørgsmål om en adgang")
+        DATA_DOWNLOADED = "data_downloaded", _("Hentede sine data")
 
     id = models.BigAutoField(primary_key=True)
     case = models.ForeignKey(
@@ -1266,7 +1268,7 @@ class CitizenMessage(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="change_request") | Q(text__regex=r"\S"),
+                condition=~Q(kind__in=["change_request", "access_question"]) | Q(text__regex=r"\S"),
                 name="borgerforloeb_citizenmessage_request_has_text",
             ),
         ]
@@ -1274,3 +1276,30 @@ class CitizenMessage(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+# --- Retention (borgerforloeb/gdpr.py, run nightly by Celery beat) --------------------------------
+
+
+class RetentionRun(models.Model):
+    """One run of the retention rules: counts only, never a person (shown in the admin)."""
+
+    started_at = models.DateTimeField(_("startet"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    dry_run = models.BooleanField(_("prøvekørsel"), default=False)
+    case_cutoff = models.DateField(_("forløb afsluttet før"))
+    audit_cutoff = models.DateTimeField(_("logposter fra før"))
+    cases_anonymised = models.PositiveIntegerField(_("forløb anonymiseret"), default=0)
+    cases_left = models.PositiveIntegerField(_("forløb til senere kørsler"), default=0)
+    audit_rows_pruned = models.PositiveIntegerField(_("logposter slettet"), default=0)
+    error = models.CharField(_("fejl"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("kørsel af sletteregler")
+        verbose_name_plural = _("kørsler af sletteregler")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return str(
+            _("Kørsel %(when)s") % {"when": timezone.localtime(self.started_at).strftime("%d-%m-%Y %H:%M")}
+        )

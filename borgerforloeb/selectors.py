@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -21,18 +25,22 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from borgerforloeb.models import (
     Case,
     Citizen,
+    Consent,
     CoordinatorAssignment,
     Effort,
     Meeting,
     Participant,
     Task,
 )
+from core.models import AuditEvent
+from core.roles import Role
+from samarbejde.models import Membership
 
 
 def visible_case(user, pk) -> Case:
@@ -238,3 +246,94 @@ def case_efforts(case):
         .select_related("offer", "receiving_organisation", "responsible", "answered_by")
         .order_by("-proposed_on", "title", "pk")
     )
+
+
+# --- The citizen's own access log (Mit forløb: "Hvem har set mit forløb") ------------------------
+
+
+def citizen_audit_events(citizen: Citizen):
+    """Every audit row about the citizen's cases (closed ones too) and record (the citizen, their
+    consents), by a staff user, newest first. The citizen's own rows and the system's (no user)
+    are left out."""
+    case_ids = Case.objects.filter(citizen=citizen).values("pk")
+    consent_ids = (
+        Consent.objects.filter(citizen=citizen).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    )
+    return (
+        AuditEvent.objects.filter(
+            Q(case_id__in=case_ids)
+            | Q(object_type="borgerforloeb.citizen", object_id=str(citizen.pk))
+            | Q(object_type="borgerforloeb.consent", object_id__in=consent_ids)
+        )
+        .filter(actor__isnull=False)
+        .select_related("actor")
+        .prefetch_related(
+            "actor__groups",
+            Prefetch("actor__memberships", queryset=Membership.objects.select_related("organisation")),
+        )
+        .order_by("-at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class CaseRole:
+    """A person's place in one of the citizen's cases from ``start`` to ``end`` (None: still)."""
+
+    case_id: object
+    start: object
+    end: object
+    label: str
+    organisation: str
+
+
+def _case_roles(citizen: Citizen) -> dict:
+    """{user id: [CaseRole, …]} for every participant and coordinator of the citizen's cases, ever."""
+    roles = defaultdict(list)
+    participants = Participant.objects.filter(case__citizen=citizen, user__isnull=False).select_related(
+        "organisation"
+    )
+    for p in participants:
+        end = p.ended_at if p.ended_at or p.active else p.added_at
+        org = p.organisation.name if p.organisation else ""
+        roles[p.user_id].append(CaseRole(p.case_id, p.added_at, end, str(p.get_role_display()), org))
+    assignments = CoordinatorAssignment.objects.filter(case__citizen=citizen).select_related("organisation")
+    for a in assignments:
+        org = a.organisation.name if a.organisation else ""
+        label = str(Participant.Role.COORDINATOR.label)
+        roles[a.person_id].append(CaseRole(a.case_id, a.started_at, a.ended_at, label, org))
+    return roles
+
+
+def _role_at(roles: list[CaseRole], event) -> CaseRole | None:
+    for role in roles:
+        same_case = event.case_id is None or role.case_id == event.case_id
+        if same_case and role.start <= event.at and (role.end is None or event.at <= role.end):
+            return role
+    return None
+
+
+def describe_access(event, roles: dict) -> None:
+    """Set on ``event`` what the citizen is told about the person: ``case_role`` (their role in
+    the case then, "" if none), ``organisation``, ``is_administrator``, ``outsider`` (not a
+    participant or coordinator of the case at the time) and ``stands_out`` (either)."""
+    actor = event.actor
+    role = _role_at(roles.get(event.actor_id, []), event)
+    memberships = list(actor.memberships.all())
+    event.case_role = role.label if role else ""
+    event.organisation = (role.organisation if role else "") or (
+        memberships[0].organisation.name if memberships else ""
+    )
+    groups = {g.name for g in actor.groups.all()}
+    event.is_administrator = actor.is_superuser or Role.ADMINISTRATOR.value in groups
+    event.outsider = role is None
+    event.stands_out = event.outsider or event.is_administrator
+
+
+def citizen_access_page(citizen: Citizen, page_number, *, per_page: int = 25) -> Page:
+    """One page of ``citizen_audit_events``, each row described (``describe_access``): a fixed
+    number of queries whatever the page or the case holds."""
+    page = Paginator(citizen_audit_events(citizen), per_page).get_page(page_number)
+    roles = _case_roles(citizen)
+    for event in page.object_list:
+        describe_access(event, roles)
+    return page

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from borgerforloeb import reminders
+from borgerforloeb.services import retention
 from borgerforloeb.signals import coordinator_changed
 from core.queue import enqueue_on_commit
 
@@ -22,3 +23,9 @@ def _on_coordinator_changed(sender, case, **kwargs):
     """Sent inside the service's transaction: the task is enqueued with the change, not run in the
     web request, and reaches the worker after commit (or after Redis comes back)."""
     enqueue_on_commit(notify_coordinator_change, case.pk)
+
+
+@shared_task(acks_late=True)
+def run_retention() -> int:
+    """Nightly (Celery beat, see the migration that creates the schedule): the retention rules."""
+    return retention.run_retention().pk

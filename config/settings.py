@@ -247,6 +247,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Closed cases are anonymised this many days after their end date (anonymise_closed_cases).
 RETENTION_DAYS_AFTER_CLOSE = env_int("RETENTION_DAYS_AFTER_CLOSE", 5 * 365)
 RETENTION_MAX_CASES_PER_RUN = env_int("RETENTION_MAX_CASES_PER_RUN", 100)
+# Audit rows older than this are deleted by the nightly retention run (the legal retention period
+# of the access log; the markers of anonymised cases are kept).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365)
 
 # --- Languages and formats ---------------------------------------------------------------------
 # Django knows no kalaallisut: declare it before LANGUAGES is read.

@@ -269,6 +269,7 @@ class NotificationKind(models.TextChoices):
     CONSENT_EXPIRING = "consent_expiring", _("Samtykke udløber snart")
     OFFER_UNVERIFIED = "offer_unverified", _("Tilbud ikke bekræftet")
     EMAIL_UNDELIVERABLE = "email_undeliverable", _("Påmindelse kunne ikke e-mailes")
+    ACCESS_QUESTION = "access_question", _("Borgeren spørger om en adgang")
     TEST = "test", _("Test-påmindelse")
 
 

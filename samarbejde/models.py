@@ -55,6 +55,19 @@ class Municipality(models.Model):
     name = models.CharField(_("navn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnavn"), max_length=100, unique=True)
     code = models.CharField(_("kommunekode"), max_length=3, unique=True)
+    # The municipality's data protection contact: shown to citizens in Mit forløb and told when a
+    # citizen asks about an access to their case ("Hvem har set mit forløb").
+    dpo_name = models.CharField(_("databeskyttelsesrådgiver"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("databeskyttelsesrådgiverens e-mail"), blank=True)
+    dpo_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("databeskyttelsesrådgiver i portalen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Får besked i portalen, når en borger spørger om en adgang til sit forløb."),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 

@@ -124,6 +124,15 @@ def _subject_body(kind: str, c: dict, _) -> tuple[str, str]:
             )
             % c,
         )
+    if kind == K.ACCESS_QUESTION:
+        return (
+            _("%(citizen)s spørger om en adgang til sit forløb") % c,
+            _(
+                "%(citizen)s har i Mit forløb spurgt om en adgang til sit forløb (%(when)s). "
+                "Læs spørgsmålet på forløbets side og svar borgeren."
+            )
+            % c,
+        )
     return (
         _("Test-påmindelse fra Samarbejdsportalen"),
         _("Dette er en test. Når du kan læse den, virker påmindelser til dig."),
