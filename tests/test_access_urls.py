@@ -289,6 +289,12 @@ URLS = {
     "citizen:consent_withdraw": (kw(pk="consent.pk"), rule(302)),
     "citizen:plan_accept": (kw(pk="plan_version.pk"), rule(302)),
     "citizen:change_request": (none, rule(302)),
+    "citizen:access_log": (none, rule(302)),
+    "citizen:access_question": (lambda w: {"event_pk": 1}, rule(302)),
+    "citizen:my_data": (none, rule(302)),
+    "citizen:my_data_html": (none, rule(302)),
+    "citizen:my_data_json": (none, rule(302)),
+    "citizen:consent_receipt": (kw(pk="consent.pk"), rule(302)),
     "citizen:invite": (kw(case_pk="case.pk"), CASE),
     "citizen:messages_read": (kw(case_pk="case.pk"), POST_ONLY),
     # Notifications
@@ -343,7 +349,7 @@ ADMIN_SHARED = {
 }
 # Models only superusers manage in admin.
 ADMIN_SUPERUSER_ONLY_APPS = {"auth", "axes", "django_celery_beat"}
-ADMIN_SUPERUSER_ONLY = {"core.notification", "core.notificationpreference"}
+ADMIN_SUPERUSER_ONLY = {"core.notification", "core.notificationpreference", "borgerforloeb.retentionrun"}
 # People and municipalities are scoped like municipal data: an administrator picks and sees only
 # their own municipalities' (the admin people pickers need the user list).
 # The object of the world's municipality whose pages are visited, per model (others: the first).
