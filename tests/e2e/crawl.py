@@ -79,6 +79,9 @@ EXCLUDED = {
     "citizen:new_link": "asks for a new invitation link (POST only)",
     "citizen:plan_accept": "accepts the plan (POST only)",
     "citizen:messages_read": "marks the citizen's messages read (POST only)",
+    "citizen:my_data_json": "JSON download of the citizen's own data",
+    "citizen:access_question": "reached from a flagged access in the citizen's access log; "
+    "axe-checked by tests/e2e/test_data_rights.py",
     "two_factor_new_codes": "replaces the recovery codes (POST only)",
     "two_factor_recovery_codes": "shown once right after setup; axe-checked by tests/e2e/test_admin.py",
     "two_factor_verify": "shown only while a password sign-in still owes its code (the crawl's "
@@ -387,6 +390,7 @@ def direct_paths(data) -> dict[str, str]:
         kwargs[f"borgerforloeb:{name}"] = {"pk": case.pk, "number": data.draft_number}
     if consent is not None:
         kwargs["citizen:consent_withdraw"] = {"pk": consent.pk}
+        kwargs["citizen:consent_receipt"] = {"pk": consent.pk}
     for name in (
         "case_detail", "case_handover", "case_status", "case_participants",
         "task_create", "case_timeline", "case_consents", "consent_create", "case_access_log",
