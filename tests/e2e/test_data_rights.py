@@ -51,11 +51,11 @@ def test_data_rights_on_a_phone_in_kalaallisut(journey_factory, make_user, munic
     ask = journey.tab_to(page.locator(".citizen-access-flagged a").first)
     journey.press("Enter", locator=ask, step="access-question")
     no_sideways_scroll(page)
-    send = journey.tab_to(page.locator("form button[type=submit]"))
+    send = journey.tab_to(page.locator("main form button[type=submit]"))
     journey.press("Enter", locator=send, step="access-question-empty")  # an error beside the field
     text = journey.tab_to(page.locator("textarea"))
     text.fill("Sooq CPR-normu takuaat?")
-    journey.press("Enter", locator=journey.tab_to(page.locator("form button[type=submit]")), step="asked")
+    journey.press("Enter", locator=journey.tab_to(page.locator("main form button[type=submit]")), step="asked")
     assert case.citizen_messages.filter(kind="access_question").exists()
 
     journey.goto("/mit-forloeb/mine-data/", step="my-data")
