@@ -101,6 +101,10 @@ KWARGS = {
     "borgerforloeb:plan_edit": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_accept": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_print": lambda w: {"pk": w.case.pk, "number": w.draft.number},
+    # The citizen asks about a staff member's access to their case.
+    "citizen:access_question": lambda w: {
+        "event_pk": AuditEvent.objects.filter(case_id=w.case.pk, actor__isnull=False).order_by("id")[0].pk
+    },
 }
 
 
