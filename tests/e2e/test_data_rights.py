@@ -55,7 +55,9 @@ def test_data_rights_on_a_phone_in_kalaallisut(journey_factory, make_user, munic
     journey.press("Enter", locator=send, step="access-question-empty")  # an error beside the field
     text = journey.tab_to(page.locator("textarea"))
     text.fill("Sooq CPR-normu takuaat?")
-    journey.press("Enter", locator=journey.tab_to(page.locator("main form button[type=submit]")), step="asked")
+    journey.press(
+        "Enter", locator=journey.tab_to(page.locator("main form button[type=submit]")), step="asked"
+    )
     assert case.citizen_messages.filter(kind="access_question").exists()
 
     journey.goto("/mit-forloeb/mine-data/", step="my-data")
