@@ -120,3 +120,37 @@ def can_export_citizen(user, citizen) -> bool:
     """An access request is answered by the citizen's municipality: whoever may see the citizen's
     CPR number on the citizen page (its caseworkers) may export the citizen's data."""
     return can_see_cpr(user, citizen=citizen)
+
+
+# --- Transfers between municipalities (services/transfers.py) -----------------------------------
+
+
+def can_start_transfer(user, case: Case) -> bool:
+    """The case's active coordinator or a caseworker of its (sending) municipality, on a case that
+    is not closed."""
+    if case.status == Case.Status.CLOSED:
+        return False
+    return bool(user.is_superuser and user.is_active) or (
+        is_case_caseworker(user, case) or is_active_coordinator(user, case)
+    )
+
+
+def can_answer_transfer(user, transfer) -> bool:
+    """Accept or decline: a caseworker of the receiving municipality, while the transfer is open."""
+    return transfer.status == transfer.Status.PENDING and is_municipal_caseworker(
+        user, transfer.to_municipality_id
+    )
+
+
+def can_withdraw_transfer(user, transfer) -> bool:
+    """Withdraw: the sending side (who may start a transfer of the case), while it is open."""
+    return transfer.status == transfer.Status.PENDING and (
+        can_start_transfer(user, transfer.case) or transfer.started_by_id == user.pk
+    )
+
+
+def can_see_transfer_archive(user, transfer) -> bool:
+    """What was not handed over stays with the sending municipality's caseworkers."""
+    return bool(user.is_superuser and user.is_active) or is_municipal_caseworker(
+        user, transfer.from_municipality_id
+    )

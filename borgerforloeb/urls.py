@@ -11,6 +11,7 @@ from borgerforloeb.views import (
     participants,
     plan,
     tasks,
+    transfers,
 )
 
 app_name = "borgerforloeb"
@@ -75,4 +76,12 @@ urlpatterns = [
     path("<uuid:pk>/opmaerksomhedspunkter/", decisions.attention_edit, name="attention_edit"),
     path("<uuid:pk>/beslutninger/", decisions.decision_list, name="decision_list"),
     path("<uuid:pk>/beslutninger/ny/", decisions.decision_create, name="decision_create"),
+    # Transfers between municipalities (views/transfers.py).
+    path("<uuid:pk>/flyt-kommune/", transfers.transfer_start, name="transfer_start"),
+    path("overdragelser/", transfers.transfer_list, name="transfer_list"),
+    path("overdragelser/<uuid:pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path("overdragelser/<uuid:pk>/modtag/", transfers.transfer_accept, name="transfer_accept"),
+    path("overdragelser/<uuid:pk>/afvis/", transfers.transfer_decline, name="transfer_decline"),
+    path("overdragelser/<uuid:pk>/traek-tilbage/", transfers.transfer_withdraw, name="transfer_withdraw"),
+    path("overdragelser/<uuid:pk>/overdragelsesmoede.ics", transfers.transfer_ics, name="transfer_ics"),
 ]

@@ -33,7 +33,15 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from borgerforloeb.models import AttentionPointTemplate, Decision, Effort, Meeting, Participant
+from borgerforloeb.models import (
+    AttentionPointTemplate,
+    CaseTransfer,
+    Consent,
+    Decision,
+    Effort,
+    Meeting,
+    Participant,
+)
 from borgerforloeb.services.plan import new_plan_version
 from borgerforloeb.services.tasks import create_task
 from core.models import AuditEvent, Notification, NotificationKind
@@ -47,6 +55,7 @@ from samarbejde.models import (
     Unit,
     WorkTool,
 )
+from tests.case_factories import make_consent
 from tilbud.models import Location, Offer, TaxonomyTerm
 
 CITIZEN_NAME = "Aviaja Lækagesen"
@@ -277,6 +286,27 @@ URLS = {
     "borgerforloeb:attention_edit": (kw(pk="case.pk"), CASE),
     "borgerforloeb:decision_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:decision_create": (kw(pk="case.pk"), CASE),
+    # Transfers between municipalities. The world's case has an open transfer to Odense, whose
+    # caseworker (caseworker_other) sees its summary (initials only: the consent allows neither
+    # name nor situation); starting another sends the sending side to it.
+    "borgerforloeb:transfer_start": (
+        kw(pk="case.pk"),
+        rule(404, True, caseworker_same=302, coordinator=302, superuser=302, anonymous=302),
+    ),
+    "borgerforloeb:transfer_list": (none, LOGIN),
+    "borgerforloeb:transfer_detail": (
+        kw(pk="transfer.pk"),
+        rule(404, caseworker_same=200, caseworker_other=200, coordinator=200, superuser=200, anonymous=302),
+    ),
+    # POSTs: the receiving caseworker may answer, so outsiders' POSTs are tested in test_transfers.
+    "borgerforloeb:transfer_accept": (kw(pk="transfer.pk"), rule(405, anonymous=302)),
+    "borgerforloeb:transfer_decline": (kw(pk="transfer.pk"), rule(405, anonymous=302)),
+    "borgerforloeb:transfer_withdraw": (kw(pk="transfer.pk"), rule(405, anonymous=302)),
+    # No handover meeting before acceptance: those who see the transfer are sent to it.
+    "borgerforloeb:transfer_ics": (
+        kw(pk="transfer.pk"),
+        rule(404, caseworker_same=302, caseworker_other=302, coordinator=302, superuser=302, anonymous=302),
+    ),
     # Mit forløb (the citizen's own view; staff users are not citizens)
     "citizen:home": (none, rule(302)),
     "citizen:signed_out": (none, PUBLIC),
@@ -619,6 +649,18 @@ def url_world(world, make_user):
         due_date=datetime.date.today(),
         subject="Opgave",
         url=w.case.get_absolute_url(),
+    )
+    odense_consent = make_consent(
+        w.citizen, organisations=[w.odense], actor=cw, information_kinds=[Consent.InformationKind.HOUSING]
+    )
+    w.transfer = CaseTransfer.objects.create(
+        case=w.case,
+        from_municipality=municipality,
+        to_municipality=w.other_municipality,
+        move_date=datetime.date.today(),
+        consent=odense_consent,
+        started_by=cw,
+        from_coordinator=coordinator,
     )
     w.fake = SimpleNamespace(uidb64="MQ", token="abc-def", token_str="x" * 40)
     w.fake.token = "ikke-et-gyldigt-link-0123456789"

@@ -26,6 +26,7 @@ from borgerforloeb.forms.cases import (
 from borgerforloeb.forms.fields import municipalities_for
 from borgerforloeb.models import (
     Case,
+    CaseTransfer,
     Citizen,
     Consent,
     CoordinatorAssignment,
@@ -156,6 +157,7 @@ def _case_context(request, case, revealed_cpr=""):
         .order_by("withdrawn_at", "-valid_from")
     )
     can_manage = permissions.can_manage_case(user, case)
+    open_transfer = CaseTransfer.objects.open().filter(case=case).select_related("to_municipality").first()
     return {
         "case": case,
         "citizen": case.citizen,
@@ -171,6 +173,8 @@ def _case_context(request, case, revealed_cpr=""):
         "consents": consents,
         "timeline": TimelineEvent.objects.filter(case=case).select_related("actor")[:8],
         "can_manage": can_manage,
+        "open_transfer": open_transfer,
+        "can_transfer": permissions.can_start_transfer(user, case),
         "can_see_cpr": bool(case.citizen.cpr) and permissions.can_see_cpr(user, case),
         "revealed_cpr": revealed_cpr,
         "today": today,
