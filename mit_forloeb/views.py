@@ -6,6 +6,7 @@ citizen's consent, plan or case is "not found". Every page the citizen reads is 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from borgerforloeb.models import (
     Case,
+    CaseTransfer,
     Citizen,
     CitizenMessage,
     Consent,
@@ -208,6 +210,13 @@ def home(request):
         ],
         "my_messages": CitizenMessage.objects.filter(case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST)[:5],
         "today": timezone.localdate(),
+        # A move to another municipality in the last 90 days: the citizen is told here.
+        "transfer": CaseTransfer.objects.filter(
+            case=case, status=CaseTransfer.Status.ACCEPTED, accepted_at__gte=now - timedelta(days=90)
+        )
+        .select_related("from_municipality", "to_municipality", "handover_meeting")
+        .order_by("-accepted_at")
+        .first(),
     }
     audit_citizen_read(request, case)
     return render(request, "mit_forloeb/home.html", context)

@@ -35,6 +35,7 @@ from borgerforloeb.services.transfers import (
 )
 from core.models import AuditEvent, Notification, NotificationKind
 from core.roles import Role
+from mit_forloeb import invitations
 from tests.case_factories import make_case, make_citizen, make_consent
 
 CPR_DIGITS = "0707614005"
@@ -371,3 +372,14 @@ def test_the_transfer_list_uses_a_fixed_number_of_queries(world, client):
         response = client.get(url)
     assert len(response.context["inbound"]) == 14
     assert len(big.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_citizen_is_told_in_mit_forloeb(world, client):
+    transfer = accept_transfer(actor=world.odense_caseworker, transfer=start(world))
+    issued = invitations.create_invitation(actor=world.odense_caseworker, case=world.case)
+    client.post(f"/mit-forloeb/ind/{issued.token}/", {"code": issued.code})
+    html = client.get("/mit-forloeb/").content.decode()
+    assert "Dit forløb er flyttet fra Aarhus til Odense" in html
+    assert "Fælles overdragelsesmøde" in html  # the meeting is among the citizen's meetings
+    assert transfer.handover_meeting.interpreter_needed == world.citizen.interpreter_wanted
