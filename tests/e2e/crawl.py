@@ -73,6 +73,10 @@ EXCLUDED = {
     "borgerforloeb:citizen_export_json": "JSON download of the citizen's data",
     "borgerforloeb:plan_new_version": "creates a plan version (POST only)",
     "borgerforloeb:meeting_ics": "iCalendar download",
+    "borgerforloeb:transfer_ics": "iCalendar download",
+    "borgerforloeb:transfer_accept": "accepts a transfer (POST only)",
+    "borgerforloeb:transfer_decline": "declines a transfer (POST only)",
+    "borgerforloeb:transfer_withdraw": "withdraws a transfer (POST only)",
     "citizen:sign_out": "signs the citizen out (POST only)",
     "citizen:oidc_init": "redirects to MitID",
     "citizen:oidc_callback": "MitID's return address, no page of its own",
@@ -191,7 +195,7 @@ def seed() -> SimpleNamespace:
     with a referral, reminders, a guidance document and citizens invited to Mit forløb."""
     from django_celery_beat.models import ClockedSchedule, SolarSchedule
 
-    from borgerforloeb.models import AttentionPointTemplate, Case, Effort, Meeting, Participant
+    from borgerforloeb.models import AttentionPointTemplate, Case, CaseTransfer, Effort, Meeting, Participant
     from borgerforloeb.services.cases import open_case
     from borgerforloeb.services.citizens import create_citizen
     from borgerforloeb.services.efforts import save_effort
@@ -304,6 +308,8 @@ def seed() -> SimpleNamespace:
     for language, case in (("kl", data.case), ("da", data.case_da)):
         issued = invitations.create_invitation(actor=data.coordinator, case=case)
         data.invitations[language] = issued
+    # The demo's transfer from Aarhus waits for København's answer (its summary page).
+    data.transfer = CaseTransfer.objects.filter(status=CaseTransfer.Status.PENDING).first()
     data.reset_uid = urlsafe_base64_encode(force_bytes(data.caseworker.pk))
     data.reset_token = default_token_generator.make_token(data.caseworker)
     return data
@@ -374,6 +380,7 @@ def direct_paths(data) -> dict[str, str]:
         "borgerforloeb:meeting_edit": {"pk": case.pk, "meeting_pk": data.meeting.pk},
         "borgerforloeb:meeting_minutes": {"pk": case.pk, "meeting_pk": data.meeting.pk},
         "citizen:invite": {"case_pk": case.pk},
+        "borgerforloeb:transfer_detail": {"pk": data.transfer.pk},
         "borgerforloeb:case_assign_coordinator": {"pk": data.case_without_coordinator.pk},
         "citizen:invitation": {"token": data.invitations["da"].token},
         "password_reset_confirm": {"uidb64": data.reset_uid, "token": data.reset_token},
@@ -391,7 +398,7 @@ def direct_paths(data) -> dict[str, str]:
         "case_detail", "case_handover", "case_status", "case_participants",
         "task_create", "case_timeline", "case_consents", "consent_create", "case_access_log",
         "plan_detail", "plan_compare", "effort_list", "effort_create", "meeting_list", "meeting_create",
-        "attention_edit", "decision_list", "decision_create",
+        "attention_edit", "decision_list", "decision_create", "transfer_start",
     ):  # fmt: skip
         kwargs[f"borgerforloeb:{name}"] = {"pk": case.pk}
     return {name: reverse(name, kwargs=values) for name, values in kwargs.items()}

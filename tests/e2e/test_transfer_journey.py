@@ -70,7 +70,8 @@ def test_transfer_from_aarhus_to_odense(journey_factory, aarhus_case):
     page = receiver.page
     receiver.login("ole@odense.example.dk")
     receiver.activate(page.locator('#main-nav a[href="/forloeb/overdragelser/"]'), step="inbound-list")
-    expect(page.get_by_role("cell", name="Aputsiaq Flyttesen", exact=True)).to_be_visible()  # the consent allows the name
+    # The consent allows the name.
+    expect(page.get_by_role("cell", name="Aputsiaq Flyttesen", exact=True)).to_be_visible()
     receiver.activate(page.get_by_role("link", name="Se og svar"), step="inbound-summary")
     body = page.content()
     assert "070761" not in body and "0707614005" not in body
