@@ -383,3 +383,12 @@ def test_the_citizen_is_told_in_mit_forloeb(world, client):
     assert "Dit forløb er flyttet fra Aarhus til Odense" in html
     assert "Fælles overdragelsesmøde" in html  # the meeting is among the citizen's meetings
     assert transfer.handover_meeting.interpreter_needed == world.citizen.interpreter_wanted
+
+
+@pytest.mark.django_db
+def test_admin_shows_but_never_changes_a_citizens_or_a_cases_municipality(world, client, make_user):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    for name, obj in (("citizen", world.citizen), ("case", world.case)):
+        page = client.get(reverse(f"admin:borgerforloeb_{name}_change", args=[obj.pk]))
+        assert page.status_code == 200
+        assert "municipality" not in page.context["adminform"].form.fields
