@@ -30,7 +30,7 @@ from core import audit
 from core.audit import audited_read
 from core.forms import handle_post
 
-reads_transfer = audited_read("borgerforloeb.casetransfer", kwarg="pk", note="transfer")
+reads_transfer = audited_read("borgerforloeb.casetransfer", kwarg="pk")
 
 
 def _visible_transfer(user, pk) -> CaseTransfer:
