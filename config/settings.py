@@ -312,7 +312,11 @@ REMINDER_HANDOVER_LOOKBACK_DAYS = env_int("REMINDER_HANDOVER_LOOKBACK_DAYS", 7)
 # A queued e-mail whose task has not run after this many seconds is enqueued again by the scan
 # (the worker may have died with it); sending is idempotent, so this never sends twice.
 REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 600)
-REMINDER_SCANS = ["borgerforloeb.reminders.scan_all", "tilbud.reminders.scan_all"]
+REMINDER_SCANS = [
+    "borgerforloeb.reminders.scan_all",
+    "tilbud.reminders.scan_all",
+    "samarbejde.reminders.scan_all",
+]
 # Failed e-mails are retried with exponential backoff starting at this many seconds (with jitter).
 REMINDER_EMAIL_RETRY_BACKOFF = env_int("REMINDER_EMAIL_RETRY_BACKOFF", 60)
 REMINDER_EMAIL_MAX_RETRIES = env_int("REMINDER_EMAIL_MAX_RETRIES", 8)

@@ -46,6 +46,7 @@ from borgerforloeb.models import (
 )
 from borgerforloeb.services.citizens import citizen_sign_in_audit
 from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.handoffs import announce_citizen_message
 from core import audit
 from core.models import AuditEvent
 
@@ -281,6 +282,7 @@ def request_new_link(*, token: str, request=None) -> bool:
         ).exists()
         if not already:
             message = CitizenMessage.objects.create(case=invitation.case, kind=CitizenMessage.Kind.NEW_LINK)
+            announce_citizen_message(message)
             audit.record(
                 actor=None,
                 action=AuditEvent.Action.CREATE,

@@ -1,0 +1,56 @@
+"""Forum actions pushed to their responsible person: when assigned (actions created in the last
+days) and when overdue. Set-based; ``core.notifications.notify`` stores each row once, so a
+repeated scan or a retried task sends nothing twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import NotificationKind
+from core.notifications import Candidate, notify
+from samarbejde.models import ForumAction
+
+K = NotificationKind
+FIELDS = (
+    "id",
+    "title",
+    "due_date",
+    "responsible_id",
+    "meeting__forum__name",
+    "meeting__forum_id",
+    "meeting__forum__municipality__slug",
+)
+
+
+def _candidates(kind, qs):
+    for pk, title, due, responsible_id, forum, forum_id, slug in qs.values_list(*FIELDS).iterator(2000):
+        yield Candidate(
+            recipient_id=responsible_id,
+            kind=kind,
+            event_key=f"forum_action:{pk}",
+            due_date=due,
+            url=reverse("samarbejde:forum_detail", kwargs={"slug": slug, "pk": forum_id}),
+            context={"title": title, "forum": forum, "due": due},
+        )
+
+
+def scan_forum_actions(*, now=None, meeting_id=None) -> int:
+    """Open actions assigned in the last days (to their responsible person) and open actions past
+    their due date (once per due date)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    since = now - timedelta(days=settings.REMINDER_HANDOVER_LOOKBACK_DAYS)
+    base = ForumAction.objects.open().filter(responsible__is_active=True).order_by("responsible_id")
+    if meeting_id is not None:
+        base = base.filter(meeting_id=meeting_id)
+    assigned = notify(_candidates(K.FORUM_ACTION_ASSIGNED, base.filter(created_at__gte=since)))
+    overdue = notify(_candidates(K.FORUM_ACTION_OVERDUE, base.filter(due_date__lt=today)))
+    return len(assigned) + len(overdue)
+
+
+def scan_all() -> dict:
+    return {"forum_actions": scan_forum_actions()}
