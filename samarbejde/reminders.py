@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,12 +29,14 @@ FIELDS = (
 
 
 def _candidates(kind, qs):
-    for pk, title, due, responsible_id, forum, forum_id, slug in qs.values_list(*FIELDS).iterator(2000):
+    """``day`` (the row's due date): the day assigned, or the due date for overdue notices."""
+    rows = qs.values_list(*FIELDS, "day").iterator(2000)
+    for pk, title, due, responsible_id, forum, forum_id, slug, day in rows:
         yield Candidate(
             recipient_id=responsible_id,
             kind=kind,
             event_key=f"forum_action:{pk}",
-            due_date=due,
+            due_date=day,
             url=reverse("samarbejde:forum_detail", kwargs={"slug": slug, "pk": forum_id}),
             context={"title": title, "forum": forum, "due": due},
         )
@@ -47,8 +51,12 @@ def scan_forum_actions(*, now=None, meeting_id=None) -> int:
     base = ForumAction.objects.open().filter(responsible__is_active=True).order_by("responsible_id")
     if meeting_id is not None:
         base = base.filter(meeting_id=meeting_id)
-    assigned = notify(_candidates(K.FORUM_ACTION_ASSIGNED, base.filter(created_at__gte=since)))
-    overdue = notify(_candidates(K.FORUM_ACTION_OVERDUE, base.filter(due_date__lt=today)))
+    tz = timezone.get_current_timezone()
+    new = base.filter(created_at__gte=since).annotate(day=TruncDate("created_at", tzinfo=tz))
+    assigned = notify(_candidates(K.FORUM_ACTION_ASSIGNED, new))
+    overdue = notify(
+        _candidates(K.FORUM_ACTION_OVERDUE, base.filter(due_date__lt=today).annotate(day=F("due_date")))
+    )
     return len(assigned) + len(overdue)
 
 
