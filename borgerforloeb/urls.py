@@ -11,6 +11,7 @@ from borgerforloeb.views import (
     participants,
     plan,
     tasks,
+    todo,
 )
 
 app_name = "borgerforloeb"
@@ -20,6 +21,7 @@ app_name = "borgerforloeb"
 urlpatterns = [
     path("", cases.my_cases, name="my_cases"),
     path("opgaver/", tasks.my_tasks, name="my_tasks"),
+    path("det-skal-jeg/", todo.my_duties, name="my_duties"),
     path("opgaver/<uuid:task_pk>/udfoert/", tasks.task_complete, name="task_complete"),
     path("borgere/ny/", citizens.citizen_create, name="citizen_create"),
     path("borgere/<uuid:pk>/", citizens.citizen_detail, name="citizen_detail"),
