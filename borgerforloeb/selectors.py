@@ -32,7 +32,9 @@ from borgerforloeb.models import (
     Meeting,
     Participant,
     Task,
+    caseworker_municipalities,
 )
+from core.roles import Role
 
 
 def visible_case(user, pk) -> Case:
@@ -238,3 +240,21 @@ def case_efforts(case):
         .select_related("offer", "receiving_organisation", "responsible", "answered_by")
         .order_by("-proposed_on", "title", "pk")
     )
+
+
+REFERABLE_LIMIT = 20
+
+
+def referable_cases(user, q: str = "", limit: int = REFERABLE_LIMIT) -> list[Case]:
+    """Open cases the user may refer from (visible, and theirs: they coordinate or take part, or
+    are a caseworker of the case's municipality), matching ``q`` in the citizen's name; at most
+    ``limit``, one query."""
+    own = Case.objects.involving(user)
+    if user.has_role(Role.CASEWORKER):
+        own = own | Case.objects.filter(municipality_id__in=caseworker_municipalities(user))
+    cases = Case.objects.visible_to(user).open().filter(pk__in=own.values("pk"))
+    for word in q.split()[:5]:
+        cases = cases.filter(
+            Q(citizen__full_name__icontains=word) | Q(citizen__preferred_name__icontains=word)
+        )
+    return list(cases.select_related("citizen").order_by("citizen__full_name", "pk")[:limit])

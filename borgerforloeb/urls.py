@@ -10,6 +10,7 @@ from borgerforloeb.views import (
     meetings,
     participants,
     plan,
+    referrals,
     tasks,
     todo,
 )
@@ -65,6 +66,7 @@ urlpatterns = [
     path("<uuid:pk>/indsatser/ny/", efforts.effort_create, name="effort_create"),
     path("<uuid:pk>/indsatser/<uuid:effort_pk>/ret/", efforts.effort_edit, name="effort_edit"),
     path("henvisninger/", efforts.referral_list, name="referral_list"),
+    path("henvis/", referrals.refer_offer, name="refer_offer"),
     path("henvisninger/<uuid:effort_pk>/", efforts.referral_answer, name="referral_answer"),
     # Meetings (views/meetings.py).
     path("<uuid:pk>/moeder/", meetings.meeting_list, name="meeting_list"),

@@ -312,6 +312,8 @@ REMINDER_HANDOVER_LOOKBACK_DAYS = env_int("REMINDER_HANDOVER_LOOKBACK_DAYS", 7)
 # A queued e-mail whose task has not run after this many seconds is enqueued again by the scan
 # (the worker may have died with it); sending is idempotent, so this never sends twice.
 REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 600)
+# "Henvis borger" on the directory's offers leads here (tilbud knows no citizen; the case app does).
+OFFER_REFER_URL_NAME = "borgerforloeb:refer_offer"
 # The nav's "Det skal jeg" count: a function user -> (SQL, params), run with the unread count.
 NAV_TODO_COUNT = "borgerforloeb.todo.count_sql"
 REMINDER_SCANS = [

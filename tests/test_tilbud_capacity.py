@@ -30,7 +30,7 @@ def test_directory_facet_counts_and_filters_vacant_places(client, offers):
 
 
 def test_hsds_api_filters_vacant_places(client, offers):
-    data = client.get("/api/hsds/services/", {"vacant": "true"}).json()
+    data = client.get("/api/hsds/services", {"vacant": "true"}).json()
     assert [s["name"] for s in data["contents"]] == ["Ledigt herberg"]
 
 
