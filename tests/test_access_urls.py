@@ -149,6 +149,7 @@ URLS = {
     "set_language": (none, rule(302)),
     # Offer directory, its CSV export and HSDS API: public, internal offers for signed-in users only
     "tilbud:offer_list": (none, PUBLIC),
+    "tilbud:offer_choices": (none, LOGIN),
     "tilbud:offer_export": (none, PUBLIC),
     "tilbud:my_offers": (none, LOGIN),
     "tilbud:offer_detail": (kw(pk="offer.pk"), PUBLIC),
@@ -223,6 +224,9 @@ URLS = {
     # Citizen cases (level 2)
     "borgerforloeb:my_cases": (none, LOGIN),
     "borgerforloeb:my_tasks": (none, LOGIN),
+    "borgerforloeb:my_duties": (none, LOGIN),
+    # Refer from the directory: without an offer (?tilbud=) there is nothing to refer to.
+    "borgerforloeb:refer_offer": (none, rule(404, anonymous=302)),
     "borgerforloeb:task_complete": (kw(task_pk="task.pk"), POST_ONLY),
     "borgerforloeb:citizen_create": (none, CASEWORKER_ACTION),
     "borgerforloeb:citizen_detail": (kw(pk="citizen.pk"), CASE),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from borgerforloeb import selectors
+from borgerforloeb import selectors, suggestions
 from borgerforloeb.forms.efforts import EffortForm, ReferralAnswerForm, picker_context, uuid_or_none
 from borgerforloeb.models import Consent, Effort
 from borgerforloeb.permissions import reads_case
@@ -25,7 +25,14 @@ from tilbud import picker
 def effort_list(request, pk):
     case = selectors.visible_case(request.user, pk)
     return render(
-        request, "borgerforloeb/efforts/list.html", {"case": case, "efforts": selectors.case_efforts(case)}
+        request,
+        "borgerforloeb/efforts/list.html",
+        {
+            "case": case,
+            "efforts": selectors.case_efforts(case),
+            "suggestions": suggestions.suggestions_for(case, request.user),
+            "ranking_explained": suggestions.EXPLANATION,
+        },
     )
 
 

@@ -18,6 +18,9 @@ PAGES_WITH_FIXED_QUERIES = [
     "offer search",
     "HSDS services list",
     "admin case changelist",
+    "offer picker",
+    "offer suggestions",
+    "Det skal jeg",
 ]
 
 

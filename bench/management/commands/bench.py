@@ -65,7 +65,7 @@ OFFER_QUERIES = [
     "behandling",
 ]
 
-TARGETS_MS = {"case": 100.0, "offers": 50.0}
+TARGETS_MS = {"case": 100.0, "offers": 50.0, "referral": 50.0}
 FLOOR_RATIO_TARGET = 3.0
 
 
@@ -211,6 +211,21 @@ class Command(BaseCommand):
                 lambda i: reverse("tilbud:offer_list") + "?" + urlencode({"q": OFFER_QUERIES[i % 20]}),
             ),
             ("HSDS services list", "offers", None, lambda i: reverse("hsds:services") + "?per_page=50"),
+            # Referral work: the effort form's offer picker, the case's matched suggestions and
+            # "Det skal jeg" (target p95 <= 50 ms each).
+            (
+                "offer picker",
+                "referral",
+                world["coordinator"],
+                lambda i: reverse("tilbud:offer_choices") + "?" + urlencode({"q": OFFER_QUERIES[i % 20]}),
+            ),
+            (
+                "offer suggestions",
+                "referral",
+                world["coordinator"],
+                lambda i: reverse("borgerforloeb:effort_list", kwargs={"pk": case.pk}),
+            ),
+            ("Det skal jeg", "referral", world["coordinator"], lambda i: reverse("borgerforloeb:my_duties")),
         ]
         result = []
         for name, group, user, url_for in pages:
