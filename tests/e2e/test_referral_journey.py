@@ -41,7 +41,7 @@ def referral_world(world, make_user, eager_celery):
 
 
 def sign_out(journey):
-    journey.activate(journey.page.get_by_role("button", name="Log ud"))
+    journey.activate(journey.page.get_by_role("button", name="Log ud"), step="signed-out")
 
 
 def test_refer_from_directory_answer_and_tell_the_coordinator(journey_factory, referral_world):
