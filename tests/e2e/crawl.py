@@ -48,6 +48,7 @@ EXCLUDED = {
     "admin/<app>/<model>/<object_id>/": "redirects to the object's change page",
     "admin/(?P<url>.*)$": "the admin's catch-all: redirects or answers 404",
     "tilbud:offer_export": "CSV download",
+    "tilbud:offer_choices": "the offer picker's HTML fragment, fetched into the crawled effort form",
     "tilbud:offer_assure": "confirms an offer (POST only)",
     "hsds:index": "JSON API",
     "hsds:openapi": "JSON API description",
