@@ -117,14 +117,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout":
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
-# Sessions live in the database and the cache in process memory: pages keep working when
-# Redis is down; only background work waits for it.
+# Sessions live in the database and the cache in Redis, shared by every web node (core/cache.py):
+# when Redis is down the cache answers from process memory, so pages keep working; only
+# background work waits for it.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)  # logged out after 1 h inactivity
 # Idle timeout: core.middleware.SlidingSessionMiddleware pushes the expiry ahead at most once a minute.
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": env_redis_url("CACHE_REDIS_URL", REDIS_URL),
+        # Only this prefix's keys are ever cleared (the broker may share the Redis database).
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal-cache"),
+        "OPTIONS": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 2,
+            "RETRY_AFTER": env_int("CACHE_RETRY_AFTER_SECONDS", 5),
+        },
+    }
+}
 
 # --- Users and login -------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -142,6 +155,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins are counted in PostgreSQL (axes' database handler), so every web node sees the
+# same counts and lockouts; never per process.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 # Separate counters: AXES_FAILURE_LIMIT failures from one address lock that address, and as many
@@ -272,8 +288,31 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files: a local folder (MEDIA_ROOT) on one machine; with several web nodes either a
+# shared volume or S3-compatible object storage (FILE_STORAGE=s3, django-storages, S3_* below).
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+if FILE_STORAGE == "local":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("S3_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,  # files are served through signed, expiring links only
+            "querystring_expire": env_int("S3_LINK_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be 'local' or 's3', got {FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -298,7 +337,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # How many CPR numbers one user may look up (duplicate check in the citizen form) per hour.
-# Counted in Django's cache (CACHES above), so per process unless the cache is shared.
+# Counted in Django's cache (CACHES above, Redis shared by every web node).
 CPR_CHECKS_PER_HOUR = env_int("CPR_CHECKS_PER_HOUR", 30)
 
 # --- Reminders (core.notifications; schedules themselves are django-celery-beat rows) -----------
