@@ -12,4 +12,4 @@ RUN DEBUG=1 python manage.py compilemessages --ignore .venv -v0 \
 RUN useradd --system --home /app portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi"]

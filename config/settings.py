@@ -216,6 +216,8 @@ if not CITIZEN_OIDC_ACR_VALUES:
 
 # --- Security --------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Orchestrators' probes call the pod over plain HTTP (TLS ends at the ingress).
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 # Addresses or networks (e.g. 10.0.0.0/8) of reverse proxies whose X-Forwarded-For is believed: the
 # audit trail and the login lockout then see the client's address (core.audit.client_ip).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])

@@ -127,6 +127,8 @@ URLS = {
     # Foundation
     "home": (none, PUBLIC),
     "healthz": (none, rule((200, 503))),  # 503 when the worker/Redis is down
+    "healthz_live": (none, PUBLIC),
+    "healthz_ready": (none, PUBLIC),
     "login": (none, PUBLIC),
     "logout": (none, rule(405)),
     "password_change": (none, LOGIN),
