@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.SensitiveReadAuditMiddleware",  # the audit row of every declared read
+    "core.replica.ReplicaRoutingMiddleware",  # last: marked reads to the replica (core/replica.py)
 ]
 
 # Benchmark runs (`make bench`) load the bench app (data generator, runner, floor view) and a
@@ -100,6 +101,28 @@ TEMPLATES = [
 
 # --- Database: PostgreSQL only -------------------------------------------------------------
 DATABASES = {"default": env_database("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")}
+# A read replica (PostgreSQL streaming replication) for marked read-only, lag-tolerant work
+# (core/replica.py): the URL namespaces or URL names below, GET/HEAD only, never writes.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+    DATABASES["replica"]["OPTIONS"]["connect_timeout"] = env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_ENABLED = "replica" in DATABASES
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_ROUTES = env_list("REPLICA_ROUTES", ["rapporter", "tilbud", "hsds", "bench_floor"])
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)  # a writer reads from the primary this long
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=1): consecutive transactions of one Django
+# connection may run on different server connections, so no server-side cursors (a named cursor
+# lives across transactions) and no per-connection startup options; the database's own defaults
+# carry them instead (README: ALTER DATABASE ... SET jit = off, SET timezone = 'UTC').
+DATABASE_POOLER = env_bool("DATABASE_POOLER", False)
+if DATABASE_POOLER:
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database["OPTIONS"].pop("options", None)
+        _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis and Celery ------------------------------------------------------------------------
