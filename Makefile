@@ -47,11 +47,13 @@ run: install-runtime
 test: install
 	@bash scripts/test.sh
 
-# Style, formatting and the import rules (pyproject.toml [tool.importlinter], docs/ARCHITECTURE.md).
+# Style, formatting, the import rules (pyproject.toml [tool.importlinter], docs/ARCHITECTURE.md) and
+# the migration linter (zero-downtime migrations, README).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(MANAGE) lintmigrations --quiet ok ignore
 
 format: install
 	$(VENV)/bin/ruff check --fix .

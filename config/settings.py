@@ -4,6 +4,7 @@ One file. Every knob comes from the environment, with a default that works on a 
 local PostgreSQL and Redis. See the configuration table in README.md.
 """
 
+import importlib.util
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -77,6 +78,22 @@ BENCH_MODE = env_bool("BENCH_MODE", False)
 if BENCH_MODE:
     INSTALLED_APPS.append("bench")
     MIDDLEWARE.insert(0, "bench.middleware.ServerTimingMiddleware")
+
+# The migration linter of `make lint` (django-migration-linter, a development tool): migrations that
+# lock big tables or break the running version fail it. The ones older than the linter are listed in
+# config/migration_lint_baseline.txt (README "Zero-downtime migrations").
+if importlib.util.find_spec("django_migration_linter") is not None:
+    INSTALLED_APPS.append("django_migration_linter")
+MIGRATION_LINTER_OPTIONS = {
+    "ignore_name": [
+        line.split(".", 1)[1]
+        for line in (BASE_DIR / "config" / "migration_lint_baseline.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ],
+    # Other projects' migrations are theirs to check; every app of this project is linted.
+    "exclude_apps": ["axes", "django_celery_beat", "otp_totp", "otp_static"],
+    "no_cache": True,
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -12,6 +12,8 @@ $PY manage.py makemigrations --check --dry-run >/dev/null || {
 .venv/bin/ruff check .
 # Which app may import which (pyproject.toml [tool.importlinter]; docs/ARCHITECTURE.md).
 .venv/bin/lint-imports
+# Migrations that would lock big tables or break the running version (README "Zero-downtime migrations").
+$PY manage.py lintmigrations --quiet ok ignore
 if [ $# -gt 0 ]; then exec .venv/bin/pytest -p no:cacheprovider "$@"; fi
 # The real-worker reminder tests run in a process of their own: earlier tests that point Celery at
 # private brokers leave its connection pool behind in the process.
