@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "tilbud",
     "borgerforloeb",
     "mit_forloeb",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "core.request_id.RequestIdMiddleware",  # first: every log line of the request names it
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.SensitiveReadAuditMiddleware",  # the audit row of every declared read
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # latency and counts per view
     "core.replica.ReplicaRoutingMiddleware",  # last: marked reads to the replica (core/replica.py)
 ]
 
@@ -130,6 +134,10 @@ REPLICA_ROUTES = env_list("REPLICA_ROUTES", ["rapporter", "tilbud", "hsds", "ben
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)  # a writer reads from the primary this long
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)
 REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+# Query counts and latencies per database for Prometheus (django-prometheus' wrapper of Django's
+# PostgreSQL backend).
+for _database in DATABASES.values():
+    _database["ENGINE"] = "django_prometheus.db.backends.postgresql"
 # Behind PgBouncer in transaction mode (DATABASE_POOLER=1): consecutive transactions of one Django
 # connection may run on different server connections, so no server-side cursors (a named cursor
 # lives across transactions) and no per-connection startup options; the database's own defaults
@@ -398,12 +406,31 @@ REMINDER_SCANS = ["borgerforloeb.reminders.scan_all", "tilbud.reminders.scan_all
 REMINDER_EMAIL_RETRY_BACKOFF = env_int("REMINDER_EMAIL_RETRY_BACKOFF", 60)
 REMINDER_EMAIL_MAX_RETRIES = env_int("REMINDER_EMAIL_MAX_RETRIES", 8)
 
+# --- Metrics (core/observability.py): /metrics answers only a caller with this bearer token ------
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
 # --- Logging: never log request bodies (they may carry CPR numbers) ------------------------------
+# LOG_FORMAT=json: one JSON object a line (for the cluster's log collector); every line carries the
+# request id of the request or Celery task it belongs to (core/request_id.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json', got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -129,6 +129,7 @@ URLS = {
     "healthz": (none, rule((200, 503))),  # 503 when the worker/Redis is down
     "healthz_live": (none, PUBLIC),
     "healthz_ready": (none, PUBLIC),
+    "metrics": (none, rule(404)),  # only with METRICS_TOKEN (tests/test_observability.py)
     "login": (none, PUBLIC),
     "logout": (none, rule(405)),
     "password_change": (none, LOGIN),
