@@ -164,6 +164,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Workers log through LOGGING below (plain or JSON, with the request id of the task's request).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Sessions live in the database and the cache in Redis, shared by every web node (core/cache.py):
 # when Redis is down the cache answers from process memory, so pages keep working; only
