@@ -165,7 +165,7 @@ class ReplicaRoutingMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in SAFE_METHODS and response.status_code < 400:
+        if replica_configured() and request.method not in SAFE_METHODS and response.status_code < 400:
             seconds = settings.REPLICA_PIN_SECONDS
             response.set_cookie(
                 PIN_COOKIE,
