@@ -36,6 +36,9 @@ DEMO_PASSWORD = "Samarbejde-demo-2026"
 # Patterns no crawl visits, each with the reason. Keyed by URL name, or by route when unnamed.
 EXCLUDED = {
     "healthz": "JSON health check for monitoring, not a page",
+    "healthz_live": "JSON liveness probe for orchestrators, not a page",
+    "healthz_ready": "JSON readiness probe for orchestrators, not a page",
+    "metrics": "Prometheus metrics for the monitoring system (token only), not a page",
     "logout": "signs out (POST only)",
     "oidc_authentication_init": "redirects to the municipality's identity provider",
     "oidc_authentication_callback": "the identity provider's return address, no page of its own",
