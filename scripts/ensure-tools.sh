@@ -11,7 +11,7 @@ set -euo pipefail
 package() {
   case $1 in
     chromium | wrk | docker-compose | postgresql | redis-server | gettext) echo "$1" ;;
-    weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core" ;;
+    weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core" ;;
     *) echo "ensure-tools: unknown tool '$1'" >&2; exit 2 ;;
   esac
 }
@@ -24,6 +24,7 @@ present() {
     gettext) command -v msgfmt >/dev/null ;;
     weasyprint)
       compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null &&
+        compgen -G "/usr/lib/*/libharfbuzz-subset.so.0" >/dev/null &&
         [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]
       ;;
     *) command -v "$1" >/dev/null ;;
