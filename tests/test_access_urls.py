@@ -261,6 +261,9 @@ URLS = {
     "borgerforloeb:plan_edit": (kw(pk="case.pk", number="plan_version.number"), CASE),
     "borgerforloeb:plan_accept": (kw(pk="case.pk", number="plan_version.number"), CASE),
     "borgerforloeb:plan_print": (kw(pk="case.pk", number="plan_version.number"), CASE),
+    # The forms filled from the case (the efforts overview needs nothing but the case).
+    "borgerforloeb:document_print": (lambda w: {"pk": w.case.pk, "kind": "indsatser"}, CASE),
+    "borgerforloeb:document_pdf": (lambda w: {"pk": w.case.pk, "kind": "indsatser"}, CASE),
     "borgerforloeb:effort_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_create": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_edit": (kw(pk="case.pk", effort_pk="effort.pk"), CASE),
