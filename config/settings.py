@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rosetta",
     "core",
     "samarbejde",
     "tilbud",
@@ -261,6 +262,18 @@ LANG_INFO["kl"] = {
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English")), ("kl", _("Kalaallisut"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Reviewing translations in the browser (django-rosetta, /oversaettelser/): superusers and the
+# group "Oversættelser" only (core.translation_review); it writes locale/*/LC_MESSAGES/django.po
+# and .mo on the server's disk. No outside suggestion services; the position kept in the session.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "core.translation_review.can_review_translations"
+ROSETTA_LANGUAGES = [("kl", "Kalaallisut"), ("en", "English")]
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_CODE = "da"
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_NAME = "Dansk"
+ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
+ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
+ROSETTA_EXCLUDED_APPLICATIONS = ("rosetta",)
+ROSETTA_POFILE_WRAP_WIDTH = 79
+ROSETTA_SHOW_AT_ADMIN_PANEL = True
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
@@ -324,5 +337,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # WeasyPrint (the PDF forms) reports each step at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -45,4 +45,6 @@ def test_weasyprint_names_its_debian_packages(tmp_path):
     assert ensure("weasyprint").returncode == 0
     # A tool may need several packages: all are named in the one line.
     script = SCRIPT.read_text()
-    assert 'weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"' in script
+    assert (
+        'weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"' in script
+    )
