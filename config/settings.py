@@ -264,12 +264,12 @@ LANGUAGES = [("da", _("Dansk")), ("en", _("English")), ("kl", _("Kalaallisut"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Reviewing translations in the browser (django-rosetta, /oversaettelser/): superusers and the
 # group "Oversættelser" only (core.translation_review); it writes locale/*/LC_MESSAGES/django.po
-# and .mo on the server's disk. No outside suggestion services; the position kept in the session.
+# and .mo on the server's disk (the web process must be able to write locale/). No outside
+# suggestion services.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "core.translation_review.can_review_translations"
 ROSETTA_LANGUAGES = [("kl", "Kalaallisut"), ("en", "English")]
 ROSETTA_MESSAGES_SOURCE_LANGUAGE_CODE = "da"
 ROSETTA_MESSAGES_SOURCE_LANGUAGE_NAME = "Dansk"
-ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
 ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
 ROSETTA_EXCLUDED_APPLICATIONS = ("rosetta",)
 ROSETTA_POFILE_WRAP_WIDTH = 79
