@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import date
 
 import pytest
@@ -21,6 +22,8 @@ from borgerforloeb.services.documents import KINDS
 from borgerforloeb.services.efforts import save_effort
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from core.models import AuditEvent
+from mit_forloeb import invitations
+from tests.case_factories import make_case
 
 GOAL = "Jeg vil se mine børn hver uge"
 HELPER = "Tove fra foreningen"
@@ -191,3 +194,35 @@ def test_each_pdf_download_is_an_audited_read(client, filled):
     client.force_login(filled.caseworker)
     log = client.get(reverse("borgerforloeb:case_access_log", args=[filled.case.pk])).content.decode()
     assert "PDF: Samtykkeerklæring" in log
+
+
+def sign_in_citizen(client, citizen):
+    session = client.session
+    session[invitations.CITIZEN_SESSION_KEY] = str(citizen.pk)
+    session[invitations.CITIZEN_SEEN_KEY] = time.time()
+    session.save()
+
+
+def test_the_citizen_opens_their_own_papers_in_mit_forloeb(client, filled, make_user):
+    filled.citizen.preferred_language = "kl"
+    filled.citizen.save(update_fields=["preferred_language"])
+    sign_in_citizen(client, filled.citizen)
+    home = client.get(reverse("citizen:home")).content.decode()
+    assert reverse("citizen:document_pdf", args=["maal"]) in home
+    before = AuditEvent.objects.count()
+    response = client.get(reverse("citizen:document_pdf", args=["maal"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert GOAL in text and in_language("kl", "Mine mål – med mine egne ord") in text
+    event = AuditEvent.objects.get(id__gt=AuditEvent.objects.order_by("id")[before - 1].id)
+    assert (event.actor, event.case_id, event.object_type) == (
+        None,
+        filled.case.pk,
+        "borgerforloeb.planversion",
+    )
+    # Another citizen's consent is "not found" here.
+    other = make_case(filled.municipality, actor=filled.caseworker, consent_orgs=[filled.voluntary])
+    foreign = other.citizen.consents.get()
+    url = reverse("citizen:document_print", args=["samtykke"])
+    assert client.get(url, {"samtykke": foreign.pk}).status_code == 404
+    assert client.get(url, {"samtykke": filled.consent.pk}).status_code == 200
