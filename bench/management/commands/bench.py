@@ -283,18 +283,31 @@ class Command(BaseCommand):
         return narrow or broad, broad or narrow
 
     # --- measurements ------------------------------------------------------------------------------
-    def _inprocess(self, page: PageResult, user, url_for, n):
+    @staticmethod
+    def _client(user) -> Client:
         client = Client()
         if user is not None:
             client.force_login(user)
             _second_factor_passed(client, user)
+        return client
+
+    def _inprocess(self, page: PageResult, user, url_for, n, reference=None):
+        """``n`` timed requests of the page. With a ``reference`` (client, url), each is preceded by
+        one request of the layout list, so that the page's median ratio to it compares requests
+        made under the same load, whatever else the machine is doing."""
+        client = self._client(user)
         for i in range(min(10, n)):  # warm up
             client.get(url_for(i))
         samples = []
+        paired = []
         heaviest = (0.0, "")
         query_counts = set()
         for i in range(n):
             url = url_for(i)
+            if reference is not None:
+                start = time.perf_counter()
+                reference[0].get(reference[1])
+                paired.append((time.perf_counter() - start) * 1000)
             with CaptureQueriesContext(connection) as ctx:
                 start = time.perf_counter()
                 response = client.get(url)
@@ -308,6 +321,10 @@ class Command(BaseCommand):
                     heaviest = (float(q["time"]) * 1000, q["sql"])
         page.queries = max(query_counts)
         page.inproc_ms = percentiles(samples)
+        if paired:
+            page.median_ratio_to_layout = round(
+                statistics.median(samples) / max(statistics.median(paired), 0.01), 2
+            )
         page.heaviest_query_ms = round(heaviest[0], 2)
         if heaviest[1]:
             with connection.cursor() as cursor:
@@ -446,15 +463,21 @@ class Command(BaseCommand):
                 port = sock.getsockname()[1]
             gunicorn = self._start_gunicorn(port)
         throughput = {}
+        pages = self._pages(world)
+        reference = next(
+            ((self._client(user), url_for(0)) for name, _g, user, url_for, _m in pages if name == REFERENCE),
+            None,
+        )
         try:
-            for name, group, user, url_for, missing in self._pages(world):
+            for name, group, user, url_for, missing in pages:
                 page = PageResult(name=name, group=group, missing=missing)
                 results.append(page)
                 if url_for is None:
                     self.stdout.write(f"  {name}: skipped ({missing})")
                     continue
                 self.stdout.write(f"  measuring {name} ...")
-                self._inprocess(page, user, url_for, requests)
+                paired = name not in {"floor", REFERENCE} and reference is not None
+                self._inprocess(page, user, url_for, requests, reference if paired else None)
                 cookie = self._session_cookie(user) if user is not None else None
                 if gunicorn is not None:
                     self._http(page, cookie, url_for, requests, port)
@@ -498,9 +521,6 @@ class Command(BaseCommand):
                 page.ratio_to_floor = round(p95 / max(floor.inproc_ms["p95"], 0.01), 2)
             if layout:
                 page.ratio_to_layout = round(p95 / max(layout.inproc_ms["p95"], 0.01), 2)
-                page.median_ratio_to_layout = round(
-                    page.inproc_ms["p50"] / max(layout.inproc_ms["p50"], 0.01), 2
-                )
             target = TARGETS.get(page.name)
             if not target:
                 page.verdict = "reference" if page.group in {"floor", "reference"} else ""
