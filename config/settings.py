@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rosetta",
     "core",
     "samarbejde",
     "tilbud",
@@ -329,6 +330,17 @@ LANG_INFO["kl"] = {
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English")), ("kl", _("Kalaallisut"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Reviewing translations in the browser (django-rosetta, /oversaettelser/): superusers and the
+# group "Oversættelser" only (core.translation_review); it writes locale/*/LC_MESSAGES/django.po
+# and .mo on the server's disk (the web process must be able to write locale/). No outside
+# suggestion services.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "core.translation_review.can_review_translations"
+ROSETTA_LANGUAGES = [("kl", "Kalaallisut"), ("en", "English")]
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_CODE = "da"
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_NAME = "Dansk"
+ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
+ROSETTA_EXCLUDED_APPLICATIONS = ("rosetta",)
+ROSETTA_POFILE_WRAP_WIDTH = 79
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
@@ -434,5 +446,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # WeasyPrint (the PDF forms) reports each step at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

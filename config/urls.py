@@ -28,6 +28,8 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Translation review in the browser (django-rosetta): superusers and translation reviewers.
+    path("oversaettelser/", include("rosetta.urls")),
     path("tilbud/", include("tilbud.urls")),
     path("api/hsds/", include("tilbud.api_urls")),
     path("samarbejde/", include("samarbejde.urls")),

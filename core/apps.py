@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from core import observability, two_factor
+        from core import observability, translation_review, two_factor
         from core.groups import ensure_groups
         from core.middleware import SlidingSessionMiddleware
 
@@ -18,3 +18,4 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(SlidingSessionMiddleware.on_login, dispatch_uid="core.session_refresh")
         user_logged_in.connect(two_factor.on_login, dispatch_uid="core.two_factor")
         observability.register_collector()
+        translation_review.connect()

@@ -55,6 +55,12 @@ class Municipality(models.Model):
     name = models.CharField(_("navn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnavn"), max_length=100, unique=True)
     code = models.CharField(_("kommunekode"), max_length=3, unique=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="kommuner/logoer/",
+        blank=True,
+        help_text=_("PNG eller JPEG. Vises på de udskrifter og PDF'er, der laves fra et borgerforløb."),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 

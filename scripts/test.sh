@@ -18,4 +18,7 @@ if [ $# -gt 0 ]; then exec .venv/bin/pytest -p no:cacheprovider "$@"; fi
 # The real-worker reminder tests run in a process of their own: earlier tests that point Celery at
 # private brokers leave its connection pool behind in the process.
 .venv/bin/pytest -p no:cacheprovider tests/test_reminders_worker.py
-exec .venv/bin/pytest -p no:cacheprovider --ignore=tests/test_reminders_worker.py
+.venv/bin/pytest -p no:cacheprovider --ignore=tests/test_reminders_worker.py
+# The benchmark's regression gate: no page runs more queries than bench/baseline.json, none grows
+# past half again its time ratio to the layout list.
+bash scripts/bench-gate.sh
