@@ -59,6 +59,7 @@ class Municipality(models.Model):
         _("logo"),
         upload_to="kommuner/logoer/",
         blank=True,
+        db_default="",
         help_text=_("PNG eller JPEG. Vises på de udskrifter og PDF'er, der laves fra et borgerforløb."),
     )
 

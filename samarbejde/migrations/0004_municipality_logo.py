@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='municipality',
             name='logo',
-            field=models.ImageField(blank=True, help_text="PNG eller JPEG. Vises på de udskrifter og PDF'er, der laves fra et borgerforløb.", upload_to='kommuner/logoer/', verbose_name='logo'),
+            field=models.ImageField(blank=True, db_default='', help_text="PNG eller JPEG. Vises på de udskrifter og PDF'er, der laves fra et borgerforløb.", upload_to='kommuner/logoer/', verbose_name='logo'),
         ),
     ]
