@@ -6,6 +6,7 @@ from borgerforloeb.views import (
     citizens,
     consents,
     decisions,
+    documents,
     efforts,
     meetings,
     participants,
@@ -61,6 +62,10 @@ urlpatterns = [
     path("<uuid:pk>/plan/<int:number>/ret/", plan.plan_edit, name="plan_edit"),
     path("<uuid:pk>/plan/<int:number>/accept/", plan.plan_accept, name="plan_accept"),
     path("<uuid:pk>/plan/<int:number>/udskrift/", plan.plan_print, name="plan_print"),
+    # The forms filled from the case, printable and as PDF (views/documents.py): plan, samtykke,
+    # maal, indsatser.
+    path("<uuid:pk>/dokumenter/<slug:kind>/", documents.document_print, name="document_print"),
+    path("<uuid:pk>/dokumenter/<slug:kind>/pdf/", documents.document_pdf, name="document_pdf"),
     # Efforts and the receiving organisation's inbound referrals (views/efforts.py).
     path("<uuid:pk>/indsatser/", efforts.effort_list, name="effort_list"),
     path("<uuid:pk>/indsatser/ny/", efforts.effort_create, name="effort_create"),

@@ -55,7 +55,7 @@ CITIZEN_SESSION_KEY = "citizen_id"
 CITIZEN_SEEN_KEY = "citizen_seen_at"
 log = logging.getLogger(__name__)
 CITIZEN_SESSION_SECONDS = getattr(settings, "CITIZEN_SESSION_SECONDS", 30 * 60)
-CITIZEN_VIEW_NOTE = "citizen_view"  # AuditEvent.note of the citizen's own reads
+CITIZEN_VIEW_NOTE = audit.CITIZEN_VIEW_NOTE  # AuditEvent.note of the citizen's own reads
 CITIZEN_VIA_KEY = "citizen_via"  # how the session was started: a CitizenSignIn value
 CITIZEN_INVITATION_KEY = "citizen_invitation_id"  # the invitation used, when that way
 CITIZEN_LANGUAGES = {Language.GREENLANDIC: "kl"}  # everything else is shown in Danish
@@ -73,9 +73,7 @@ def hash_token(token: str) -> str:
 def can_invite(user, case: Case) -> bool:
     """The case's active coordinator or a caseworker of the citizen's municipality
     (``permissions.can_invite_citizen``), on a case they can see."""
-    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
-        return False
-    return permissions.can_invite_citizen(user, case)
+    return permissions.can_see_case(user, case) and permissions.can_invite_citizen(user, case)
 
 
 @dataclass(frozen=True)

@@ -59,10 +59,18 @@ class Municipality(models.Model):
     interpreter_notice_days = models.PositiveSmallIntegerField(
         _("tolk bestilles senest (arbejdsdage før mødet)"),
         default=5,
+        db_default=5,
         validators=[MaxValueValidator(20)],
         help_text=_(
             "Mødets arrangør får besked, hvis tolken ikke er bestilt så mange arbejdsdage før mødet."
         ),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="kommuner/logoer/",
+        blank=True,
+        db_default="",
+        help_text=_("PNG eller JPEG. Vises på de udskrifter og PDF'er, der laves fra et borgerforløb."),
     )
 
     objects = MunicipalityQuerySet.as_manager()

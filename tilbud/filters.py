@@ -3,11 +3,11 @@
 import django_filters
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.replica import read_connection
 from samarbejde.models import Municipality, Organisation
 from tilbud import search
 from tilbud.models import Language, Offer, TargetGroup, open_condition
@@ -228,7 +228,7 @@ def _facet_sql(filterset, page=None):
         offset, size = page
         params = (*params, size, offset)
     sql = f"WITH base AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -36,6 +36,9 @@ DEMO_PASSWORD = "Samarbejde-demo-2026"
 # Patterns no crawl visits, each with the reason. Keyed by URL name, or by route when unnamed.
 EXCLUDED = {
     "healthz": "JSON health check for monitoring, not a page",
+    "healthz_live": "JSON liveness probe for orchestrators, not a page",
+    "healthz_ready": "JSON readiness probe for orchestrators, not a page",
+    "metrics": "Prometheus metrics for the monitoring system (token only), not a page",
     "logout": "signs out (POST only)",
     "oidc_authentication_init": "redirects to the municipality's identity provider",
     "oidc_authentication_callback": "the identity provider's return address, no page of its own",
@@ -87,6 +90,16 @@ EXCLUDED = {
     "two_factor_disable": "turns two-factor sign-in off (POST only)",
     "notifications:read": "marks a reminder read (POST only)",
     "notifications:read_all": "marks all reminders read (POST only)",
+    "borgerforloeb:document_pdf": "PDF download of a form (its print view, document_print, is checked)",
+    "citizen:document_pdf": "PDF download of the citizen's form (its print view is checked)",
+    # django-rosetta: superusers and translation reviewers only (tests/test_translation_review.py);
+    # its pages are the library's own.
+    "rosetta-old-home-redirect": "redirects to the translation files (django-rosetta)",
+    "rosetta-file-list-redirect": "redirects to the translation files (django-rosetta)",
+    "rosetta-file-list": "django-rosetta's own page, superusers and translation reviewers only",
+    "rosetta-form": "django-rosetta's own page, superusers and translation reviewers only",
+    "rosetta-download-file": "ZIP download of a catalogue (django-rosetta)",
+    "rosetta.translate_text": "JSON for django-rosetta's suggestions (turned off)",
 }
 
 # Models in Django admin that only superusers manage; the administrator role never sees them.
@@ -375,6 +388,8 @@ def direct_paths(data) -> dict[str, str]:
         "borgerforloeb:meeting_edit": {"pk": case.pk, "meeting_pk": data.meeting.pk},
         "borgerforloeb:meeting_minutes": {"pk": case.pk, "meeting_pk": data.meeting.pk},
         "citizen:invite": {"case_pk": case.pk},
+        "borgerforloeb:document_print": {"pk": case.pk, "kind": "indsatser"},
+        "citizen:document_print": {"kind": "indsatser"},
         "borgerforloeb:case_assign_coordinator": {"pk": data.case_without_coordinator.pk},
         "citizen:invitation": {"token": data.invitations["da"].token},
         "password_reset_confirm": {"uidb64": data.reset_uid, "token": data.reset_token},
