@@ -19,6 +19,9 @@ urlpatterns = [
     path("samtykke/<uuid:pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
     path("plan/<int:pk>/accepter/", views.plan_accept, name="plan_accept"),
     path("besked/", views.change_request, name="change_request"),
+    # The citizen's own forms to print or keep as PDF (plan, samtykke, maal, indsatser).
+    path("papirer/<slug:kind>/", views.document_print, name="document_print"),
+    path("papirer/<slug:kind>/pdf/", views.document_pdf, name="document_pdf"),
     # For staff: invite the citizen, mark the citizen's messages as read.
     path("invitation/<uuid:case_pk>/", views.invite, name="invite"),
     path("invitation/<uuid:case_pk>/laest/", views.messages_read, name="messages_read"),

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -36,6 +36,7 @@ from borgerforloeb.models import (
     Meeting,
     PlanVersion,
 )
+from borgerforloeb.services import documents
 from core import audit
 from core.audit import audited_read
 from mit_forloeb import invitations, oidc
@@ -290,6 +291,36 @@ def change_request(request):
         form = ChangeRequestForm()
         audit_citizen_read(request, case)
     return render(request, "mit_forloeb/change_request.html", {"form": form, "case": case})
+
+
+def _citizen_document(request, kind):
+    """The citizen's own form (their current case only; another citizen's consent is "not
+    found"), with the read named for the audit row."""
+    case = citizen_case(request.citizen)
+    try:
+        document = documents.build_document(case, kind, consent_id=request.GET.get("samtykke"))
+    except documents.DocumentNotAvailable as missing:
+        raise Http404 from missing
+    audit_citizen_read(request, case, document.subject)
+    return document
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def document_print(request, kind):
+    document = _citizen_document(request, kind)
+    query = request.GET.urlencode()
+    pdf_url = reverse("citizen:document_pdf", args=[kind]) + (f"?{query}" if query else "")
+    return HttpResponse(documents.render_html(document, back_url=reverse("citizen:home"), pdf_url=pdf_url))
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def document_pdf(request, kind):
+    document = _citizen_document(request, kind)
+    response = HttpResponse(documents.render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response
 
 
 # --- The coordinator's side --------------------------------------------------------------------

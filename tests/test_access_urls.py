@@ -100,6 +100,9 @@ def rule(default, post_outsiders=False, **by_role):
 
 PUBLIC = rule(200)
 LOGIN = rule(200, anonymous=302)
+# Translation review (django-rosetta): superusers (and the translation reviewers' group, see
+# tests/test_translation_review.py); everyone else is sent to the sign-in page.
+TRANSLATORS = rule(302, superuser=200)
 # Case pages: the case's municipality's caseworkers and the coordinator with consent; others 404.
 CASE = rule(404, True, caseworker_same=200, coordinator=200, superuser=200, anonymous=302)
 # Case pages only the case's caseworkers may use (visible to the coordinator: 403).
@@ -136,6 +139,9 @@ URLS = {
     # Foundation
     "home": (none, PUBLIC),
     "healthz": (none, rule((200, 503))),  # 503 when the worker/Redis is down
+    "healthz_live": (none, PUBLIC),
+    "healthz_ready": (none, PUBLIC),
+    "metrics": (none, rule(404)),  # only with METRICS_TOKEN (tests/test_observability.py)
     "login": (none, PUBLIC),
     "logout": (none, rule(405)),
     "password_change": (none, LOGIN),
@@ -158,6 +164,7 @@ URLS = {
     "set_language": (none, rule(302)),
     # Offer directory, its CSV export and HSDS API: public, internal offers for signed-in users only
     "tilbud:offer_list": (none, PUBLIC),
+    "tilbud:offer_choices": (none, LOGIN),
     "tilbud:offer_export": (none, PUBLIC),
     "tilbud:my_offers": (none, LOGIN),
     "tilbud:offer_detail": (kw(pk="offer.pk"), PUBLIC),
@@ -229,9 +236,19 @@ URLS = {
         kw(slug="municipality.slug", pk="voluntary.pk", membership_pk="membership.pk"),
         FRAMEWORK_EDIT,
     ),
+    # Translation review in the browser (django-rosetta)
+    "rosetta-old-home-redirect": (none, rule(302)),
+    "rosetta-file-list-redirect": (none, rule(302)),
+    "rosetta-file-list": (lambda w: {"po_filter": "project"}, TRANSLATORS),
+    "rosetta-form": (lambda w: {"po_filter": "project", "lang_id": "kl", "idx": 0}, TRANSLATORS),
+    "rosetta-download-file": (lambda w: {"po_filter": "project", "lang_id": "kl", "idx": 0}, TRANSLATORS),
+    "rosetta.translate_text": (none, TRANSLATORS),
     # Citizen cases (level 2)
     "borgerforloeb:my_cases": (none, LOGIN),
     "borgerforloeb:my_tasks": (none, LOGIN),
+    "borgerforloeb:my_duties": (none, LOGIN),
+    # Refer from the directory: without an offer (?tilbud=) there is nothing to refer to.
+    "borgerforloeb:refer_offer": (none, rule(404, anonymous=302)),
     "borgerforloeb:task_complete": (kw(task_pk="task.pk"), POST_ONLY),
     "borgerforloeb:citizen_create": (none, CASEWORKER_ACTION),
     "borgerforloeb:citizen_detail": (kw(pk="citizen.pk"), CASE),
@@ -270,6 +287,9 @@ URLS = {
     "borgerforloeb:plan_edit": (kw(pk="case.pk", number="plan_version.number"), CASE),
     "borgerforloeb:plan_accept": (kw(pk="case.pk", number="plan_version.number"), CASE),
     "borgerforloeb:plan_print": (kw(pk="case.pk", number="plan_version.number"), CASE),
+    # The forms filled from the case (the efforts overview needs nothing but the case).
+    "borgerforloeb:document_print": (lambda w: {"pk": w.case.pk, "kind": "indsatser"}, CASE),
+    "borgerforloeb:document_pdf": (lambda w: {"pk": w.case.pk, "kind": "indsatser"}, CASE),
     "borgerforloeb:effort_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_create": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_edit": (kw(pk="case.pk", effort_pk="effort.pk"), CASE),
@@ -317,6 +337,8 @@ URLS = {
     "citizen:new_link": (kw(token="fake.token"), rule(405)),
     # The citizen's own actions: staff users are not signed in as citizens → the citizen sign-in.
     "citizen:consent_withdraw": (kw(pk="consent.pk"), rule(302)),
+    "citizen:document_print": (lambda w: {"kind": "indsatser"}, rule(302)),
+    "citizen:document_pdf": (lambda w: {"kind": "indsatser"}, rule(302)),
     "citizen:plan_accept": (kw(pk="plan_version.pk"), rule(302)),
     "citizen:change_request": (none, rule(302)),
     "citizen:invite": (kw(case_pk="case.pk"), CASE),

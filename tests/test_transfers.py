@@ -392,3 +392,14 @@ def test_admin_shows_but_never_changes_a_citizens_or_a_cases_municipality(world,
         page = client.get(reverse(f"admin:borgerforloeb_{name}_change", args=[obj.pk]))
         assert page.status_code == 200
         assert "municipality" not in page.context["adminform"].form.fields
+
+
+@pytest.mark.django_db
+def test_an_inbound_transfer_is_on_the_receiving_caseworkers_det_skal_jeg(world, client):
+    transfer = start(world)
+    client.force_login(world.odense_caseworker)
+    body = client.get(reverse("borgerforloeb:my_duties")).content.decode()
+    assert transfer.get_absolute_url() in body and "Forløb fra" in body
+    assert "Naja" not in body  # the summary rule holds here too: no name the consent does not allow
+    client.force_login(world.caseworker)
+    assert transfer.get_absolute_url() not in client.get(reverse("borgerforloeb:my_duties")).content.decode()

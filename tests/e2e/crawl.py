@@ -36,6 +36,9 @@ DEMO_PASSWORD = "Samarbejde-demo-2026"
 # Patterns no crawl visits, each with the reason. Keyed by URL name, or by route when unnamed.
 EXCLUDED = {
     "healthz": "JSON health check for monitoring, not a page",
+    "healthz_live": "JSON liveness probe for orchestrators, not a page",
+    "healthz_ready": "JSON readiness probe for orchestrators, not a page",
+    "metrics": "Prometheus metrics for the monitoring system (token only), not a page",
     "logout": "signs out (POST only)",
     "oidc_authentication_init": "redirects to the municipality's identity provider",
     "oidc_authentication_callback": "the identity provider's return address, no page of its own",
@@ -48,6 +51,7 @@ EXCLUDED = {
     "admin/<app>/<model>/<object_id>/": "redirects to the object's change page",
     "admin/(?P<url>.*)$": "the admin's catch-all: redirects or answers 404",
     "tilbud:offer_export": "CSV download",
+    "tilbud:offer_choices": "the offer picker's HTML fragment, fetched into the crawled effort form",
     "tilbud:offer_assure": "confirms an offer (POST only)",
     "hsds:index": "JSON API",
     "hsds:openapi": "JSON API description",
@@ -90,6 +94,16 @@ EXCLUDED = {
     "two_factor_disable": "turns two-factor sign-in off (POST only)",
     "notifications:read": "marks a reminder read (POST only)",
     "notifications:read_all": "marks all reminders read (POST only)",
+    "borgerforloeb:document_pdf": "PDF download of a form (its print view, document_print, is checked)",
+    "citizen:document_pdf": "PDF download of the citizen's form (its print view is checked)",
+    # django-rosetta: superusers and translation reviewers only (tests/test_translation_review.py);
+    # its pages are the library's own.
+    "rosetta-old-home-redirect": "redirects to the translation files (django-rosetta)",
+    "rosetta-file-list-redirect": "redirects to the translation files (django-rosetta)",
+    "rosetta-file-list": "django-rosetta's own page, superusers and translation reviewers only",
+    "rosetta-form": "django-rosetta's own page, superusers and translation reviewers only",
+    "rosetta-download-file": "ZIP download of a catalogue (django-rosetta)",
+    "rosetta.translate_text": "JSON for django-rosetta's suggestions (turned off)",
 }
 
 # Models in Django admin that only superusers manage; the administrator role never sees them.
@@ -381,6 +395,8 @@ def direct_paths(data) -> dict[str, str]:
         "borgerforloeb:meeting_minutes": {"pk": case.pk, "meeting_pk": data.meeting.pk},
         "citizen:invite": {"case_pk": case.pk},
         "borgerforloeb:transfer_detail": {"pk": data.transfer.pk},
+        "borgerforloeb:document_print": {"pk": case.pk, "kind": "indsatser"},
+        "citizen:document_print": {"kind": "indsatser"},
         "borgerforloeb:case_assign_coordinator": {"pk": data.case_without_coordinator.pk},
         "citizen:invitation": {"token": data.invitations["da"].token},
         "password_reset_confirm": {"uidb64": data.reset_uid, "token": data.reset_token},
