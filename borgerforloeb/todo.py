@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -243,10 +244,13 @@ def count_sql(user) -> tuple[str, list]:
     processor to run in the same query as the unread notifications."""
     parts, params = [], []
     for provider in PROVIDERS:
-        sql, part_params = provider(user).queryset.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, part_params = provider(user).queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a group that is empty for this user by rule (``.none()``)
+            continue
         parts.append(f"(SELECT count(*) FROM ({sql}) AS g)")  # noqa: S608 (Django-compiled SQL)
         params.extend(part_params)
-    return " + ".join(parts), params
+    return " + ".join(parts) or "0", params
 
 
 def total(user) -> int:
