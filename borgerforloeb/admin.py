@@ -85,6 +85,16 @@ superuser_only(RetentionRun)
 class CaseDataAdmin(PortalModelAdmin):
     """A case-data model: rows of visible cases; audit rows name the case."""
 
+    # Fields shown but never changed on an existing row (a citizen's and a case's municipality
+    # change only through a consented transfer between municipalities).
+    fixed_once_created: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [f for f in self.fixed_once_created if f not in fields]
+        return fields
+
     def audit_case_id(self, obj):
         path = CASE_PATHS.get(type(obj))
         if path is None:
@@ -105,6 +115,7 @@ class CitizenAdmin(CaseDataAdmin):
     list_select_related = ["municipality"]
     exclude = ["cpr"]
     readonly_fields = ["masked_cpr", "created_at", "updated_at", "created_by"]
+    fixed_once_created = ("municipality",)
 
     @admin.display(description=_("CPR-nummer"))
     def masked_cpr(self, obj):
@@ -137,6 +148,7 @@ class CaseAdmin(CaseDataAdmin):
     readonly_fields = ["version", "created_at", "updated_at", "created_by"]
     raw_id_fields = ["citizen"]
     inlines = [CoordinatorAssignmentInline, ParticipantInline]
+    fixed_once_created = ("municipality", "citizen")
 
     @admin.display(description=_("borger"), ordering="citizen__full_name")
     def citizen_name(self, obj):

@@ -6,7 +6,9 @@ import difflib
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
@@ -26,21 +28,32 @@ from django.db.models import (
 )
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 from django.utils import timezone
 
+from borgerforloeb import permissions
 from borgerforloeb.models import (
+    AttentionPoint,
     Case,
     Citizen,
+    CitizenInvitation,
+    CitizenMessage,
     Consent,
     CoordinatorAssignment,
     Effort,
+    Goal,
     Meeting,
     Participant,
+    PlanVersion,
     Task,
+    TimelineEvent,
+    caseworker_municipalities,
 )
+from core.audit import CITIZEN_VIEW_NOTE
 from core.models import AuditEvent
 from core.roles import Role
-from samarbejde.models import Membership
+from core.rows import Rows
+from samarbejde.models import Membership, Organisation
 
 
 def visible_case(user, pk) -> Case:
@@ -337,3 +350,221 @@ def citizen_access_page(citizen: Citizen, page_number, *, per_page: int = 25) ->
     for event in page.object_list:
         describe_access(event, roles)
     return page
+
+
+REFERABLE_LIMIT = 20
+
+
+def referable_cases(user, q: str = "", limit: int = REFERABLE_LIMIT) -> list[Case]:
+    """Open cases the user may refer from (visible, and theirs: they coordinate or take part, or
+    are a caseworker of the case's municipality), matching ``q`` in the citizen's name; at most
+    ``limit``, one query."""
+    own = Case.objects.involving(user)
+    if user.has_role(Role.CASEWORKER):
+        own = own | Case.objects.filter(municipality_id__in=caseworker_municipalities(user))
+    cases = Case.objects.visible_to(user).open().filter(pk__in=own.values("pk"))
+    for word in q.split()[:5]:
+        cases = cases.filter(
+            Q(citizen__full_name__icontains=word) | Q(citizen__preferred_name__icontains=word)
+        )
+    return list(cases.select_related("citizen").order_by("citizen__full_name", "pk")[:limit])
+
+
+# --- The case page: every panel in one statement -----------------------------------------------
+
+_PERSON = ("id", "full_name", "email")
+
+
+def _person(prefix: str, *extra: str) -> tuple[str, ...]:
+    return (f"{prefix}_id", *(f"{prefix}__{name}" for name in (*_PERSON, *extra)))
+
+
+def case_page_rows(today, now) -> dict[str, Rows]:
+    """The lists on the case page, each correlated to the case row."""
+    case = OuterRef("pk")
+    return {
+        "coordinators": Rows(
+            CoordinatorAssignment.objects.filter(case=case).order_by(
+                F("ended_at").desc(nulls_first=True), "-started_at"
+            )[:6],
+            (
+                "id",
+                "case_id",
+                "started_at",
+                "ended_at",
+                *_person("person", "phone"),
+                "organisation_id",
+                "organisation__id",
+                "organisation__name",
+            ),
+        ),
+        "participants": Rows(
+            Participant.objects.filter(case=case, active=True).order_by("role", "added_at"),
+            (
+                "id",
+                "case_id",
+                "name",
+                "role",
+                "responsibility",
+                "active",
+                *_person("user"),
+                "organisation_id",
+                "organisation__id",
+                "organisation__name",
+            ),
+        ),
+        "tasks": Rows(
+            Task.objects.filter(case=case, status=Task.Status.OPEN)
+            .annotate(overdue=ExpressionWrapper(Q(due_date__lt=today), output_field=BooleanField()))
+            .order_by(F("overdue").desc(nulls_last=True), F("due_date").asc(nulls_last=True), "created_at"),
+            ("id", "case_id", "title", "due_date", "status", "overdue", *_person("responsible")),
+        ),
+        "meetings": Rows(
+            Meeting.objects.filter(case=case, starts_at__gte=now - timedelta(hours=2)).order_by("starts_at")[
+                :5
+            ],
+            (
+                "id",
+                "case_id",
+                "title",
+                "starts_at",
+                "place",
+                "interpreter_needed",
+                "interpreter_language",
+                "interpreter_booked",
+                "interpreter_name",
+            ),
+        ),
+        "plan_versions": Rows(
+            PlanVersion.objects.filter(
+                plan__case=case, status__in=[PlanVersion.Status.ACCEPTED, PlanVersion.Status.DRAFT]
+            ).order_by("-number"),
+            (
+                "id",
+                "plan_id",
+                "number",
+                "status",
+                "purpose",
+                "accepted_at",
+                "next_review",
+                "acceptance__id",
+                "acceptance__citizen_participation",
+                "acceptance__citizen_sign_in",
+                "acceptance__invitation_id",
+                "acceptance__invitation__id",
+                *_person("acceptance__invitation__created_by"),
+            ),
+            many={
+                "goals": Rows(
+                    Goal.objects.filter(version=OuterRef("pk")).order_by("order", "id"),
+                    ("id", "version_id", "text", "who_helps", "order"),
+                )
+            },
+        ),
+        "attention_points": Rows(
+            AttentionPoint.objects.filter(case=case).order_by("order", "id"),
+            ("id", "case_id", "key", "label", "status", "note", "order"),
+        ),
+        "consents": Rows(
+            Consent.objects.filter(citizen=OuterRef("citizen_id"))
+            .filter(Q(case__isnull=True) | Q(case=case))
+            .order_by("withdrawn_at", "-valid_from"),
+            (
+                "id",
+                "citizen_id",
+                "case_id",
+                "valid_from",
+                "valid_until",
+                "withdrawn_at",
+                "given_how",
+                "withdrawn_sign_in",
+                "withdrawn_invitation_id",
+                "withdrawn_invitation__id",
+                *_person("withdrawn_invitation__created_by"),
+            ),
+            many={
+                "organisations": Rows(
+                    Organisation.objects.filter(consents=OuterRef("pk")).order_by("name"), ("id", "name")
+                ),
+                "persons": Rows(get_user_model().objects.filter(consents=OuterRef("pk")), _PERSON),
+            },
+        ),
+        "timeline": Rows(
+            TimelineEvent.objects.filter(case=case).order_by("-at", "-id")[:8],
+            ("id", "case_id", "at", "kind", "summary", *_person("actor")),
+        ),
+        "efforts": Rows(
+            Effort.objects.filter(case=case)
+            .exclude(status=Effort.Status.ENDED)
+            .order_by("-proposed_on", "title", "pk")[:10],
+            (
+                "id",
+                "case_id",
+                "title",
+                "status",
+                "answered_at",
+                "decline_reason",
+                "receiving_organisation_id",
+                "receiving_organisation__id",
+                "receiving_organisation__name",
+                *_person("responsible"),
+            ),
+        ),
+        "invitations": Rows(
+            CitizenInvitation.objects.filter(case=case).order_by("-created_at")[:1],
+            ("id", "case_id", "created_at", "expires_at", "used_at", "locked_at", "revoked_at"),
+        ),
+        "unread_messages": Rows(
+            CitizenMessage.objects.filter(case=case, read_at__isnull=True).order_by("-created_at", "-id")[
+                :20
+            ],
+            ("id", "case_id", "kind", "text", "created_at", "read_at"),
+        ),
+    }
+
+
+def case_page(user, pk) -> tuple[Case, dict]:
+    """The case (or Http404) and every panel of its page, read in one statement together with
+    the facts its permission checks ask (is the user its coordinator, a caseworker of its or its
+    citizen's municipality), which are remembered on the case for ``permissions``."""
+    today, now = timezone.localdate(), timezone.now()
+    rows = case_page_rows(today, now)
+    caseworker = permissions.has_caseworker_role(user)
+    scope = caseworker_municipalities(user)
+    queryset = (
+        Case.objects.visible_to(user)
+        .select_related("citizen", "municipality")
+        .annotate(
+            **{f"_rows_{name}": spec.expression() for name, spec in rows.items()},
+            _i_coordinate=Exists(
+                CoordinatorAssignment.objects.active().filter(case=OuterRef("pk"), person=user)
+            ),
+            _case_caseworker=Exists(scope.filter(municipality_id=OuterRef("municipality_id")))
+            if caseworker
+            else Value(False),
+            _citizen_caseworker=Exists(scope.filter(municipality_id=OuterRef("citizen__municipality_id")))
+            if caseworker
+            else Value(False),
+            _citizen_last_seen=Subquery(
+                AuditEvent.objects.filter(
+                    case_id=OuterRef("pk"), action=AuditEvent.Action.VIEW, note=CITIZEN_VIEW_NOTE
+                )
+                .order_by("-at", "-id")
+                .values("at")[:1]
+            ),
+        )
+    )
+    case = queryset.filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    permissions.remember(
+        user,
+        case,
+        visible=True,
+        active_coordinator=case.__dict__.pop("_i_coordinate"),
+        case_caseworker=case.__dict__.pop("_case_caseworker"),
+    )
+    permissions.remember(user, case.citizen, citizen_caseworker=case.__dict__.pop("_citizen_caseworker"))
+    panels = {name: spec.load(case.__dict__.pop(f"_rows_{name}")) for name, spec in rows.items()}
+    panels["citizen_last_seen"] = case.__dict__.pop("_citizen_last_seen")
+    return case, panels

@@ -24,6 +24,7 @@ from borgerforloeb.services import consents as consent_services
 from borgerforloeb.services import data_rights
 from borgerforloeb.services import plan as plan_services
 from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.handoffs import announce_citizen_message
 from core import audit
 from core.models import AuditEvent, NotificationKind
 from core.notifications import Candidate, notify
@@ -60,6 +61,7 @@ def withdraw_consent(*, case: Case, consent: Consent, request=None, sign_in=None
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN, text=names
         )
+        announce_citizen_message(message)
         add_timeline(
             case=case,
             kind=TimelineEvent.Kind.CONSENT,
@@ -89,6 +91,7 @@ def accept_plan_version(
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version
         )
+        announce_citizen_message(message)
         add_timeline(
             case=case,
             kind=TimelineEvent.Kind.PLAN,
@@ -110,6 +113,7 @@ def ask_for_change(
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST, text=text, plan_version=plan_version
         )
+        announce_citizen_message(message)
         audit.record(
             actor=None,
             action=AuditEvent.Action.CREATE,

@@ -26,6 +26,9 @@ urlpatterns = [
     path("mine-data/udskrift/", views.my_data_html, name="my_data_html"),
     path("mine-data/json/", views.my_data_json, name="my_data_json"),
     path("samtykke/<uuid:pk>/kvittering/", views.consent_receipt, name="consent_receipt"),
+    # The citizen's own forms to print or keep as PDF (plan, samtykke, maal, indsatser).
+    path("papirer/<slug:kind>/", views.document_print, name="document_print"),
+    path("papirer/<slug:kind>/pdf/", views.document_pdf, name="document_pdf"),
     # For staff: invite the citizen, mark the citizen's messages as read.
     path("invitation/<uuid:case_pk>/", views.invite, name="invite"),
     path("invitation/<uuid:case_pk>/laest/", views.messages_read, name="messages_read"),

@@ -6,6 +6,7 @@ citizen's consent, plan or case is "not found". Every page the citizen reads is 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 from borgerforloeb import selectors
 from borgerforloeb.models import (
     Case,
+    CaseTransfer,
     Citizen,
     CitizenMessage,
     Consent,
@@ -35,7 +37,7 @@ from borgerforloeb.models import (
     Meeting,
     PlanVersion,
 )
-from borgerforloeb.services import data_rights
+from borgerforloeb.services import data_rights, documents
 from core import audit
 from core.audit import audited_read
 from core.models import AuditEvent
@@ -214,6 +216,13 @@ def home(request):
         ],
         "my_messages": CitizenMessage.objects.filter(case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST)[:5],
         "today": timezone.localdate(),
+        # A move to another municipality in the last 90 days: the citizen is told here.
+        "transfer": CaseTransfer.objects.filter(
+            case=case, status=CaseTransfer.Status.ACCEPTED, accepted_at__gte=now - timedelta(days=90)
+        )
+        .select_related("from_municipality", "to_municipality", "handover_meeting")
+        .order_by("-accepted_at")
+        .first(),
     }
     audit_citizen_read(request, case)
     return render(request, "mit_forloeb/home.html", context)
@@ -287,6 +296,36 @@ def change_request(request):
         form = ChangeRequestForm()
         audit_citizen_read(request, case)
     return render(request, "mit_forloeb/change_request.html", {"form": form, "case": case})
+
+
+def _citizen_document(request, kind):
+    """The citizen's own form (their current case only; another citizen's consent is "not
+    found"), with the read named for the audit row."""
+    case = citizen_case(request.citizen)
+    try:
+        document = documents.build_document(case, kind, consent_id=request.GET.get("samtykke"))
+    except documents.DocumentNotAvailable as missing:
+        raise Http404 from missing
+    audit_citizen_read(request, case, document.subject)
+    return document
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def document_print(request, kind):
+    document = _citizen_document(request, kind)
+    query = request.GET.urlencode()
+    pdf_url = reverse("citizen:document_pdf", args=[kind]) + (f"?{query}" if query else "")
+    return HttpResponse(documents.render_html(document, back_url=reverse("citizen:home"), pdf_url=pdf_url))
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def document_pdf(request, kind):
+    document = _citizen_document(request, kind)
+    response = HttpResponse(documents.render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response
 
 
 # --- The coordinator's side --------------------------------------------------------------------

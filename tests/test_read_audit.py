@@ -60,6 +60,9 @@ NOT_READS = {
     "citizen:new_link": "POST only",
     "citizen:plan_accept": "POST only",
     "citizen:messages_read": "POST only",
+    "borgerforloeb:transfer_accept": "POST only",
+    "borgerforloeb:transfer_decline": "POST only",
+    "borgerforloeb:transfer_withdraw": "POST only",
 }
 
 
@@ -91,12 +94,16 @@ def readers(url_world):
     )
     world.draft = new_plan_version(actor=cw, case=world.case)
     world.uncoordinated = make_case(world.municipality, actor=cw, citizen=world.citizen, consent_orgs=[])
+    # The transfer's handover meeting (its .ics); a case without an open transfer (starting one).
+    world.transfer.handover_meeting = world.meeting
+    world.transfer.save(update_fields=["handover_meeting"])
     return world
 
 
 # Arguments that differ from the URL × role test's (which visits the world as it is).
 KWARGS = {
     "borgerforloeb:case_assign_coordinator": lambda w: {"pk": w.uncoordinated.pk},
+    "borgerforloeb:transfer_start": lambda w: {"pk": w.uncoordinated.pk},
     "borgerforloeb:plan_version": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_edit": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_accept": lambda w: {"pk": w.case.pk, "number": w.draft.number},

@@ -31,7 +31,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("borgerforloeb", "0006_retention_run_and_citizen_data_rights"),
+        ("borgerforloeb", "0007_retention_run_and_citizen_data_rights"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('samarbejde', '0003_membership_key_contact_index'),
+        ('samarbejde', '0005_municipality_interpreter_notice_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='municipality',
             name='dpo_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='databeskyttelsesrådgiverens e-mail'),
+            field=models.EmailField(blank=True, db_default='', max_length=254, verbose_name='databeskyttelsesrådgiverens e-mail'),
         ),
         migrations.AddField(
             model_name='municipality',
             name='dpo_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='databeskyttelsesrådgiver'),
+            field=models.CharField(blank=True, db_default='', max_length=200, verbose_name='databeskyttelsesrådgiver'),
         ),
         migrations.AddField(
             model_name='municipality',

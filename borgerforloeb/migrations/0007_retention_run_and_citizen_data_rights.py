@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('borgerforloeb', '0005_citizen_sign_in'),
+        ('borgerforloeb', '0006_case_transfer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
