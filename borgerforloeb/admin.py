@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from borgerforloeb import retention
 from borgerforloeb.models import (
     AttentionPoint,
     AttentionPointTemplate,
@@ -27,7 +28,6 @@ from borgerforloeb.models import (
     Task,
     TimelineEvent,
 )
-from borgerforloeb.services import retention
 from core.admin_site import PortalModelAdmin, register_scope, superuser_only, superuser_writes
 from core.audit import audited_admin_reads
 from samarbejde.access import municipalities_administered_by

@@ -4,8 +4,7 @@ from celery import shared_task
 from django.db import transaction
 from django.dispatch import receiver
 
-from borgerforloeb import reminders
-from borgerforloeb.services import retention
+from borgerforloeb import reminders, retention
 from borgerforloeb.signals import coordinator_changed
 from core.queue import enqueue_on_commit
 
@@ -31,6 +30,7 @@ def run_retention() -> int:
     return retention.run_retention().pk
 
 
+@shared_task(acks_late=True)
 def notify_referral(effort_id: str) -> int:
     """Tell the receiving organisation of a new referral, or the responsible person and the
     coordinator of its answer, right away. Idempotent (one notice per event and person)."""

@@ -256,7 +256,7 @@ def test_retention_run_anonymises_only_what_is_past_the_period_and_prunes_old_au
         case_id=recent.pk,
         at=timezone.now() - timedelta(days=700),
     )
-    caplog.set_level("INFO", logger="borgerforloeb.services.retention")
+    caplog.set_level("INFO", logger="borgerforloeb.retention")
     run = RetentionRun.objects.get(pk=run_retention())  # what beat runs (the task, in this process)
     assert (run.cases_anonymised, run.cases_left, run.audit_rows_pruned) == (1, 0, 1)
     assert run.finished_at and not run.error
