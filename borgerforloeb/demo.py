@@ -1,4 +1,5 @@
-"""Demo citizen cases in København and Aarhus. Everyone here is invented; no CPR numbers.
+"""Demo citizen cases in København and Aarhus, one moving from Aarhus to København. Everyone here
+is invented; no CPR numbers.
 
 Safe to run again: each part is looked up before it is created. Runs after ``samarbejde.demo``
 (which creates the demo users and organisations).
@@ -15,6 +16,7 @@ from borgerforloeb import permissions
 from borgerforloeb.models import (
     AttentionPoint,
     Case,
+    CaseTransfer,
     Citizen,
     Consent,
     CoordinatorAssignment,
@@ -25,6 +27,7 @@ from borgerforloeb.models import (
     PlanAcceptance,
     PlanVersion,
     Task,
+    TransferPart,
 )
 from borgerforloeb.services import network
 from borgerforloeb.services.cases import assign_coordinator, open_case
@@ -34,6 +37,7 @@ from borgerforloeb.services.events import add_timeline
 from borgerforloeb.services.participants import add_participant
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from borgerforloeb.services.tasks import create_task
+from borgerforloeb.services.transfers import start_transfer
 from samarbejde.models import Municipality, Organisation
 
 CONSENT_TEXT = (
@@ -205,7 +209,25 @@ def seed(stdout):
             AttentionPoint.objects.filter(case=case, key="consent", status="not_assessed").update(
                 status=AttentionPoint.Status.OK, note="Samtykke givet med tolk."
             )
+    _pending_transfer(today)
     stdout.write(f"Citizen cases: {Case.objects.count()} in all ({created} new).")
+
+
+def _pending_transfer(today):
+    """The Aarhus citizen moves to København: one transfer waits for København's answer (the
+    citizen's consent already covers København's social services)."""
+    case = Case.objects.filter(municipality__slug="aarhus").order_by("start_date").first()
+    target = Municipality.objects.filter(slug="koebenhavn").first()
+    if case is None or target is None or CaseTransfer.objects.filter(case=case).exists():
+        return
+    start_transfer(
+        actor=None,
+        case=case,
+        to_municipality=target,
+        move_date=today + timedelta(days=21),
+        parts=[p for p in TransferPart.values if p != TransferPart.MINUTES],
+        message="Siisi flytter tæt på sin søster i København. Tolk til alle møder.",
+    )
 
 
 def _tasks(case, index, *, coordinator, caseworker, today):

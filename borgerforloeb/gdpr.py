@@ -432,6 +432,33 @@ def anonymise_case(*, actor, case: Case, today: date | None = None) -> Anonymisa
     return plan
 
 
+# --- Audit rows past the legal retention period ---------------------------------------------------
+
+
+def audit_retention_days() -> int:
+    return int(getattr(settings, "AUDIT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+def audit_retention_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(days=audit_retention_days())
+
+
+def expired_audit_rows(now: datetime | None = None):
+    """Audit rows older than ``AUDIT_RETENTION_DAYS``; the markers of anonymised cases stay (they
+    hold no personal data and keep an anonymised case from being anonymised again)."""
+    return AuditEvent.objects.filter(at__lt=audit_retention_cutoff(now)).exclude(
+        object_type="borgerforloeb.case", note=ANONYMISED_NOTE
+    )
+
+
+def prune_audit_rows(now: datetime | None = None) -> int:
+    """Delete the expired audit rows (in one transaction); returns how many."""
+    with transaction.atomic():
+        allow_audit_rewrite()
+        deleted, _by_model = expired_audit_rows(now).delete()
+    return deleted
+
+
 def anonymise_closed_cases(*, actor=None, limit: int = DEFAULT_RUN_LIMIT, dry_run: bool = False, today=None):
     """Anonymise up to ``limit`` retention candidates (oldest end date first).
 

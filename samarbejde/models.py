@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -56,6 +57,35 @@ class Municipality(models.Model):
     name = models.CharField(_("navn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnavn"), max_length=100, unique=True)
     code = models.CharField(_("kommunekode"), max_length=3, unique=True)
+    # The municipality's data protection contact: shown to citizens in Mit forløb and told when a
+    # citizen asks about an access to their case ("Hvem har set mit forløb").
+    dpo_name = models.CharField(_("databeskyttelsesrådgiver"), max_length=200, blank=True, db_default="")
+    dpo_email = models.EmailField(_("databeskyttelsesrådgiverens e-mail"), blank=True, db_default="")
+    dpo_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("databeskyttelsesrådgiver i portalen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Får besked i portalen, når en borger spørger om en adgang til sit forløb."),
+    )
+    interpreter_notice_days = models.PositiveSmallIntegerField(
+        _("tolk bestilles senest (arbejdsdage før mødet)"),
+        default=5,
+        db_default=5,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "Mødets arrangør får besked, hvis tolken ikke er bestilt så mange arbejdsdage før mødet."
+        ),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="kommuner/logoer/",
+        blank=True,
+        db_default="",
+        help_text=_("PNG eller JPEG. Vises på de udskrifter og PDF'er, der laves fra et borgerforløb."),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 

@@ -62,6 +62,9 @@ NOT_READS = {
     "citizen:messages_read": "POST only",
     "borgerforloeb:network_person_remove": "POST only",
     "borgerforloeb:network_make_participant": "POST only",
+    "borgerforloeb:transfer_accept": "POST only",
+    "borgerforloeb:transfer_decline": "POST only",
+    "borgerforloeb:transfer_withdraw": "POST only",
 }
 
 
@@ -94,16 +97,24 @@ def readers(url_world):
     world.draft = new_plan_version(actor=cw, case=world.case)
     NetworkMapVersion.objects.create(case=world.case, number=2, citizen_participation="phone")
     world.uncoordinated = make_case(world.municipality, actor=cw, citizen=world.citizen, consent_orgs=[])
+    # The transfer's handover meeting (its .ics); a case without an open transfer (starting one).
+    world.transfer.handover_meeting = world.meeting
+    world.transfer.save(update_fields=["handover_meeting"])
     return world
 
 
 # Arguments that differ from the URL × role test's (which visits the world as it is).
 KWARGS = {
     "borgerforloeb:case_assign_coordinator": lambda w: {"pk": w.uncoordinated.pk},
+    "borgerforloeb:transfer_start": lambda w: {"pk": w.uncoordinated.pk},
     "borgerforloeb:plan_version": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_edit": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_accept": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_print": lambda w: {"pk": w.case.pk, "number": w.draft.number},
+    # The citizen asks about a staff member's access to their case.
+    "citizen:access_question": lambda w: {
+        "event_pk": AuditEvent.objects.filter(case_id=w.case.pk, actor__isnull=False).order_by("id")[0].pk
+    },
 }
 
 
