@@ -158,4 +158,7 @@ def test_pages_read_only_the_summary_tables_in_a_fixed_number_of_queries(client,
     for url in pages:
         large = _queries(client, url)
         assert len(large) == len(small[url]), url
-        assert not [sql for sql in large if "borgerforloeb_" in sql], url
+        # (The layout's own nav count of the analyst's duties, run with the unread notifications,
+        # is not report data.)
+        report_sql = [sql for sql in large if "core_notification" not in sql]
+        assert not [sql for sql in report_sql if "borgerforloeb_" in sql], url
