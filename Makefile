@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: compile-messages install install-runtime run test lint format e2e bench reliability messages migrate seed backup restore clean clean-local
+.PHONY: compile-messages runtime-libs install install-runtime run test lint format e2e bench reliability messages migrate seed backup restore clean clean-local
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
-install-runtime: $(VENV)/.runtime-installed compile-messages
-install: $(VENV)/.dev-installed compile-messages
+install-runtime: $(VENV)/.runtime-installed compile-messages runtime-libs
+install: $(VENV)/.dev-installed compile-messages runtime-libs
+
+# The system libraries the runtime needs: Pango and a font for WeasyPrint's PDF forms.
+runtime-libs:
+	@bash scripts/ensure-tools.sh weasyprint
 
 compile-messages: | $(PY)
 	@bash scripts/ensure-tools.sh gettext
@@ -47,11 +51,13 @@ run: install-runtime
 test: install
 	@bash scripts/test.sh
 
-# Style, formatting and the import rules (pyproject.toml [tool.importlinter], docs/ARCHITECTURE.md).
+# Style, formatting, the import rules (pyproject.toml [tool.importlinter], docs/ARCHITECTURE.md) and
+# the migration linter (zero-downtime migrations, README).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(MANAGE) lintmigrations --quiet ok ignore
 
 format: install
 	$(VENV)/bin/ruff check --fix .

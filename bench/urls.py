@@ -6,4 +6,5 @@ from bench import views
 
 urlpatterns = [
     path("bench/floor/<str:label>/<str:pk>/", views.floor, name="bench_floor"),
+    path("bench/layout-list/<int:municipality_id>/", views.layout_list, name="bench_layout_list"),
 ]

@@ -1,8 +1,12 @@
 """Django admin for citizen cases. Lists go through the visibility rule; CPR is always masked."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from borgerforloeb import retention
 from borgerforloeb.models import (
     AttentionPoint,
     AttentionPointTemplate,
@@ -20,10 +24,17 @@ from borgerforloeb.models import (
     Plan,
     PlanAcceptance,
     PlanVersion,
+    RetentionRun,
     Task,
     TimelineEvent,
 )
-from core.admin_site import PortalModelAdmin, ReadOnlyAdminMixin, register_scope, superuser_writes
+from core.admin_site import (
+    PortalModelAdmin,
+    ReadOnlyAdminMixin,
+    register_scope,
+    superuser_only,
+    superuser_writes,
+)
 from core.audit import audited_admin_reads
 from samarbejde.access import municipalities_administered_by
 
@@ -73,10 +84,22 @@ register_scope(
     ),
 )
 superuser_writes(Citizen, *CASE_PATHS)
+# The retention runs concern every municipality: superusers (the system's administrators) only.
+superuser_only(RetentionRun)
 
 
 class CaseDataAdmin(PortalModelAdmin):
     """A case-data model: rows of visible cases; audit rows name the case."""
+
+    # Fields shown but never changed on an existing row (a citizen's and a case's municipality
+    # change only through a consented transfer between municipalities).
+    fixed_once_created: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [f for f in self.fixed_once_created if f not in fields]
+        return fields
 
     def audit_case_id(self, obj):
         path = CASE_PATHS.get(type(obj))
@@ -111,6 +134,7 @@ class CitizenAdmin(CaseDataAdmin):
     list_select_related = ["municipality"]
     exclude = ["cpr"]
     readonly_fields = ["masked_cpr", "created_at", "updated_at", "created_by"]
+    fixed_once_created = ("municipality",)
 
     @admin.display(description=_("CPR-nummer"))
     def masked_cpr(self, obj):
@@ -143,6 +167,7 @@ class CaseAdmin(CaseDataAdmin):
     readonly_fields = ["version", "created_at", "updated_at", "created_by"]
     raw_id_fields = ["citizen"]
     inlines = [CoordinatorAssignmentInline, ParticipantInline]
+    fixed_once_created = ("municipality", "citizen")
 
     @admin.display(description=_("borger"), ordering="citizen__full_name")
     def citizen_name(self, obj):
@@ -288,5 +313,54 @@ def read_subject(obj):
 # Every model of this app is case data except the checklist templates: the object pages of its
 # admin (change, history, delete) are audited reads, like the portal's pages.
 for _model, _model_admin in admin.site._registry.items():
-    if _model._meta.app_label == "borgerforloeb" and _model is not AttentionPointTemplate:
+    if _model._meta.app_label == "borgerforloeb" and _model not in (AttentionPointTemplate, RetentionRun):
         _model_admin.audited_read = audited_admin_reads(read_subject)
+
+
+# --- Retention runs ---------------------------------------------------------------------------------
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(PortalModelAdmin):
+    """The nightly retention runs (counts only) and, on its own page, what the next run will do."""
+
+    change_list_template = "admin/borgerforloeb/retentionrun/change_list.html"
+    list_display = [
+        "started_at",
+        "finished_at",
+        "cases_anonymised",
+        "cases_left",
+        "audit_rows_pruned",
+        "case_cutoff",
+        "audit_cutoff",
+        "error",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("naeste-koersel/", preview, name="borgerforloeb_retentionrun_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request):
+        """The dry run: which cases the next run anonymises (id, municipality, end date, row counts)
+        and how many audit rows it deletes; nothing is changed."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Næste kørsel af sletteregler (prøvekørsel)"),
+            "preview": retention.preview(),
+        }
+        return TemplateResponse(request, "admin/borgerforloeb/retentionrun/preview.html", context)

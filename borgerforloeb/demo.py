@@ -1,4 +1,5 @@
-"""Demo citizen cases in København and Aarhus. Everyone here is invented; no CPR numbers.
+"""Demo citizen cases in København and Aarhus, one moving from Aarhus to København. Everyone here
+is invented; no CPR numbers.
 
 Safe to run again: each part is looked up before it is created. Runs after ``samarbejde.demo``
 (which creates the demo users and organisations).
@@ -15,16 +16,20 @@ from borgerforloeb import permissions
 from borgerforloeb.models import (
     AttentionPoint,
     Case,
+    CaseTransfer,
     Citizen,
     Consent,
     CoordinatorAssignment,
     Decision,
     Meeting,
+    NetworkPerson,
     Participant,
     PlanAcceptance,
     PlanVersion,
     Task,
+    TransferPart,
 )
+from borgerforloeb.services import network
 from borgerforloeb.services.cases import assign_coordinator, open_case
 from borgerforloeb.services.citizens import create_citizen
 from borgerforloeb.services.consents import record_consent
@@ -32,6 +37,7 @@ from borgerforloeb.services.events import add_timeline
 from borgerforloeb.services.participants import add_participant
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from borgerforloeb.services.tasks import create_task
+from borgerforloeb.services.transfers import start_transfer
 from samarbejde.models import Municipality, Organisation
 
 CONSENT_TEXT = (
@@ -196,13 +202,32 @@ def seed(stdout):
         if index == 0:
             _meeting(case, coordinator=coordinator, caseworker=caseworker, volunteer=volunteer, today=today)
             _plan_and_decision(case, coordinator=coordinator, caseworker=caseworker)
+            _network_map(case, coordinator=coordinator, volunteer=volunteer, organisation=house_kbh)
             AttentionPoint.objects.filter(case=case, key="language", status="not_assessed").update(
                 status=AttentionPoint.Status.ATTENTION, note="Taler helst grønlandsk; tolk til alle møder."
             )
             AttentionPoint.objects.filter(case=case, key="consent", status="not_assessed").update(
                 status=AttentionPoint.Status.OK, note="Samtykke givet med tolk."
             )
+    _pending_transfer(today)
     stdout.write(f"Citizen cases: {Case.objects.count()} in all ({created} new).")
+
+
+def _pending_transfer(today):
+    """The Aarhus citizen moves to København: one transfer waits for København's answer (the
+    citizen's consent already covers København's social services)."""
+    case = Case.objects.filter(municipality__slug="aarhus").order_by("start_date").first()
+    target = Municipality.objects.filter(slug="koebenhavn").first()
+    if case is None or target is None or CaseTransfer.objects.filter(case=case).exists():
+        return
+    start_transfer(
+        actor=None,
+        case=case,
+        to_municipality=target,
+        move_date=today + timedelta(days=21),
+        parts=[p for p in TransferPart.values if p != TransferPart.MINUTES],
+        message="Siisi flytter tæt på sin søster i København. Tolk til alle møder.",
+    )
 
 
 def _tasks(case, index, *, coordinator, caseworker, today):
@@ -256,6 +281,67 @@ def _meeting(case, *, coordinator, caseworker, volunteer, today):
         actor=coordinator,
         summary="Netværksmøde planlagt med tolk",
         obj=meeting,
+    )
+
+
+# The demo citizen's network: (name, relation, kind, ring in version 1, ring now, wants involved).
+NETWORK_PEOPLE = [
+    ("Kusine Paninnguaq (demo)", "kusine", "family", 1, 1, True),
+    ("Bror Malik (demo)", "bror i Nuuk", "family", 3, 2, False),
+    ("Ven fra værestedet (demo)", "ven", "friends", 2, 1, False),
+    ("Egen læge (demo)", "praktiserende læge", "professional", 3, 3, True),
+    ("Boligsocial medarbejder (demo)", "boligselskabet", "professional", 2, 2, True),
+]
+
+
+def _network_map(case, *, coordinator, volunteer, organisation):
+    """Two versions of the map, agreed with the citizen through an interpreter, so the compare
+    page, the print and Mit forløb have something to show."""
+    if NetworkPerson.objects.filter(case=case).exists():
+        return
+    people = {}
+    for name, relation, kind, first_ring, _now, wanted in NETWORK_PEOPLE:
+        people[name] = network.add_person(
+            actor=coordinator,
+            case=case,
+            name=name,
+            relation=relation,
+            kind=kind,
+            ring=first_ring,
+            wants_involved=wanted,
+            how_to_reach="Via tovholderen",
+        )
+    network.record_version(
+        actor=coordinator,
+        case=case,
+        citizen_participation=PlanAcceptance.CitizenParticipation.INTERPRETER,
+        interpreter_name="Tolk Arnaq (demo)",
+        participants=[coordinator],
+    )
+    for name, _relation, _kind, first_ring, ring_now, _wanted in NETWORK_PEOPLE:
+        if ring_now != first_ring:
+            network.update_person(actor=coordinator, person=people[name], ring=ring_now)
+    if volunteer is not None:
+        helper = network.add_person(
+            actor=coordinator,
+            case=case,
+            name=volunteer.full_name or "Frivillig (demo)",
+            relation="følger borgeren til lægen",
+            kind=NetworkPerson.Kind.VOLUNTEER,
+            ring=NetworkPerson.Ring.CLOSE,
+            wants_involved=True,
+            user=volunteer,
+            organisation=organisation,
+        )
+        # The volunteer already takes part in the case (added above): the map shows it.
+        taking_part = Participant.objects.filter(case=case, user=volunteer, active=True).first()
+        NetworkPerson.objects.filter(pk=helper.pk).update(participant=taking_part)
+    network.record_version(
+        actor=coordinator,
+        case=case,
+        citizen_participation=PlanAcceptance.CitizenParticipation.PRESENT,
+        participants=[coordinator],
+        others_present="Kusine Paninnguaq",
     )
 
 

@@ -32,6 +32,8 @@ from borgerforloeb.models import (
     Effort,
     Goal,
     Meeting,
+    NetworkMapVersion,
+    NetworkPerson,
     Participant,
     PlanAcceptance,
     PlanVersion,
@@ -186,6 +188,20 @@ def citizen_export(citizen: Citizen, *, user=None) -> list[Section]:
         ),
         _section("decisions", gettext_lazy("Beslutninger"), Decision.objects.filter(case__in=case_ids)),
         _section(
+            "network_people",
+            gettext_lazy("Netværkskort"),
+            NetworkPerson.objects.filter(case__in=case_ids).select_related(
+                "user", "organisation", "participant"
+            ),
+        ),
+        _section(
+            "network_versions",
+            gettext_lazy("Versioner af netværkskortet"),
+            NetworkMapVersion.objects.filter(case__in=case_ids)
+            .select_related("recorded_by")
+            .prefetch_related("participants"),
+        ),
+        _section(
             "timeline",
             gettext_lazy("Tidslinje"),
             TimelineEvent.objects.filter(case__in=case_ids).select_related("actor"),
@@ -272,6 +288,8 @@ CASE_TEXT_FIELDS: dict[type[models.Model], tuple[str, list[str]]] = {
     Decision: ("case", ["text", "decided_by", "citizen_involvement"]),
     TimelineEvent: ("case", ["summary"]),
     CitizenMessage: ("case", ["text"]),
+    NetworkPerson: ("case", ["name", "relation", "note", "how_to_reach"]),
+    NetworkMapVersion: ("case", ["interpreter_name", "others_present", "note"]),
 }
 CITIZEN_BLANK = [
     "preferred_name",
@@ -291,7 +309,7 @@ def _placeholder_or_blank(model, name) -> str:
 
 # Fields that may be blank but are required by a conditional CHECK (a reason when declined, a
 # witness when oral, a name when there is no user): they get the placeholder where they had text.
-CONDITIONALLY_REQUIRED = {"decline_reason", "witness", "name", "closed_reason"}
+CONDITIONALLY_REQUIRED = {"decline_reason", "witness", "name", "closed_reason", "interpreter_name"}
 
 
 def _scrub(qs, names) -> int:
@@ -390,6 +408,8 @@ def anonymise_case(*, actor, case: Case, today: date | None = None) -> Anonymisa
         names = _personal_names(citizen)
         for model, qs in _case_rows(case).items():
             _scrub(qs, CASE_TEXT_FIELDS[model][1])
+        # The snapshots of the network map hold the people's names too.
+        NetworkMapVersion.objects.filter(case=case).update(snapshot=[])
         Case.objects.filter(pk=case.pk).update(summary="", closed_reason=ANONYMISED)
         Citizen.objects.filter(pk=citizen.pk).update(
             full_name=ANONYMISED,
@@ -410,6 +430,33 @@ def anonymise_case(*, actor, case: Case, today: date | None = None) -> Anonymisa
             note=ANONYMISED_NOTE,
         )
     return plan
+
+
+# --- Audit rows past the legal retention period ---------------------------------------------------
+
+
+def audit_retention_days() -> int:
+    return int(getattr(settings, "AUDIT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+def audit_retention_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(days=audit_retention_days())
+
+
+def expired_audit_rows(now: datetime | None = None):
+    """Audit rows older than ``AUDIT_RETENTION_DAYS``; the markers of anonymised cases stay (they
+    hold no personal data and keep an anonymised case from being anonymised again)."""
+    return AuditEvent.objects.filter(at__lt=audit_retention_cutoff(now)).exclude(
+        object_type="borgerforloeb.case", note=ANONYMISED_NOTE
+    )
+
+
+def prune_audit_rows(now: datetime | None = None) -> int:
+    """Delete the expired audit rows (in one transaction); returns how many."""
+    with transaction.atomic():
+        allow_audit_rewrite()
+        deleted, _by_model = expired_audit_rows(now).delete()
+    return deleted
 
 
 def anonymise_closed_cases(*, actor=None, limit: int = DEFAULT_RUN_LIMIT, dry_run: bool = False, today=None):

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
@@ -1063,7 +1064,9 @@ class TimelineEvent(models.Model):
         MEETING = "meeting", _("Møder")
         ATTENTION = "attention", _("Opmærksomhedspunkter")
         DECISION = "decision", _("Beslutninger")
+        NETWORK = "network", _("Netværkskort")
         NOTE = "note", _("Notat")
+        TRANSFER = "transfer", _("Overdragelse mellem kommuner")
 
     id = models.BigAutoField(primary_key=True)
     case = models.ForeignKey(
@@ -1157,6 +1160,8 @@ class CitizenMessage(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtykke trukket tilbage")
         PLAN_ACCEPTED = "plan_accepted", _("Plan accepteret")
         NEW_LINK = "new_link", _("Beder om et nyt link")
+        ACCESS_QUESTION = "access_question", _("Spørgsmål om en adgang")
+        DATA_DOWNLOADED = "data_downloaded", _("Hentede sine data")
 
     id = models.BigAutoField(primary_key=True)
     case = models.ForeignKey(
@@ -1175,7 +1180,7 @@ class CitizenMessage(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="change_request") | Q(text__regex=r"\S"),
+                condition=~Q(kind__in=["change_request", "access_question"]) | Q(text__regex=r"\S"),
                 name="borgerforloeb_citizenmessage_request_has_text",
             ),
         ]
@@ -1183,3 +1188,344 @@ class CitizenMessage(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+# --- Retention (borgerforloeb/gdpr.py, run nightly by Celery beat) --------------------------------
+
+
+class RetentionRun(models.Model):
+    """One run of the retention rules: counts only, never a person (shown in the admin)."""
+
+    started_at = models.DateTimeField(_("startet"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    dry_run = models.BooleanField(_("prøvekørsel"), default=False)
+    case_cutoff = models.DateField(_("forløb afsluttet før"))
+    audit_cutoff = models.DateTimeField(_("logposter fra før"))
+    cases_anonymised = models.PositiveIntegerField(_("forløb anonymiseret"), default=0)
+    cases_left = models.PositiveIntegerField(_("forløb til senere kørsler"), default=0)
+    audit_rows_pruned = models.PositiveIntegerField(_("logposter slettet"), default=0)
+    error = models.CharField(_("fejl"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("kørsel af sletteregler")
+        verbose_name_plural = _("kørsler af sletteregler")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return str(
+            _("Kørsel %(when)s") % {"when": timezone.localtime(self.started_at).strftime("%d-%m-%Y %H:%M")}
+        )
+
+
+# --- Transfer of a case between municipalities (issue 21) ----------------------------------------
+
+
+class TransferPart(models.TextChoices):
+    """What of the case the sending municipality hands over. Parts not chosen are kept only in the
+    transfer's archive for the sending municipality and removed from the case on acceptance."""
+
+    PLAN = "plan", _("Plan og mål")
+    DECISIONS = "decisions", _("Beslutninger")
+    ATTENTION = "attention", _("Opmærksomhedspunkter")
+    EFFORTS = "efforts", _("Indsatser, der stadig kører")
+    NETWORK = "network", _("Netværkskort (deltagere)")
+    MINUTES = "minutes", _("Mødereferater")
+
+
+class CaseTransferQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=CaseTransfer.Status.PENDING)
+
+    def visible_to(self, user):
+        """Who sees a transfer (its summary, never the case itself):
+
+        - everyone who may see the case (the sending side while it is open, the receiving side
+          once accepted);
+        - the caseworkers of the receiving municipality (the inbound summary) and of the sending
+          one (the record and archive of what was not handed over, after the case has left);
+        - whoever started it and the outgoing coordinator.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        rule = (
+            Q(case__in=Case.objects.visible_to(user).values("pk"))
+            | Q(started_by=user)
+            | Q(from_coordinator=user)
+        )
+        if user.has_role(Role.CASEWORKER):
+            municipalities = caseworker_municipalities(user)
+            rule |= Q(to_municipality_id__in=municipalities) | Q(from_municipality_id__in=municipalities)
+        return self.filter(rule)
+
+    def inbound_for(self, user):
+        """Open transfers to the municipalities where ``user`` is a caseworker."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not (user.is_superuser or user.has_role(Role.CASEWORKER)):
+            return self.none()
+        return self.open().filter(to_municipality_id__in=caseworker_municipalities(user))
+
+
+class CaseTransfer(models.Model):
+    """A consented move of a case (and its citizen) from one municipality to another.
+
+    At most one open transfer per case (a partial unique constraint). The dates of start,
+    acceptance, decline and withdrawal stay for reporting.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Afventer modtagende kommune")
+        ACCEPTED = "accepted", _("Modtaget")
+        DECLINED = "declined", _("Afvist")
+        WITHDRAWN = "withdrawn", _("Trukket tilbage")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("afsendende kommune"),
+        on_delete=models.PROTECT,
+        related_name="outbound_transfers",
+    )
+    to_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("modtagende kommune"),
+        on_delete=models.PROTECT,
+        related_name="inbound_transfers",
+    )
+    move_date = models.DateField(_("flyttedato"))
+    parts = ArrayField(
+        models.CharField(max_length=20, choices=TransferPart.choices),
+        verbose_name=_("det der overdrages"),
+        default=list,
+        blank=True,
+    )
+    message = models.TextField(_("besked til den modtagende kommune"), blank=True)
+    sender_stays = models.BooleanField(_("tovholderen fortsætter som deltager"), default=False)
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("samtykke"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="transfers",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    started_at = models.DateTimeField(_("startet"), default=timezone.now)
+    started_by = models.ForeignKey(
+        USER, verbose_name=_("startet af"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_coordinator = models.ForeignKey(
+        USER,
+        verbose_name=_("afsendende tovholder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("modtaget"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("afvist"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("trukket tilbage"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER,
+        verbose_name=_("besvaret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decline_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
+    new_coordinator = models.ForeignKey(
+        USER,
+        verbose_name=_("ny tovholder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handover_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("overdragelsesmøde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    plan_carried_over = models.BooleanField(_("planen fulgte med"), null=True, blank=True)
+    withheld = models.JSONField(
+        _("ikke overdraget (arkiv for afsendende kommune)"),
+        default=dict,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+    )
+
+    objects = CaseTransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("overdragelse mellem kommuner")
+        verbose_name_plural = _("overdragelser mellem kommuner")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="borgerforloeb_transfer_one_open_per_case",
+                violation_error_message=_("Forløbet har allerede en åben overdragelse."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_municipality=models.F("to_municipality")),
+                name="borgerforloeb_transfer_other_municipality",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="pending") & Q(accepted_at__isnull=True) & Q(declined_at__isnull=True))
+                | (Q(status="accepted") & Q(accepted_at__isnull=False))
+                | (Q(status="declined") & Q(declined_at__isnull=False) & Q(decline_reason__regex=r"\S"))
+                | (Q(status="withdrawn") & Q(withdrawn_at__isnull=False)),
+                name="borgerforloeb_transfer_status_dates",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_municipality", "status"], name="bf_transfer_inbound"),
+            models.Index(fields=["from_municipality", "status"], name="bf_transfer_outbound"),
+        ]
+
+    def __str__(self):
+        return str(
+            _("Overdragelse fra %(from)s til %(to)s")
+            % {"from": self.from_municipality, "to": self.to_municipality}
+        )
+
+    def get_absolute_url(self):
+        return reverse("borgerforloeb:transfer_detail", kwargs={"pk": self.pk})
+
+    @property
+    def part_labels(self) -> list[str]:
+        labels = dict(TransferPart.choices)
+        return [str(labels.get(part, part)) for part in self.parts]
+
+    @property
+    def withheld_labels(self) -> list[str]:
+        labels = dict(TransferPart.choices)
+        return [str(labels[part]) for part in TransferPart.values if part not in self.parts]
+
+
+# --- The citizen's network map (netværkskort) ----------------------------------------------------
+
+
+class NetworkPerson(TimeStamped):
+    """A person around the citizen, placed by the citizen's own sense of closeness.
+
+    ``kind`` gives the map's sector, ``ring`` the distance from the citizen. A person with a login
+    (``user``) or an ``organisation`` can become a participant of the case in one step
+    (``services.network.make_participant``); ``participant`` then links the two.
+    """
+
+    class Kind(models.TextChoices):
+        FAMILY = "family", _("Familie")
+        FRIENDS = "friends", _("Venner og netværk")
+        PROFESSIONAL = "professional", _("Professionelle")
+        VOLUNTEER = "volunteer", _("Frivillige")
+        OTHER = "other", _("Andre")
+
+    class Ring(models.IntegerChoices):
+        CLOSE = 1, _("Tæt på")
+        MIDDLE = 2, _("Mellem")
+        FAR = 3, _("Længere væk")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_people"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    relation = models.CharField(
+        _("relation"), max_length=200, blank=True, help_text=_("Fx søster, nabo, mentor, læge.")
+    )
+    kind = models.CharField(_("gruppe"), max_length=20, choices=Kind.choices)
+    ring = models.PositiveSmallIntegerField(_("hvor tæt på"), choices=Ring.choices, default=Ring.MIDDLE)
+    note = models.TextField(_("note"), blank=True)
+    how_to_reach = models.CharField(_("sådan kontaktes personen"), max_length=300, blank=True)
+    wants_involved = models.BooleanField(_("borgeren ønsker personen inddraget"), default=False)
+    user = models.ForeignKey(
+        USER,
+        verbose_name=_("person med login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    participant = models.OneToOneField(
+        Participant,
+        verbose_name=_("deltager i forløbet"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="network_person",
+    )
+
+    class Meta:
+        verbose_name = _("person i netværket")
+        verbose_name_plural = _("personer i netværket")
+        ordering = ["ring", "kind", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(name__regex=r"\S"), name="borgerforloeb_networkperson_name"),
+            models.CheckConstraint(condition=Q(ring__in=[1, 2, 3]), name="borgerforloeb_networkperson_ring"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["family", "friends", "professional", "volunteer", "other"]),
+                name="borgerforloeb_networkperson_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "ring"], name="bf_networkperson_case")]
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkMapVersion(models.Model):
+    """The map as it was agreed with the citizen: when, who took part and how, like a plan's
+    acceptance (``PlanAcceptance``), with a snapshot of the people so versions can be compared."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_versions"
+    )
+    number = models.PositiveIntegerField(_("versionsnummer"))
+    held_on = models.DateField(_("dato"), default=date.today)
+    citizen_participation = models.CharField(
+        _("borgerens deltagelse"), max_length=20, choices=PlanAcceptance.CitizenParticipation.choices
+    )
+    interpreter_name = models.CharField(_("tolk"), max_length=200, blank=True)
+    participants = models.ManyToManyField(
+        USER, verbose_name=_("deltog"), blank=True, related_name="network_map_versions"
+    )
+    others_present = models.CharField(_("andre der deltog"), max_length=300, blank=True)
+    note = models.TextField(_("bemærkning"), blank=True)
+    snapshot = models.JSONField(_("kortet"), default=list, editable=False)
+    recorded_at = models.DateTimeField(_("registreret"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("registreret af"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("version af netværkskort")
+        verbose_name_plural = _("versioner af netværkskort")
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="borgerforloeb_networkversion_number"),
+            models.CheckConstraint(
+                condition=~Q(citizen_participation="interpreter") | Q(interpreter_name__regex=r"\S"),
+                name="borgerforloeb_networkversion_interpreter_named",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Version %(number)s") % {"number": self.number})

@@ -12,13 +12,31 @@ from core.roles import Role
 from samarbejde.models import Organisation
 
 
+def remember(user, obj, **facts) -> None:
+    """Keep answers already read (e.g. by the case page's one statement) on ``obj``, which lives
+    for one request, so that the rules below do not ask the database again."""
+    known = obj.__dict__.setdefault("_access_facts", {})
+    known.update({(user.pk, name): value for name, value in facts.items()})
+
+
+def _known(user, obj, name: str, ask) -> bool:
+    known = obj.__dict__.setdefault("_access_facts", {})
+    if (user.pk, name) not in known:
+        known[(user.pk, name)] = bool(ask())
+    return known[(user.pk, name)]
+
+
+def has_caseworker_role(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.CASEWORKER)
+    )
+
+
 def is_municipal_caseworker(user, municipality_id) -> bool:
     """THE "municipal staff" predicate: a caseworker with a membership in an active municipal
     organisation of ``municipality_id``. Every rule below that speaks of the caseworkers of a
     case's or a citizen's municipality asks this."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if not user.has_role(Role.CASEWORKER):
+    if not has_caseworker_role(user):
         return False
     return caseworker_municipalities(user).filter(municipality_id=municipality_id).exists()
 
@@ -35,7 +53,7 @@ def is_municipal_of_case(case: Case, organisation) -> bool:
 
 def is_case_caseworker(user, case: Case) -> bool:
     """A caseworker of the case's municipality (municipal scope)."""
-    return is_municipal_caseworker(user, case.municipality_id)
+    return _known(user, case, "case_caseworker", lambda: is_municipal_caseworker(user, case.municipality_id))
 
 
 def is_citizen_caseworker(user, citizen) -> bool:
@@ -46,8 +64,8 @@ def is_citizen_caseworker(user, citizen) -> bool:
     citizen, see the CPR number on the citizen page or export the citizen's data. The citizen's
     municipality changes only through a consented transfer between municipalities, never here.
     """
-    return bool(user.is_superuser and user.is_active) or is_municipal_caseworker(
-        user, citizen.municipality_id
+    return bool(user.is_superuser and user.is_active) or _known(
+        user, citizen, "citizen_caseworker", lambda: is_municipal_caseworker(user, citizen.municipality_id)
     )
 
 
@@ -60,7 +78,17 @@ def can_open_case_for(user, citizen) -> bool:
 
 
 def is_active_coordinator(user, case: Case) -> bool:
-    return CoordinatorAssignment.objects.active().filter(case=case, person=user).exists()
+    return _known(
+        user,
+        case,
+        "active_coordinator",
+        lambda: CoordinatorAssignment.objects.active().filter(case=case, person=user).exists(),
+    )
+
+
+def can_see_case(user, case: Case) -> bool:
+    """The visibility rule (``Case.objects.visible_to``) asked of one case already loaded."""
+    return _known(user, case, "visible", lambda: Case.objects.visible_to(user).filter(pk=case.pk).exists())
 
 
 def can_create_citizen(user) -> bool:
@@ -70,15 +98,10 @@ def can_create_citizen(user) -> bool:
 def can_manage_case(user, case: Case) -> bool:
     """Assign/hand over the coordinator, manage participants, close the case, see CPR.
 
-    Asked several times while one page renders, so the answer is kept on the case object (which
-    lives for one request) per user.
+    Asked several times while one page renders, so the facts it rests on are kept on the case
+    object (which lives for one request) per user.
     """
-    answers = case.__dict__.setdefault("_can_manage", {})
-    if user.pk not in answers:
-        answers[user.pk] = (
-            user.is_superuser or is_case_caseworker(user, case) or is_active_coordinator(user, case)
-        )
-    return answers[user.pk]
+    return user.is_superuser or is_case_caseworker(user, case) or is_active_coordinator(user, case)
 
 
 def can_see_cpr(user, case: Case | None = None, *, citizen=None) -> bool:
@@ -120,3 +143,37 @@ def can_export_citizen(user, citizen) -> bool:
     """An access request is answered by the citizen's municipality: whoever may see the citizen's
     CPR number on the citizen page (its caseworkers) may export the citizen's data."""
     return can_see_cpr(user, citizen=citizen)
+
+
+# --- Transfers between municipalities (services/transfers.py) -----------------------------------
+
+
+def can_start_transfer(user, case: Case) -> bool:
+    """The case's active coordinator or a caseworker of its (sending) municipality, on a case that
+    is not closed."""
+    if case.status == Case.Status.CLOSED:
+        return False
+    return bool(user.is_superuser and user.is_active) or (
+        is_case_caseworker(user, case) or is_active_coordinator(user, case)
+    )
+
+
+def can_answer_transfer(user, transfer) -> bool:
+    """Accept or decline: a caseworker of the receiving municipality, while the transfer is open."""
+    return transfer.status == transfer.Status.PENDING and is_municipal_caseworker(
+        user, transfer.to_municipality_id
+    )
+
+
+def can_withdraw_transfer(user, transfer) -> bool:
+    """Withdraw: the sending side (who may start a transfer of the case), while it is open."""
+    return transfer.status == transfer.Status.PENDING and (
+        can_start_transfer(user, transfer.case) or transfer.started_by_id == user.pk
+    )
+
+
+def can_see_transfer_archive(user, transfer) -> bool:
+    """What was not handed over stays with the sending municipality's caseworkers."""
+    return bool(user.is_superuser and user.is_active) or is_municipal_caseworker(
+        user, transfer.from_municipality_id
+    )

@@ -33,8 +33,10 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import (
     Case,
+    CitizenMessage,
     Consent,
     CoordinatorAssignment,
+    Effort,
     Meeting,
     PlanVersion,
     Task,
@@ -43,6 +45,8 @@ from borgerforloeb.models import (
 )
 from core.models import Notification, NotificationKind
 from core.notifications import Candidate, notify
+from core.workdays import working_days_before
+from samarbejde.models import Membership
 
 K = NotificationKind
 ITER_CHUNK = 5000
@@ -431,8 +435,222 @@ def scan_consents(*, today=None) -> int:
     return len(notify(candidates()))
 
 
+def _referral_url(effort_id) -> str:
+    return reverse("borgerforloeb:referral_answer", kwargs={"effort_pk": effort_id})
+
+
+def scan_referrals(*, effort_id=None) -> int:
+    """Referrals waiting for an answer: every active member of the receiving organisation (who
+    may answer them on the inbound referrals page), once per referral. No citizen name: the
+    receiving members may not see the case."""
+    tz = timezone.get_current_timezone()
+    qs = Membership.objects.filter(
+        user__is_active=True,
+        organisation__archived_at__isnull=True,
+        organisation__received_efforts__status=Effort.Status.REFERRED,
+        organisation__received_efforts__referred_at__isnull=False,
+    )
+    if effort_id is not None:
+        qs = qs.filter(organisation__received_efforts__id=effort_id)
+    qs = (
+        qs.annotate(day=TruncDate("organisation__received_efforts__referred_at", tzinfo=tz))
+        .order_by("user_id")
+        .values_list(
+            "user_id",
+            "organisation__received_efforts__id",
+            "organisation__received_efforts__title",
+            "organisation__name",
+            "day",
+        )
+    )
+
+    def candidates():
+        for user_id, pk, title, organisation, day in qs.iterator(ITER_CHUNK):
+            yield Candidate(
+                recipient_id=user_id,
+                kind=K.REFERRAL_NEW,
+                event_key=f"referral:{pk}",
+                due_date=day,
+                url=_referral_url(pk),
+                context={"title": title, "organisation": organisation},
+            )
+
+    return len(notify(candidates()))
+
+
+def scan_referral_answers(*, now=None, effort_id=None) -> int:
+    """Referrals answered in the last days: the effort's responsible person and the case's
+    coordinator (each once), with the reason when declined."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    since = now - timedelta(days=settings.REMINDER_HANDOVER_LOOKBACK_DAYS)
+    url = case_url_maker()
+    qs = Effort.objects.filter(
+        status__in=[Effort.Status.ACCEPTED, Effort.Status.DECLINED],
+        referred_at__isnull=False,
+        answered_at__gte=since,
+    ).order_by()
+    if effort_id is not None:
+        qs = qs.filter(pk=effort_id)
+    qs = (
+        with_citizen_first_name(with_coordinator(qs, "case__"), "case__citizen__")
+        .annotate(
+            day=TruncDate("answered_at", tzinfo=tz),
+            responsible_sees=ExpressionWrapper(
+                case_visible("responsible_id", "case__"), output_field=BooleanField()
+            ),
+            coordinator_sees=ExpressionWrapper(
+                case_visible("coordinator_id", "case__"), output_field=BooleanField()
+            ),
+        )
+        .values_list(
+            "id",
+            "title",
+            "status",
+            "decline_reason",
+            "receiving_organisation__name",
+            "case_id",
+            "responsible_id",
+            "coordinator_id",
+            "citizen_first_name",
+            "day",
+            "responsible_sees",
+            "coordinator_sees",
+        )
+    )
+
+    def candidates():
+        for row in qs.iterator(ITER_CHUNK):
+            pk, title, status, reason, org, case_id, resp, coord, citizen, day, resp_sees, coord_sees = row
+            recipients = [r for r, sees in ((resp, resp_sees), (coord, coord_sees)) if r and sees]
+            for recipient in dict.fromkeys(recipients):
+                yield Candidate(
+                    recipient_id=recipient,
+                    kind=K.REFERRAL_ANSWERED,
+                    event_key=f"referral:{pk}",
+                    due_date=day,
+                    url=url(case_id, "#indsatser"),
+                    context={
+                        "title": title,
+                        "organisation": org or "",
+                        "citizen": citizen,
+                        "declined": status == Effort.Status.DECLINED,
+                        "reason": reason,
+                    },
+                    coordinator_id=coord,
+                )
+
+    return len(notify(candidates()))
+
+
+def scan_citizen_messages(*, now=None, message_id=None) -> int:
+    """Unread messages and change requests from Mit forløb of the last days: the coordinator."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    since = now - timedelta(days=settings.REMINDER_HANDOVER_LOOKBACK_DAYS)
+    url = case_url_maker()
+    qs = CitizenMessage.objects.filter(read_at__isnull=True, created_at__gte=since).order_by()
+    if message_id is not None:
+        qs = qs.filter(pk=message_id)
+    qs = (
+        with_citizen_first_name(with_coordinator(qs, "case__"), "case__citizen__")
+        .filter(coordinator_id__isnull=False)
+        .filter(case_visible("coordinator_id", "case__"))
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values_list("id", "kind", "case_id", "coordinator_id", "citizen_first_name", "day")
+    )
+    labels = dict(CitizenMessage.Kind.choices)
+
+    def candidates():
+        for pk, kind, case_id, coordinator_id, citizen, day in qs.iterator(ITER_CHUNK):
+            yield Candidate(
+                recipient_id=coordinator_id,
+                kind=K.CITIZEN_MESSAGE,
+                event_key=f"citizen_message:{pk}",
+                due_date=day,
+                url=url(case_id, "#borgeradgang"),
+                context={"citizen": citizen, "what": str(labels.get(kind, kind)).lower()},
+                coordinator_id=coordinator_id,
+            )
+
+    return len(notify(candidates()))
+
+
+INTERPRETER_HORIZON_DAYS = 60
+
+
+def interpreter_deadline(meeting_day, notice_days: int):
+    """The last day to book the interpreter: ``notice_days`` Danish working days before the meeting."""
+    return working_days_before(meeting_day, notice_days)
+
+
+def scan_interpreters(*, now=None) -> int:
+    """Future meetings needing an interpreter not yet booked, once the municipality's notice
+    (N working days before the meeting, weekends and Danish public holidays skipped) is reached:
+    the meeting's organiser, once per meeting and deadline."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    tz = timezone.get_current_timezone()
+    url = case_url_maker()
+    # A generous horizon in calendar days (N <= 20 working days are far fewer than 60 calendar
+    # days, Easter and Christmas included); the exact working-day deadline is applied per row.
+    qs = (
+        with_citizen_first_name(
+            Meeting.objects.filter(
+                starts_at__gt=now,
+                interpreter_needed=True,
+                interpreter_booked=False,
+                case__status=Case.Status.OPEN,
+                created_by__isnull=False,
+                created_by__is_active=True,
+            ).order_by(),
+            "case__citizen__",
+        )
+        .filter(case_visible("created_by_id", "case__"))
+        .annotate(day=TruncDate("starts_at", tzinfo=tz))
+        .filter(day__lte=today + timedelta(days=INTERPRETER_HORIZON_DAYS))
+        .values_list(
+            "id",
+            "title",
+            "starts_at",
+            "interpreter_language",
+            "case_id",
+            "created_by_id",
+            "citizen_first_name",
+            "day",
+            "case__municipality__interpreter_notice_days",
+        )
+    )
+
+    def candidates():
+        for pk, title, starts, language, case_id, organiser, citizen, day, notice in qs.iterator(ITER_CHUNK):
+            deadline = interpreter_deadline(day, notice)
+            if deadline > today:
+                continue
+            yield Candidate(
+                recipient_id=organiser,
+                kind=K.INTERPRETER_NOT_BOOKED,
+                event_key=f"interpreter:{pk}",
+                due_date=deadline,
+                url=url(case_id, "#moeder"),
+                context={
+                    "title": title or _("Møde"),
+                    "when": timezone.localtime(starts, tz).strftime("%d-%m-%Y %H:%M"),
+                    "due": deadline,
+                    "citizen": citizen,
+                    "language": language or _("sprog ikke angivet"),
+                },
+            )
+
+    return len(notify(candidates()))
+
+
 def scan_all() -> dict:
     return {
+        "referrals": scan_referrals(),
+        "referral_answers": scan_referral_answers(),
+        "citizen_messages": scan_citizen_messages(),
+        "interpreters": scan_interpreters(),
         "tasks": scan_tasks(),
         "meetings": scan_meetings(),
         "handovers": scan_handovers(),

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -21,18 +27,33 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 from django.utils import timezone
 
+from borgerforloeb import permissions
 from borgerforloeb.models import (
+    AttentionPoint,
     Case,
     Citizen,
+    CitizenInvitation,
+    CitizenMessage,
+    Consent,
     CoordinatorAssignment,
     Effort,
+    Goal,
     Meeting,
     Participant,
+    PlanVersion,
     Task,
+    TimelineEvent,
+    caseworker_municipalities,
 )
+from core.audit import CITIZEN_VIEW_NOTE
+from core.models import AuditEvent
+from core.roles import Role
+from core.rows import Rows
+from samarbejde.models import Membership, Organisation
 
 
 def visible_case(user, pk) -> Case:
@@ -238,3 +259,312 @@ def case_efforts(case):
         .select_related("offer", "receiving_organisation", "responsible", "answered_by")
         .order_by("-proposed_on", "title", "pk")
     )
+
+
+# --- The citizen's own access log (Mit forløb: "Hvem har set mit forløb") ------------------------
+
+
+def citizen_audit_events(citizen: Citizen):
+    """Every audit row about the citizen's cases (closed ones too) and record (the citizen, their
+    consents), by a staff user, newest first. The citizen's own rows and the system's (no user)
+    are left out."""
+    case_ids = Case.objects.filter(citizen=citizen).values("pk")
+    consent_ids = (
+        Consent.objects.filter(citizen=citizen).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    )
+    return (
+        AuditEvent.objects.filter(
+            Q(case_id__in=case_ids)
+            | Q(object_type="borgerforloeb.citizen", object_id=str(citizen.pk))
+            | Q(object_type="borgerforloeb.consent", object_id__in=consent_ids)
+        )
+        .filter(actor__isnull=False)
+        .select_related("actor")
+        .prefetch_related(
+            "actor__groups",
+            Prefetch("actor__memberships", queryset=Membership.objects.select_related("organisation")),
+        )
+        .order_by("-at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class CaseRole:
+    """A person's place in one of the citizen's cases from ``start`` to ``end`` (None: still)."""
+
+    case_id: object
+    start: object
+    end: object
+    label: str
+    organisation: str
+
+
+def _case_roles(citizen: Citizen) -> dict:
+    """{user id: [CaseRole, …]} for every participant and coordinator of the citizen's cases, ever."""
+    roles = defaultdict(list)
+    participants = Participant.objects.filter(case__citizen=citizen, user__isnull=False).select_related(
+        "organisation"
+    )
+    for p in participants:
+        end = p.ended_at if p.ended_at or p.active else p.added_at
+        org = p.organisation.name if p.organisation else ""
+        roles[p.user_id].append(CaseRole(p.case_id, p.added_at, end, str(p.get_role_display()), org))
+    assignments = CoordinatorAssignment.objects.filter(case__citizen=citizen).select_related("organisation")
+    for a in assignments:
+        org = a.organisation.name if a.organisation else ""
+        label = str(Participant.Role.COORDINATOR.label)
+        roles[a.person_id].append(CaseRole(a.case_id, a.started_at, a.ended_at, label, org))
+    return roles
+
+
+def _role_at(roles: list[CaseRole], event) -> CaseRole | None:
+    for role in roles:
+        same_case = event.case_id is None or role.case_id == event.case_id
+        if same_case and role.start <= event.at and (role.end is None or event.at <= role.end):
+            return role
+    return None
+
+
+def describe_access(event, roles: dict) -> None:
+    """Set on ``event`` what the citizen is told about the person: ``case_role`` (their role in
+    the case then, "" if none), ``organisation``, ``is_administrator``, ``outsider`` (not a
+    participant or coordinator of the case at the time) and ``stands_out`` (either)."""
+    actor = event.actor
+    role = _role_at(roles.get(event.actor_id, []), event)
+    memberships = list(actor.memberships.all())
+    event.case_role = role.label if role else ""
+    event.organisation = (role.organisation if role else "") or (
+        memberships[0].organisation.name if memberships else ""
+    )
+    groups = {g.name for g in actor.groups.all()}
+    event.is_administrator = actor.is_superuser or Role.ADMINISTRATOR.value in groups
+    event.outsider = role is None
+    event.stands_out = event.outsider or event.is_administrator
+
+
+def citizen_access_page(citizen: Citizen, page_number, *, per_page: int = 25) -> Page:
+    """One page of ``citizen_audit_events``, each row described (``describe_access``): a fixed
+    number of queries whatever the page or the case holds."""
+    page = Paginator(citizen_audit_events(citizen), per_page).get_page(page_number)
+    roles = _case_roles(citizen)
+    for event in page.object_list:
+        describe_access(event, roles)
+    return page
+
+
+REFERABLE_LIMIT = 20
+
+
+def referable_cases(user, q: str = "", limit: int = REFERABLE_LIMIT) -> list[Case]:
+    """Open cases the user may refer from (visible, and theirs: they coordinate or take part, or
+    are a caseworker of the case's municipality), matching ``q`` in the citizen's name; at most
+    ``limit``, one query."""
+    own = Case.objects.involving(user)
+    if user.has_role(Role.CASEWORKER):
+        own = own | Case.objects.filter(municipality_id__in=caseworker_municipalities(user))
+    cases = Case.objects.visible_to(user).open().filter(pk__in=own.values("pk"))
+    for word in q.split()[:5]:
+        cases = cases.filter(
+            Q(citizen__full_name__icontains=word) | Q(citizen__preferred_name__icontains=word)
+        )
+    return list(cases.select_related("citizen").order_by("citizen__full_name", "pk")[:limit])
+
+
+# --- The case page: every panel in one statement -----------------------------------------------
+
+_PERSON = ("id", "full_name", "email")
+
+
+def _person(prefix: str, *extra: str) -> tuple[str, ...]:
+    return (f"{prefix}_id", *(f"{prefix}__{name}" for name in (*_PERSON, *extra)))
+
+
+def case_page_rows(today, now) -> dict[str, Rows]:
+    """The lists on the case page, each correlated to the case row."""
+    case = OuterRef("pk")
+    return {
+        "coordinators": Rows(
+            CoordinatorAssignment.objects.filter(case=case).order_by(
+                F("ended_at").desc(nulls_first=True), "-started_at"
+            )[:6],
+            (
+                "id",
+                "case_id",
+                "started_at",
+                "ended_at",
+                *_person("person", "phone"),
+                "organisation_id",
+                "organisation__id",
+                "organisation__name",
+            ),
+        ),
+        "participants": Rows(
+            Participant.objects.filter(case=case, active=True).order_by("role", "added_at"),
+            (
+                "id",
+                "case_id",
+                "name",
+                "role",
+                "responsibility",
+                "active",
+                *_person("user"),
+                "organisation_id",
+                "organisation__id",
+                "organisation__name",
+            ),
+        ),
+        "tasks": Rows(
+            Task.objects.filter(case=case, status=Task.Status.OPEN)
+            .annotate(overdue=ExpressionWrapper(Q(due_date__lt=today), output_field=BooleanField()))
+            .order_by(F("overdue").desc(nulls_last=True), F("due_date").asc(nulls_last=True), "created_at"),
+            ("id", "case_id", "title", "due_date", "status", "overdue", *_person("responsible")),
+        ),
+        "meetings": Rows(
+            Meeting.objects.filter(case=case, starts_at__gte=now - timedelta(hours=2)).order_by("starts_at")[
+                :5
+            ],
+            (
+                "id",
+                "case_id",
+                "title",
+                "starts_at",
+                "place",
+                "interpreter_needed",
+                "interpreter_language",
+                "interpreter_booked",
+                "interpreter_name",
+            ),
+        ),
+        "plan_versions": Rows(
+            PlanVersion.objects.filter(
+                plan__case=case, status__in=[PlanVersion.Status.ACCEPTED, PlanVersion.Status.DRAFT]
+            ).order_by("-number"),
+            (
+                "id",
+                "plan_id",
+                "number",
+                "status",
+                "purpose",
+                "accepted_at",
+                "next_review",
+                "acceptance__id",
+                "acceptance__citizen_participation",
+                "acceptance__citizen_sign_in",
+                "acceptance__invitation_id",
+                "acceptance__invitation__id",
+                *_person("acceptance__invitation__created_by"),
+            ),
+            many={
+                "goals": Rows(
+                    Goal.objects.filter(version=OuterRef("pk")).order_by("order", "id"),
+                    ("id", "version_id", "text", "who_helps", "order"),
+                )
+            },
+        ),
+        "attention_points": Rows(
+            AttentionPoint.objects.filter(case=case).order_by("order", "id"),
+            ("id", "case_id", "key", "label", "status", "note", "order"),
+        ),
+        "consents": Rows(
+            Consent.objects.filter(citizen=OuterRef("citizen_id"))
+            .filter(Q(case__isnull=True) | Q(case=case))
+            .order_by("withdrawn_at", "-valid_from"),
+            (
+                "id",
+                "citizen_id",
+                "case_id",
+                "valid_from",
+                "valid_until",
+                "withdrawn_at",
+                "given_how",
+                "withdrawn_sign_in",
+                "withdrawn_invitation_id",
+                "withdrawn_invitation__id",
+                *_person("withdrawn_invitation__created_by"),
+            ),
+            many={
+                "organisations": Rows(
+                    Organisation.objects.filter(consents=OuterRef("pk")).order_by("name"), ("id", "name")
+                ),
+                "persons": Rows(get_user_model().objects.filter(consents=OuterRef("pk")), _PERSON),
+            },
+        ),
+        "timeline": Rows(
+            TimelineEvent.objects.filter(case=case).order_by("-at", "-id")[:8],
+            ("id", "case_id", "at", "kind", "summary", *_person("actor")),
+        ),
+        "efforts": Rows(
+            Effort.objects.filter(case=case)
+            .exclude(status=Effort.Status.ENDED)
+            .order_by("-proposed_on", "title", "pk")[:10],
+            (
+                "id",
+                "case_id",
+                "title",
+                "status",
+                "answered_at",
+                "decline_reason",
+                "receiving_organisation_id",
+                "receiving_organisation__id",
+                "receiving_organisation__name",
+                *_person("responsible"),
+            ),
+        ),
+        "invitations": Rows(
+            CitizenInvitation.objects.filter(case=case).order_by("-created_at")[:1],
+            ("id", "case_id", "created_at", "expires_at", "used_at", "locked_at", "revoked_at"),
+        ),
+        "unread_messages": Rows(
+            CitizenMessage.objects.filter(case=case, read_at__isnull=True).order_by("-created_at", "-id")[
+                :20
+            ],
+            ("id", "case_id", "kind", "text", "created_at", "read_at"),
+        ),
+    }
+
+
+def case_page(user, pk) -> tuple[Case, dict]:
+    """The case (or Http404) and every panel of its page, read in one statement together with
+    the facts its permission checks ask (is the user its coordinator, a caseworker of its or its
+    citizen's municipality), which are remembered on the case for ``permissions``."""
+    today, now = timezone.localdate(), timezone.now()
+    rows = case_page_rows(today, now)
+    caseworker = permissions.has_caseworker_role(user)
+    scope = caseworker_municipalities(user)
+    queryset = (
+        Case.objects.visible_to(user)
+        .select_related("citizen", "municipality")
+        .annotate(
+            **{f"_rows_{name}": spec.expression() for name, spec in rows.items()},
+            _i_coordinate=Exists(
+                CoordinatorAssignment.objects.active().filter(case=OuterRef("pk"), person=user)
+            ),
+            _case_caseworker=Exists(scope.filter(municipality_id=OuterRef("municipality_id")))
+            if caseworker
+            else Value(False),
+            _citizen_caseworker=Exists(scope.filter(municipality_id=OuterRef("citizen__municipality_id")))
+            if caseworker
+            else Value(False),
+            _citizen_last_seen=Subquery(
+                AuditEvent.objects.filter(
+                    case_id=OuterRef("pk"), action=AuditEvent.Action.VIEW, note=CITIZEN_VIEW_NOTE
+                )
+                .order_by("-at", "-id")
+                .values("at")[:1]
+            ),
+        )
+    )
+    case = queryset.filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    permissions.remember(
+        user,
+        case,
+        visible=True,
+        active_coordinator=case.__dict__.pop("_i_coordinate"),
+        case_caseworker=case.__dict__.pop("_case_caseworker"),
+    )
+    permissions.remember(user, case.citizen, citizen_caseworker=case.__dict__.pop("_citizen_caseworker"))
+    panels = {name: spec.load(case.__dict__.pop(f"_rows_{name}")) for name, spec in rows.items()}
+    panels["citizen_last_seen"] = case.__dict__.pop("_citizen_last_seen")
+    return case, panels

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config import views as config_views
-from core import oidc, views_account
+from core import observability, oidc, views_account
 from core import views as core_views
 
 admin.site.site_header = _("Samarbejdsportalen – administration")
@@ -14,6 +14,9 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", config_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/live", core_views.healthz_live, name="healthz_live"),
+    path("healthz/ready", core_views.healthz_ready, name="healthz_ready"),
+    path("metrics", observability.metrics, name="metrics"),
     path("konto/login/", oidc.LoginView.as_view(), name="login"),
     path("konto/totrin/opsaet/", views_account.setup, name="two_factor_setup"),
     path("konto/totrin/kode/", views_account.verify, name="two_factor_verify"),
@@ -25,11 +28,14 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Translation review in the browser (django-rosetta): superusers and translation reviewers.
+    path("oversaettelser/", include("rosetta.urls")),
     path("tilbud/", include("tilbud.urls")),
     path("api/hsds/", include("tilbud.api_urls")),
     path("samarbejde/", include("samarbejde.urls")),
     path("forloeb/", include("borgerforloeb.urls")),
     path("mit-forloeb/", include("mit_forloeb.urls")),
+    path("rapporter/", include("rapporter.urls")),
     path("notifikationer/", include("core.notification_urls")),
 ]
 

@@ -10,10 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from core import two_factor
+        from core import observability, translation_review, two_factor
         from core.groups import ensure_groups
         from core.middleware import SlidingSessionMiddleware
 
         post_migrate.connect(ensure_groups, dispatch_uid="core.ensure_groups")
         user_logged_in.connect(SlidingSessionMiddleware.on_login, dispatch_uid="core.session_refresh")
         user_logged_in.connect(two_factor.on_login, dispatch_uid="core.two_factor")
+        observability.register_collector()
+        translation_review.connect()

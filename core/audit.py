@@ -14,6 +14,7 @@ from django.conf import settings
 from core.models import AuditEvent
 
 SENSITIVE_FIELDS = {"cpr", "cpr_number", "password"}
+CITIZEN_VIEW_NOTE = "citizen_view"  # AuditEvent.note of a citizen's reads of their own case
 CPR_PATTERN = re.compile(r"\b(\d{6})-?\d{4}\b")
 
 

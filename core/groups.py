@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 
 from core.roles import Role
+from core.translation_review import TRANSLATION_REVIEWERS
 
 # Apps whose models the administrator group manages in Django admin (within their municipality;
 # case data read-only, see core.admin_site). The global Celery schedules are for superusers only.
@@ -14,6 +15,8 @@ READ_ONLY_MODELS = {"auditevent"}
 def ensure_groups(sender=None, **kwargs):
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+    # Who may review translations in the browser besides superusers (core.translation_review).
+    Group.objects.get_or_create(name=TRANSLATION_REVIEWERS)
     admin_group = Group.objects.get(name=Role.ADMINISTRATOR.value)
     perms = Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS)
     # Their own audit rows, and the people of their municipalities (the admin's people pickers).

@@ -267,7 +267,15 @@ class NotificationKind(models.TextChoices):
     CASE_INACTIVE = "case_inactive", _("Forløb uden aktivitet")
     CONSENT_EXPIRING = "consent_expiring", _("Samtykke udløber snart")
     OFFER_UNVERIFIED = "offer_unverified", _("Tilbud ikke bekræftet")
+    FRAMEWORK_REVIEW_DUE = "framework_review_due", _("Plan eller arbejdsgang skal revideres")
+    REFERRAL_NEW = "referral_new", _("Ny henvisning")
+    REFERRAL_ANSWERED = "referral_answered", _("Henvisning besvaret")
+    CITIZEN_MESSAGE = "citizen_message", _("Besked fra borgeren")
+    FORUM_ACTION_ASSIGNED = "forum_action_assigned", _("Opgave fra forum tildelt")
+    FORUM_ACTION_OVERDUE = "forum_action_overdue", _("Opgave fra forum overskredet")
+    INTERPRETER_NOT_BOOKED = "interpreter_not_booked", _("Tolk ikke bestilt")
     EMAIL_UNDELIVERABLE = "email_undeliverable", _("Påmindelse kunne ikke e-mailes")
+    ACCESS_QUESTION = "access_question", _("Borgeren spørger om en adgang")
     TEST = "test", _("Test-påmindelse")
 
 

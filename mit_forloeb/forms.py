@@ -47,3 +47,21 @@ class ChangeRequestForm(forms.Form):
 
 class AcceptPlanForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AccessQuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Hvad vil du gerne vide om denne adgang?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Skriv dit spørgsmål."),
+            "max_length": _("Skriv højst %(limit_value)d tegn."),
+        },
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Skriv dit spørgsmål."))
+        return text

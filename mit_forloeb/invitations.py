@@ -46,6 +46,7 @@ from borgerforloeb.models import (
 )
 from borgerforloeb.services.citizens import citizen_sign_in_audit
 from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.handoffs import announce_citizen_message
 from core import audit
 from core.models import AuditEvent
 
@@ -54,7 +55,7 @@ CITIZEN_SESSION_KEY = "citizen_id"
 CITIZEN_SEEN_KEY = "citizen_seen_at"
 log = logging.getLogger(__name__)
 CITIZEN_SESSION_SECONDS = getattr(settings, "CITIZEN_SESSION_SECONDS", 30 * 60)
-CITIZEN_VIEW_NOTE = "citizen_view"  # AuditEvent.note of the citizen's own reads
+CITIZEN_VIEW_NOTE = audit.CITIZEN_VIEW_NOTE  # AuditEvent.note of the citizen's own reads
 CITIZEN_VIA_KEY = "citizen_via"  # how the session was started: a CitizenSignIn value
 CITIZEN_INVITATION_KEY = "citizen_invitation_id"  # the invitation used, when that way
 CITIZEN_LANGUAGES = {Language.GREENLANDIC: "kl"}  # everything else is shown in Danish
@@ -72,9 +73,7 @@ def hash_token(token: str) -> str:
 def can_invite(user, case: Case) -> bool:
     """The case's active coordinator or a caseworker of the citizen's municipality
     (``permissions.can_invite_citizen``), on a case they can see."""
-    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
-        return False
-    return permissions.can_invite_citizen(user, case)
+    return permissions.can_see_case(user, case) and permissions.can_invite_citizen(user, case)
 
 
 @dataclass(frozen=True)
@@ -281,6 +280,7 @@ def request_new_link(*, token: str, request=None) -> bool:
         ).exists()
         if not already:
             message = CitizenMessage.objects.create(case=invitation.case, kind=CitizenMessage.Kind.NEW_LINK)
+            announce_citizen_message(message)
             audit.record(
                 actor=None,
                 action=AuditEvent.Action.CREATE,

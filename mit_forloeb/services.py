@@ -15,15 +15,19 @@ from borgerforloeb.models import (
     Case,
     CitizenMessage,
     Consent,
+    CoordinatorAssignment,
     PlanAcceptance,
     PlanVersion,
     TimelineEvent,
 )
 from borgerforloeb.services import consents as consent_services
+from borgerforloeb.services import data_rights
 from borgerforloeb.services import plan as plan_services
 from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.handoffs import announce_citizen_message
 from core import audit
-from core.models import AuditEvent
+from core.models import AuditEvent, NotificationKind
+from core.notifications import Candidate, notify
 
 # How a citizen who accepts in Mit forløb took part: a dedicated choice when the plan model has
 # one, otherwise "present" (the citizen personally) with the note below saying how.
@@ -57,6 +61,7 @@ def withdraw_consent(*, case: Case, consent: Consent, request=None, sign_in=None
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN, text=names
         )
+        announce_citizen_message(message)
         add_timeline(
             case=case,
             kind=TimelineEvent.Kind.CONSENT,
@@ -86,6 +91,7 @@ def accept_plan_version(
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version
         )
+        announce_citizen_message(message)
         add_timeline(
             case=case,
             kind=TimelineEvent.Kind.PLAN,
@@ -107,6 +113,7 @@ def ask_for_change(
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST, text=text, plan_version=plan_version
         )
+        announce_citizen_message(message)
         audit.record(
             actor=None,
             action=AuditEvent.Action.CREATE,
@@ -142,3 +149,58 @@ def mark_messages_read(*, actor, case: Case, request=None) -> int:
                 request=request,
             )
     return count
+
+
+def ask_about_access(*, case: Case, event: AuditEvent, text: str, request=None, sign_in=None):
+    """The citizen asks about one access in "Hvem har set mit forløb": a message on the case
+    page, a timeline entry, and a notice to the coordinator and the municipality's data
+    protection contact (``Municipality.dpo_user``). The question names the access by who, when
+    and what; ``text`` is the citizen's own words."""
+    text = text.strip()
+    when = timezone.localtime(event.at).strftime("%d-%m-%Y %H:%M")
+    who = str(event.actor) if event.actor_id else ""
+    body = _("Om %(who)s, %(when)s: %(text)s") % {"who": who, "when": when, "text": text}
+    with transaction.atomic():
+        message = CitizenMessage.objects.create(
+            case=case, kind=CitizenMessage.Kind.ACCESS_QUESTION, text=body
+        )
+        audit.record(
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            obj=message,
+            case_id=case.pk,
+            changes={"about_audit_event": [None, event.pk], **(sign_in.audit() if sign_in else {})},
+            request=request,
+            note="citizen",
+        )
+        add_timeline(
+            case=case,
+            kind=TimelineEvent.Kind.NOTE,
+            actor=None,
+            summary=_("Borgeren spørger om en adgang til forløbet: %(text)s") % {"text": body[:250]},
+            obj=message,
+        )
+        coordinator = (
+            CoordinatorAssignment.objects.active().filter(case=case).values_list("person_id", flat=True)
+        )
+        recipients = {*coordinator, case.municipality.dpo_user_id} - {None}
+        first_name = (case.citizen.preferred_name or case.citizen.full_name).split(" ")[0]
+        notify(
+            Candidate(
+                recipient_id=recipient,
+                kind=NotificationKind.ACCESS_QUESTION,
+                event_key=f"access_question:{message.pk}",
+                due_date=timezone.localdate(),
+                url=case.get_absolute_url(),
+                context={"citizen": first_name, "when": when},
+            )
+            for recipient in recipients
+        )
+    return message
+
+
+def record_data_download(*, case: Case | None, fmt: str, sign_in=None) -> None:
+    """The citizen downloaded everything about them; the coordinator is told (the read itself is
+    audited by the page's declaration)."""
+    with transaction.atomic():
+        data_rights.record_citizen_download(case=case, fmt=fmt, how=_how(sign_in))

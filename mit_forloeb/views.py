@@ -6,13 +6,14 @@ citizen's consent, plan or case is "not found". Every page the citizen reads is 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -21,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from borgerforloeb import selectors
 from borgerforloeb.models import (
     Case,
+    CaseTransfer,
     Citizen,
     CitizenMessage,
     Consent,
@@ -34,11 +37,16 @@ from borgerforloeb.models import (
     Meeting,
     PlanVersion,
 )
+from borgerforloeb.services import data_rights, documents, network
 from core import audit
 from core.audit import audited_read
+from core.models import AuditEvent
+from mit_forloeb import access_log as citizen_access_log
 from mit_forloeb import invitations, oidc
 from mit_forloeb import services as citizen_services
-from mit_forloeb.forms import AcceptPlanForm, ChangeRequestForm, CodeForm
+from mit_forloeb.forms import AcceptPlanForm, AccessQuestionForm, ChangeRequestForm, CodeForm
+
+ACCESS_LOG_PAGE_SIZE = 25
 
 
 def citizen_required(view):
@@ -208,6 +216,13 @@ def home(request):
         ],
         "my_messages": CitizenMessage.objects.filter(case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST)[:5],
         "today": timezone.localdate(),
+        # A move to another municipality in the last 90 days: the citizen is told here.
+        "transfer": CaseTransfer.objects.filter(
+            case=case, status=CaseTransfer.Status.ACCEPTED, accepted_at__gte=now - timedelta(days=90)
+        )
+        .select_related("from_municipality", "to_municipality", "handover_meeting")
+        .order_by("-accepted_at")
+        .first(),
     }
     audit_citizen_read(request, case)
     return render(request, "mit_forloeb/home.html", context)
@@ -262,9 +277,31 @@ def plan_accept(request, pk):
 
 @audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
 @citizen_required
+def network_map(request):
+    """The citizen's own network map, drawn and as a table (no internal notes)."""
+    case = citizen_case(request.citizen)
+    current = network.current_map(case)
+    audit_citizen_read(request, case)
+    return render(
+        request,
+        "mit_forloeb/network_map.html",
+        {
+            "case": case,
+            "map": current,
+            "svg": network.render_svg(current, label=_("Dig")),
+            "latest": case.network_versions.order_by("-number").first(),
+        },
+    )
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
 def change_request(request):
     case = citizen_case(request.citizen)
     draft = PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.DRAFT).first()
+    about_network = request.GET.get("om") == "netvaerkskort"
+    if about_network:
+        draft = None  # a wish about the network map is not about the plan draft
     if request.method == "POST":
         form = ChangeRequestForm(request.POST)
         if form.is_valid():
@@ -278,9 +315,43 @@ def change_request(request):
             messages.success(request, _("Tak. Din besked er sendt til din tovholder."))
             return redirect("citizen:home")
     else:
-        form = ChangeRequestForm()
+        form = ChangeRequestForm(initial={"text": _("Om mit netværkskort: ")} if about_network else None)
         audit_citizen_read(request, case)
-    return render(request, "mit_forloeb/change_request.html", {"form": form, "case": case})
+    return render(
+        request,
+        "mit_forloeb/change_request.html",
+        {"form": form, "case": case, "about_network": about_network},
+    )
+
+
+def _citizen_document(request, kind):
+    """The citizen's own form (their current case only; another citizen's consent is "not
+    found"), with the read named for the audit row."""
+    case = citizen_case(request.citizen)
+    try:
+        document = documents.build_document(case, kind, consent_id=request.GET.get("samtykke"))
+    except documents.DocumentNotAvailable as missing:
+        raise Http404 from missing
+    audit_citizen_read(request, case, document.subject)
+    return document
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def document_print(request, kind):
+    document = _citizen_document(request, kind)
+    query = request.GET.urlencode()
+    pdf_url = reverse("citizen:document_pdf", args=[kind]) + (f"?{query}" if query else "")
+    return HttpResponse(documents.render_html(document, back_url=reverse("citizen:home"), pdf_url=pdf_url))
+
+
+@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def document_pdf(request, kind):
+    document = _citizen_document(request, kind)
+    response = HttpResponse(documents.render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response
 
 
 # --- The coordinator's side --------------------------------------------------------------------
@@ -329,3 +400,135 @@ def messages_read(request, case_pk):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_pk)
     citizen_services.mark_messages_read(actor=request.user, case=case, request=request)
     return redirect(_case_url(case))
+
+
+# --- The citizen's data rights: who has looked, my data, consent receipts --------------------------
+
+
+def _own_case_or_none(citizen):
+    try:
+        return citizen_case(citizen)
+    except Http404:
+        return None
+
+
+@audited_read("borgerforloeb.citizen", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def access_log(request):
+    """Every read and change of the citizen's case and record by staff, newest first."""
+    citizen = request.citizen
+    page = selectors.citizen_access_page(citizen, request.GET.get("side"), per_page=ACCESS_LOG_PAGE_SIZE)
+    for event in page.object_list:
+        citizen_access_log.label(event)
+    case = _own_case_or_none(citizen)
+    audit.read_subject(
+        request, citizen, case_id=case.pk if case else None, changes=request.citizen_sign_in.audit()
+    )
+    return render(
+        request,
+        "mit_forloeb/access_log.html",
+        {"citizen": citizen, "page": page, "events": page.object_list, "case": case},
+    )
+
+
+@audited_read("borgerforloeb.citizen", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def access_question(request, event_pk):
+    citizen = request.citizen
+    event = get_object_or_404(selectors.citizen_audit_events(citizen), pk=event_pk)
+    case = citizen_case(citizen)
+    citizen_access_log.label(event)
+    if request.method == "POST":
+        form = AccessQuestionForm(request.POST)
+        if form.is_valid():
+            citizen_services.ask_about_access(
+                case=case,
+                event=event,
+                text=form.cleaned_data["text"],
+                request=request,
+                sign_in=request.citizen_sign_in,
+            )
+            messages.success(
+                request,
+                _("Tak. Dit spørgsmål er sendt til din tovholder og kommunens databeskyttelsesrådgiver."),
+            )
+            return redirect("citizen:access_log")
+    else:
+        form = AccessQuestionForm()
+        audit.read_subject(request, citizen, case_id=case.pk, changes=request.citizen_sign_in.audit())
+    return render(
+        request,
+        "mit_forloeb/access_question.html",
+        {"form": form, "event": event, "case": case, "municipality": case.municipality},
+    )
+
+
+@audited_read("borgerforloeb.citizen", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def my_data(request):
+    citizen = request.citizen
+    case = _own_case_or_none(citizen)
+    audit.read_subject(
+        request, citizen, case_id=case.pk if case else None, changes=request.citizen_sign_in.audit()
+    )
+    return render(request, "mit_forloeb/my_data.html", {"citizen": citizen, "case": case})
+
+
+def _download(request, fmt: str):
+    """Everything about the citizen (the staff export's content); the coordinator is told."""
+    citizen = request.citizen
+    case = _own_case_or_none(citizen)
+    sections = data_rights.citizen_data(citizen)
+    sign_in = request.citizen_sign_in
+    citizen_services.record_data_download(case=case, fmt=fmt, sign_in=sign_in)
+    audit.read_subject(
+        request, citizen, case_id=case.pk if case else None, changes={"format": fmt, **sign_in.audit()}
+    )
+    return sections
+
+
+@audited_read(
+    "borgerforloeb.citizen",
+    kwarg=None,
+    note=invitations.CITIZEN_VIEW_NOTE,
+    action=AuditEvent.Action.EXPORT,
+    citizen=True,
+)
+@citizen_required
+def my_data_html(request):
+    sections = _download(request, "html")
+    return render(
+        request, "mit_forloeb/my_data_export.html", {"citizen": request.citizen, "sections": sections}
+    )
+
+
+@audited_read(
+    "borgerforloeb.citizen",
+    kwarg=None,
+    note=invitations.CITIZEN_VIEW_NOTE,
+    action=AuditEvent.Action.EXPORT,
+    citizen=True,
+)
+@citizen_required
+def my_data_json(request):
+    sections = _download(request, "json")
+    body = data_rights.citizen_data_json(request.citizen, sections)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mine-data.json"'
+    return response
+
+
+@audited_read("borgerforloeb.consent", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
+@citizen_required
+def consent_receipt(request, pk):
+    """A printable receipt of exactly what the citizen agreed to (and, if so, when they withdrew)."""
+    citizen = request.citizen
+    consent = get_object_or_404(
+        Consent.objects.filter(citizen=citizen).prefetch_related("organisations", "persons"), pk=pk
+    )
+    case = consent.case or _own_case_or_none(citizen)
+    if case is not None:
+        audit_citizen_read(request, case, consent)
+    else:
+        audit.read_subject(request, consent)
+    return render(request, "mit_forloeb/consent_receipt.html", {"consent": consent, "citizen": citizen})

@@ -21,6 +21,8 @@ from samarbejde.models import (
     Forum,
     ForumAction,
     ForumMeeting,
+    FrameworkDocument,
+    FrameworkDocumentVersion,
     GuidanceDocument,
     KnowledgePage,
     Membership,
@@ -63,7 +65,8 @@ def _administered_users(user):
 register_scope(Municipality, municipalities_administered_by)
 register_scope(get_user_model(), _administered_users)
 for _model in (
-    Organisation, Unit, Membership, Channel, Forum, ForumMeeting, ForumAction, WorkTool, GuidanceDocument
+    Organisation, Unit, Membership, Channel, Forum, ForumMeeting, ForumAction, WorkTool, GuidanceDocument,
+    FrameworkDocument, FrameworkDocumentVersion,
 ):  # fmt: skip
     register_scope(_model, _model.objects.editable_by)
 register_scope(KnowledgePage, SHARED)
@@ -259,6 +262,36 @@ class GuidanceDocumentAdmin(ScopedAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class FrameworkDocumentVersionInline(admin.StackedInline):
+    """Versions are added, never rewritten: the newest number is the one in force."""
+
+    model = FrameworkDocumentVersion
+    extra = 1
+    fields = ["number", "body", "change_note", "created_by", "created_at"]
+    readonly_fields = ["number", "created_by", "created_at"]
+    ordering = ["-number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FrameworkDocument)
+class FrameworkDocumentAdmin(ScopedAdmin):
+    """The framework's plans and workflows; their owners are reminded before the review date."""
+
+    list_display = ["title", "kind", "municipality", "owner", "review_date"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["title", "summary"]
+    list_select_related = ["municipality", "owner"]
+    inlines = [FrameworkDocumentVersionInline]
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.instance.pk is None:
+                inline_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(KnowledgePage)

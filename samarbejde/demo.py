@@ -15,6 +15,8 @@ from samarbejde.models import (
     Forum,
     ForumAction,
     ForumMeeting,
+    FrameworkDocument,
+    FrameworkDocumentVersion,
     KnowledgePage,
     Membership,
     Municipality,
@@ -271,6 +273,27 @@ KNOWLEDGE_PAGES = [
 ]
 
 
+# The framework's plans and workflows (model level 1): kind, title, summary, body, months to review.
+FRAMEWORK_DOCUMENTS = [
+    (
+        "plan",
+        "Samarbejdsplan for indsatsen",
+        "Hvem gør hvad, og hvordan følger vi op sammen.",
+        "## Formål\n\nEt sammenhængende forløb for den enkelte borger.\n\n"
+        "## Opfølgning\n\nNetværksmødet gennemgår planen hvert kvartal.",
+        6,
+    ),
+    (
+        "arbejdsgang",
+        "Overdragelse mellem tovholdere",
+        "Sådan overdrages et forløb, uden at borgeren mister kontakten.",
+        "1. Den nye tovholder mødes med borgeren og den gamle tovholder.\n"
+        "2. Overdragelsen registreres i portalen.\n3. Borgeren får besked i Mit forløb.",
+        0,
+    ),
+]
+
+
 def network_contact(municipality, organisation):
     """One invented key contact per city who leads the network forum (no login)."""
     User = get_user_model()
@@ -349,6 +372,22 @@ def seed_framework(municipalities, organisations):
                     "due_date": datetime.date(2026, 12, 1),
                 },
             )
+
+        for kind, title, summary, body, months in FRAMEWORK_DOCUMENTS:
+            document, _ = FrameworkDocument.objects.update_or_create(
+                municipality=municipality,
+                title=title,
+                defaults={
+                    "kind": kind,
+                    "summary": summary,
+                    "owner": responsible,
+                    "review_date": timezone.localdate() + datetime.timedelta(days=30 * months),
+                },
+            )
+            if not document.versions.exists():
+                FrameworkDocumentVersion.objects.create(
+                    document=document, body=body, change_note="Første udgave"
+                )
 
     for kind, name, description, body in WORK_TOOLS:
         WorkTool.objects.update_or_create(

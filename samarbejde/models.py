@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CreatedAt, TimeStamped, UpdatedAt, optional_link
 from core.roles import Role, has_role
+from samarbejde.markup import render_markdown
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -55,6 +57,35 @@ class Municipality(models.Model):
     name = models.CharField(_("navn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnavn"), max_length=100, unique=True)
     code = models.CharField(_("kommunekode"), max_length=3, unique=True)
+    # The municipality's data protection contact: shown to citizens in Mit forløb and told when a
+    # citizen asks about an access to their case ("Hvem har set mit forløb").
+    dpo_name = models.CharField(_("databeskyttelsesrådgiver"), max_length=200, blank=True, db_default="")
+    dpo_email = models.EmailField(_("databeskyttelsesrådgiverens e-mail"), blank=True, db_default="")
+    dpo_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("databeskyttelsesrådgiver i portalen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Får besked i portalen, når en borger spørger om en adgang til sit forløb."),
+    )
+    interpreter_notice_days = models.PositiveSmallIntegerField(
+        _("tolk bestilles senest (arbejdsdage før mødet)"),
+        default=5,
+        db_default=5,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "Mødets arrangør får besked, hvis tolken ikke er bestilt så mange arbejdsdage før mødet."
+        ),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="kommuner/logoer/",
+        blank=True,
+        db_default="",
+        help_text=_("PNG eller JPEG. Vises på de udskrifter og PDF'er, der laves fra et borgerforløb."),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -551,4 +582,114 @@ class KnowledgePage(models.Model):
     def body_html(self):
         from samarbejde.markup import render_markdown
 
+        return render_markdown(self.body)
+
+
+class FrameworkDocumentQuerySet(MunicipalityScopedQuerySet):
+    pass
+
+
+class FrameworkDocument(UpdatedAt):
+    """One of the framework's plans or workflows (model level 1: "planer" and "arbejdsgange"):
+    kept per municipality in numbered versions, with an owner who is reminded before the review
+    date (``samarbejde.reminders``)."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Plan")
+        WORKFLOW = "arbejdsgang", _("Arbejdsgang")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="framework_documents"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    summary = models.CharField(_("kort beskrivelse"), max_length=300, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ejer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Den der holder dokumentet opdateret og får påmindelsen om revision."),
+    )
+    review_date = models.DateField(_("revideres senest"))
+
+    objects = FrameworkDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan eller arbejdsgang")
+        verbose_name_plural = _("planer og arbejdsgange")
+        ordering = ["kind", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                "municipality", Lower("title"), name="samarbejde_frameworkdocument_unique_title_ci"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(title__regex=r"\S"), name="samarbejde_frameworkdocument_title"
+            ),
+        ]
+        indexes = [models.Index(fields=["review_date"], name="sam_frameworkdoc_review")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "samarbejde:framework_document", kwargs={"slug": self.municipality.slug, "pk": self.pk}
+        )
+
+    def is_due(self, today=None) -> bool:
+        return self.review_date <= (today or timezone.localdate())
+
+
+class FrameworkDocumentVersionQuerySet(MunicipalityScopedQuerySet):
+    municipality_lookup = "document__municipality"
+
+
+class FrameworkDocumentVersion(CreatedAt):
+    """One version of a plan or workflow; the newest number is the one in force."""
+
+    document = models.ForeignKey(
+        FrameworkDocument, verbose_name=_("dokument"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("versionsnummer"), editable=False)
+    body = models.TextField(_("indhold"), help_text=_("Skrives i Markdown."))
+    change_note = models.CharField(_("hvad er ændret"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oprettet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = FrameworkDocumentVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version af plan eller arbejdsgang")
+        verbose_name_plural = _("versioner af planer og arbejdsgange")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="samarbejde_frameworkdocversion_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(body__regex=r"\S"), name="samarbejde_frameworkdocversion_body"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Version %(number)s") % {"number": self.number})
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            latest = FrameworkDocumentVersion.objects.filter(document_id=self.document_id).aggregate(
+                n=models.Max("number")
+            )["n"]
+            self.number = (latest or 0) + 1
+        super().save(*args, **kwargs)
+
+    def body_html(self):
         return render_markdown(self.body)

@@ -10,10 +10,19 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Case, IntegerField, Max, OuterRef, Prefetch, Subquery, Value, When
 
 from samarbejde import offers
-from samarbejde.models import Channel, Forum, ForumMeeting, Membership, Municipality, Organisation, Unit
+from samarbejde.models import (
+    Channel,
+    Forum,
+    ForumMeeting,
+    FrameworkDocument,
+    Membership,
+    Municipality,
+    Organisation,
+    Unit,
+)
 
 ACTORS_PER_PAGE = 25
 KEY_CONTACTS_PER_PAGE = 25
@@ -202,3 +211,13 @@ def pager(request, page, *, param, anchor):
         "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
         "next_url": url(page.next_page_number()) if page.has_next() else None,
     }
+
+
+def framework_documents(municipality):
+    """The municipality's plans and workflows with their newest version number (one query)."""
+    return list(
+        FrameworkDocument.objects.for_municipality(municipality)
+        .select_related("owner")
+        .annotate(current_number=Max("versions__number"))
+        .order_by("kind", "title")
+    )

@@ -8,6 +8,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from core.audit import diff, record
+from core.queue import enqueue_on_commit
 from samarbejde.models import (
     Channel,
     Forum,
@@ -20,6 +21,7 @@ from samarbejde.models import (
     Unit,
     WorkTool,
 )
+from samarbejde.tasks import notify_forum_actions
 
 
 class DuplicateOrganisation(Exception):
@@ -188,6 +190,8 @@ def save_meeting(
         if instance.meeting_id != meeting.pk:
             raise ValueError("Action belongs to another meeting")
         _save(actor=actor, obj=instance, fields=data, request=request)
+    if actions:
+        enqueue_on_commit(notify_forum_actions, meeting.pk)
     return meeting
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("viden/<slug:slug>/rediger/", views.knowledge_edit, name="knowledge_edit"),
     path("<slug:slug>/", views.municipality_detail, name="municipality_detail"),
     path("<slug:slug>/kanaler/", views.channel_list, name="channel_list"),
+    path("<slug:slug>/planer/<int:pk>/", views.framework_document, name="framework_document"),
     path("<slug:slug>/kanaler/ny/", views.channel_create, name="channel_create"),
     path("<slug:slug>/kanaler/<int:pk>/rediger/", views.channel_edit, name="channel_edit"),
     path("<slug:slug>/kanaler/<int:pk>/slet/", views.channel_delete, name="channel_delete"),

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,7 @@ from samarbejde.models import (
     Forum,
     ForumAction,
     ForumMeeting,
+    FrameworkDocument,
     GuidanceDocument,
     KnowledgePage,
     Membership,
@@ -103,6 +105,30 @@ def municipality_detail(request, slug):
             "counts": selectors.overview_counts(municipality),
             "dashboard_items": dashboard.items_for(municipality, request.user),
             "can_edit": can_administer(request.user, municipality),
+            # The framework's plans and workflows are internal: for signed-in users only.
+            "framework_documents": selectors.framework_documents(municipality) if signed_in else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def framework_document(request, slug, pk):
+    """A plan or workflow of the framework: the version in force and the earlier ones."""
+    document = get_object_or_404(
+        FrameworkDocument.objects.select_related("municipality", "owner"), municipality__slug=slug, pk=pk
+    )
+    versions = list(document.versions.select_related("created_by"))
+    return render(
+        request,
+        "samarbejde/framework_document.html",
+        {
+            "document": document,
+            "municipality": document.municipality,
+            "current": versions[0] if versions else None,
+            "earlier": versions[1:],
+            "today": timezone.localdate(),
+            "can_edit": can_administer(request.user, document.municipality),
         },
     )
 

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Make sure the system tools a make target needs are installed:
 #   scripts/ensure-tools.sh TOOL...
-# Tools: chromium, wrk, docker-compose, postgresql (initdb/pg_ctl/postgres), redis-server, gettext.
+# Tools: chromium, wrk, docker-compose, postgresql (initdb/pg_ctl/postgres), redis-server, gettext,
+# weasyprint (the Pango libraries and a font WeasyPrint needs to write the PDF forms).
 # Missing ones are installed from Debian's packages when we are root and have apt (apt-get update
 # once, then one quiet install). Otherwise it stops at once with one line naming the packages.
 set -euo pipefail
 
-# The Debian package that provides a tool.
+# The Debian packages that provide a tool.
 package() {
   case $1 in
     chromium | wrk | docker-compose | postgresql | redis-server | gettext) echo "$1" ;;
+    weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core" ;;
     *) echo "ensure-tools: unknown tool '$1'" >&2; exit 2 ;;
   esac
 }
@@ -20,6 +22,11 @@ present() {
     chromium) [ -x /usr/bin/chromium ] ;;
     postgresql) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null ;;
     gettext) command -v msgfmt >/dev/null ;;
+    weasyprint)
+      compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null &&
+        compgen -G "/usr/lib/*/libharfbuzz-subset.so.0" >/dev/null &&
+        [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]
+      ;;
     *) command -v "$1" >/dev/null ;;
   esac
 }
@@ -27,7 +34,8 @@ present() {
 missing=()
 for tool in "$@"; do
   pkg=$(package "$tool")
-  present "$tool" || missing+=("$pkg")
+  # shellcheck disable=SC2206
+  present "$tool" || missing+=($pkg)
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -39,7 +39,7 @@ $PY manage.py seed_demo || exit 1
 
 if [ "${DEBUG:-1}" = "0" ] || [ "${DEBUG:-1}" = "false" ]; then
   $PY manage.py collectstatic --noinput -v0
-  .venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers 2 --access-logfile - &
+  .venv/bin/gunicorn --config config/gunicorn.conf.py config.wsgi --bind "$HOST:$PORT" --workers 2 &
 else
   $PY manage.py runserver "$HOST:$PORT" --noreload &
 fi

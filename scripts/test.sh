@@ -12,8 +12,13 @@ $PY manage.py makemigrations --check --dry-run >/dev/null || {
 .venv/bin/ruff check .
 # Which app may import which (pyproject.toml [tool.importlinter]; docs/ARCHITECTURE.md).
 .venv/bin/lint-imports
+# Migrations that would lock big tables or break the running version (README "Zero-downtime migrations").
+$PY manage.py lintmigrations --quiet ok ignore
 if [ $# -gt 0 ]; then exec .venv/bin/pytest -p no:cacheprovider "$@"; fi
 # The real-worker reminder tests run in a process of their own: earlier tests that point Celery at
 # private brokers leave its connection pool behind in the process.
 .venv/bin/pytest -p no:cacheprovider tests/test_reminders_worker.py
-exec .venv/bin/pytest -p no:cacheprovider --ignore=tests/test_reminders_worker.py
+.venv/bin/pytest -p no:cacheprovider --ignore=tests/test_reminders_worker.py
+# The benchmark's regression gate: no page runs more queries than bench/baseline.json, none grows
+# past half again its time ratio to the layout list.
+bash scripts/bench-gate.sh

@@ -28,25 +28,40 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from borgerforloeb.models import AttentionPointTemplate, Decision, Effort, Meeting, Participant
+from borgerforloeb.models import (
+    AttentionPointTemplate,
+    CaseTransfer,
+    Consent,
+    Decision,
+    Effort,
+    Meeting,
+    NetworkMapVersion,
+    NetworkPerson,
+    Participant,
+)
 from borgerforloeb.services.plan import new_plan_version
 from borgerforloeb.services.tasks import create_task
 from core.models import AuditEvent, Notification, NotificationKind
+from rapporter.access import ANALYST_GROUP
 from samarbejde.models import (
     Channel,
     Forum,
     ForumAction,
     ForumMeeting,
+    FrameworkDocument,
+    FrameworkDocumentVersion,
     GuidanceDocument,
     KnowledgePage,
     Unit,
     WorkTool,
 )
+from tests.case_factories import make_consent
 from tilbud.models import Location, Offer, TaxonomyTerm
 
 CITIZEN_NAME = "Aviaja Lækagesen"
@@ -55,7 +70,8 @@ CASE_SUMMARY = "Hemmelig situationsbeskrivelse 4711"
 INTERNAL_OFFER = "Internt tilbud Skjult 0815"
 
 # The kinds of users. "volunteer" has a participant row but no consent covers them; "admin_other"
-# is a staff administrator of another municipality (Odense); "superuser" sees everything.
+# is a staff administrator of another municipality (Odense); "superuser" sees everything;
+# "analyst" is a national analyst (reports of every municipality, never a case).
 ROLES = [
     "caseworker_same",
     "caseworker_other",
@@ -64,6 +80,7 @@ ROLES = [
     "admin_same",
     "admin_other",
     "superuser",
+    "analyst",
     "anonymous",
 ]
 CAN_SEE_CASE = {"caseworker_same", "coordinator", "superuser"}
@@ -91,6 +108,9 @@ def rule(default, post_outsiders=False, **by_role):
 
 PUBLIC = rule(200)
 LOGIN = rule(200, anonymous=302)
+# Translation review (django-rosetta): superusers (and the translation reviewers' group, see
+# tests/test_translation_review.py); everyone else is sent to the sign-in page.
+TRANSLATORS = rule(302, superuser=200)
 # Case pages: the case's municipality's caseworkers and the coordinator with consent; others 404.
 CASE = rule(404, True, caseworker_same=200, coordinator=200, superuser=200, anonymous=302)
 # Case pages only the case's caseworkers may use (visible to the coordinator: 403).
@@ -101,6 +121,9 @@ POST_ONLY = rule(405, True, anonymous=302)
 CASEWORKER_ACTION = rule(403, caseworker_same=200, caseworker_other=200, superuser=200, anonymous=302)
 # The municipality's framework editing: its administrators only.
 FRAMEWORK_EDIT = rule(404, True, admin_same=200, superuser=200, anonymous=302)
+# Reports of the case's municipality, and of the whole country.
+REPORT = rule(404, caseworker_same=200, admin_same=200, superuser=200, analyst=200, anonymous=302)
+NATIONAL_REPORT = rule(404, superuser=200, analyst=200, anonymous=302)
 
 
 def kw(**builders):
@@ -127,6 +150,9 @@ URLS = {
     # Foundation
     "home": (none, PUBLIC),
     "healthz": (none, rule((200, 503))),  # 503 when the worker/Redis is down
+    "healthz_live": (none, PUBLIC),
+    "healthz_ready": (none, PUBLIC),
+    "metrics": (none, rule(404)),  # only with METRICS_TOKEN (tests/test_observability.py)
     "login": (none, PUBLIC),
     "logout": (none, rule(405)),
     "password_change": (none, LOGIN),
@@ -149,6 +175,7 @@ URLS = {
     "set_language": (none, rule(302)),
     # Offer directory, its CSV export and HSDS API: public, internal offers for signed-in users only
     "tilbud:offer_list": (none, PUBLIC),
+    "tilbud:offer_choices": (none, LOGIN),
     "tilbud:offer_export": (none, PUBLIC),
     "tilbud:my_offers": (none, LOGIN),
     "tilbud:offer_detail": (kw(pk="offer.pk"), PUBLIC),
@@ -191,6 +218,7 @@ URLS = {
     ),
     "samarbejde:municipality_detail": (kw(slug="municipality.slug"), PUBLIC),
     "samarbejde:channel_list": (kw(slug="municipality.slug"), PUBLIC),
+    "samarbejde:framework_document": (kw(slug="municipality.slug", pk="framework_document.pk"), LOGIN),
     "samarbejde:channel_create": (kw(slug="municipality.slug"), FRAMEWORK_EDIT),
     "samarbejde:channel_edit": (kw(slug="municipality.slug", pk="channel.pk"), FRAMEWORK_EDIT),
     "samarbejde:channel_delete": (kw(slug="municipality.slug", pk="channel.pk"), FRAMEWORK_EDIT),
@@ -220,9 +248,19 @@ URLS = {
         kw(slug="municipality.slug", pk="voluntary.pk", membership_pk="membership.pk"),
         FRAMEWORK_EDIT,
     ),
+    # Translation review in the browser (django-rosetta)
+    "rosetta-old-home-redirect": (none, rule(302)),
+    "rosetta-file-list-redirect": (none, rule(302)),
+    "rosetta-file-list": (lambda w: {"po_filter": "project"}, TRANSLATORS),
+    "rosetta-form": (lambda w: {"po_filter": "project", "lang_id": "kl", "idx": 0}, TRANSLATORS),
+    "rosetta-download-file": (lambda w: {"po_filter": "project", "lang_id": "kl", "idx": 0}, TRANSLATORS),
+    "rosetta.translate_text": (none, TRANSLATORS),
     # Citizen cases (level 2)
     "borgerforloeb:my_cases": (none, LOGIN),
     "borgerforloeb:my_tasks": (none, LOGIN),
+    "borgerforloeb:my_duties": (none, LOGIN),
+    # Refer from the directory: without an offer (?tilbud=) there is nothing to refer to.
+    "borgerforloeb:refer_offer": (none, rule(404, anonymous=302)),
     "borgerforloeb:task_complete": (kw(task_pk="task.pk"), POST_ONLY),
     "borgerforloeb:citizen_create": (none, CASEWORKER_ACTION),
     "borgerforloeb:citizen_detail": (kw(pk="citizen.pk"), CASE),
@@ -261,6 +299,9 @@ URLS = {
     "borgerforloeb:plan_edit": (kw(pk="case.pk", number="plan_version.number"), CASE),
     "borgerforloeb:plan_accept": (kw(pk="case.pk", number="plan_version.number"), CASE),
     "borgerforloeb:plan_print": (kw(pk="case.pk", number="plan_version.number"), CASE),
+    # The forms filled from the case (the efforts overview needs nothing but the case).
+    "borgerforloeb:document_print": (lambda w: {"pk": w.case.pk, "kind": "indsatser"}, CASE),
+    "borgerforloeb:document_pdf": (lambda w: {"pk": w.case.pk, "kind": "indsatser"}, CASE),
     "borgerforloeb:effort_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_create": (kw(pk="case.pk"), CASE),
     "borgerforloeb:effort_edit": (kw(pk="case.pk", effort_pk="effort.pk"), CASE),
@@ -277,6 +318,39 @@ URLS = {
     "borgerforloeb:attention_edit": (kw(pk="case.pk"), CASE),
     "borgerforloeb:decision_list": (kw(pk="case.pk"), CASE),
     "borgerforloeb:decision_create": (kw(pk="case.pk"), CASE),
+    # The network map: the world's map has one version, so compare sends viewers back to the map.
+    "borgerforloeb:network_map": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:network_person_edit": (kw(pk="case.pk", person_pk="network_person.pk"), CASE),
+    "borgerforloeb:network_person_remove": (kw(pk="case.pk", person_pk="network_person.pk"), POST_ONLY),
+    "borgerforloeb:network_make_participant": (kw(pk="case.pk", person_pk="network_person.pk"), POST_ONLY),
+    "borgerforloeb:network_version_create": (kw(pk="case.pk"), CASE),
+    "borgerforloeb:network_version": (kw(pk="case.pk", number="network_version.number"), CASE),
+    "borgerforloeb:network_compare": (
+        kw(pk="case.pk"),
+        rule(404, True, caseworker_same=302, coordinator=302, superuser=302, anonymous=302),
+    ),
+    "borgerforloeb:network_print": (kw(pk="case.pk"), CASE),
+    # Transfers between municipalities. The world's case has an open transfer to Odense, whose
+    # caseworker (caseworker_other) sees its summary (initials only: the consent allows neither
+    # name nor situation); starting another sends the sending side to it.
+    "borgerforloeb:transfer_start": (
+        kw(pk="case.pk"),
+        rule(404, True, caseworker_same=302, coordinator=302, superuser=302, anonymous=302),
+    ),
+    "borgerforloeb:transfer_list": (none, LOGIN),
+    "borgerforloeb:transfer_detail": (
+        kw(pk="transfer.pk"),
+        rule(404, caseworker_same=200, caseworker_other=200, coordinator=200, superuser=200, anonymous=302),
+    ),
+    # POSTs: the receiving caseworker may answer, so outsiders' POSTs are tested in test_transfers.
+    "borgerforloeb:transfer_accept": (kw(pk="transfer.pk"), rule(405, anonymous=302)),
+    "borgerforloeb:transfer_decline": (kw(pk="transfer.pk"), rule(405, anonymous=302)),
+    "borgerforloeb:transfer_withdraw": (kw(pk="transfer.pk"), rule(405, anonymous=302)),
+    # No handover meeting before acceptance: those who see the transfer are sent to it.
+    "borgerforloeb:transfer_ics": (
+        kw(pk="transfer.pk"),
+        rule(404, caseworker_same=302, caseworker_other=302, coordinator=302, superuser=302, anonymous=302),
+    ),
     # Mit forløb (the citizen's own view; staff users are not citizens)
     "citizen:home": (none, rule(302)),
     "citizen:signed_out": (none, PUBLIC),
@@ -287,8 +361,17 @@ URLS = {
     "citizen:new_link": (kw(token="fake.token"), rule(405)),
     # The citizen's own actions: staff users are not signed in as citizens → the citizen sign-in.
     "citizen:consent_withdraw": (kw(pk="consent.pk"), rule(302)),
+    "citizen:document_print": (lambda w: {"kind": "indsatser"}, rule(302)),
+    "citizen:document_pdf": (lambda w: {"kind": "indsatser"}, rule(302)),
     "citizen:plan_accept": (kw(pk="plan_version.pk"), rule(302)),
     "citizen:change_request": (none, rule(302)),
+    "citizen:network_map": (none, rule(302)),
+    "citizen:access_log": (none, rule(302)),
+    "citizen:access_question": (lambda w: {"event_pk": 1}, rule(302)),
+    "citizen:my_data": (none, rule(302)),
+    "citizen:my_data_html": (none, rule(302)),
+    "citizen:my_data_json": (none, rule(302)),
+    "citizen:consent_receipt": (kw(pk="consent.pk"), rule(302)),
     "citizen:invite": (kw(case_pk="case.pk"), CASE),
     "citizen:messages_read": (kw(case_pk="case.pk"), POST_ONLY),
     # Notifications
@@ -296,6 +379,13 @@ URLS = {
     "notifications:read": (kw(pk="notification.pk"), POST_ONLY),
     "notifications:read_all": (none, rule(405, anonymous=302)),  # one's own notifications
     "notifications:preferences": (none, LOGIN),
+    # Reports: aggregates only. A municipality's caseworkers and administrators; national
+    # analysts (and superusers) see every municipality and the whole country.
+    "rapporter:index": (none, LOGIN),
+    "rapporter:municipality": (kw(slug="municipality.slug"), REPORT),
+    "rapporter:municipality_export": (kw(slug="municipality.slug", fmt="fake.csv"), REPORT),
+    "rapporter:national": (none, NATIONAL_REPORT),
+    "rapporter:national_export": (kw(fmt="fake.xlsx"), NATIONAL_REPORT),
 }
 
 # URL names deliberately not visited, with the reason.
@@ -343,7 +433,7 @@ ADMIN_SHARED = {
 }
 # Models only superusers manage in admin.
 ADMIN_SUPERUSER_ONLY_APPS = {"auth", "axes", "django_celery_beat"}
-ADMIN_SUPERUSER_ONLY = {"core.notification", "core.notificationpreference"}
+ADMIN_SUPERUSER_ONLY = {"core.notification", "core.notificationpreference", "borgerforloeb.retentionrun"}
 # People and municipalities are scoped like municipal data: an administrator picks and sees only
 # their own municipalities' (the admin people pickers need the user list).
 # The object of the world's municipality whose pages are visited, per model (others: the first).
@@ -369,6 +459,7 @@ ADMIN_OBJECTS = {
     "samarbejde.forumaction": "forum_action",
     "samarbejde.worktool": "worktool",
     "samarbejde.guidancedocument": "document",
+    "samarbejde.frameworkdocument": "framework_document",
     "samarbejde.knowledgepage": "knowledge",
     "tilbud.offer": "internal_offer",
     "core.notification": "notification",
@@ -562,8 +653,10 @@ def url_world(world, make_user):
         "admin_same": w.administrator,
         "admin_other": w.odense_administrator,
         "superuser": make_user(is_superuser=True, is_staff=True),
+        "analyst": make_user(full_name="Nanna Analytiker"),
         "anonymous": None,
     }
+    w.users["analyst"].groups.add(Group.objects.get(name=ANALYST_GROUP))
     cw, coordinator = w.caseworker, w.coordinator
     w.volunteer_participant = Participant.objects.create(
         case=w.case, user=w.users["volunteer"], organisation=w.uncovered, role=Participant.Role.VOLUNTEER
@@ -612,6 +705,18 @@ def url_world(world, make_user):
     w.document.file.save("vejledning.txt", ContentFile(b"hello"), save=True)
     w.knowledge = KnowledgePage.objects.create(title="Samtykke", slug="samtykke", body="Om samtykke.")
     w.attention_template = AttentionPointTemplate.objects.create(municipality=municipality)
+    w.framework_document = FrameworkDocument.objects.create(
+        municipality=municipality,
+        kind="arbejdsgang",
+        title="Overdragelse",
+        owner=cw,
+        review_date=timezone.localdate(),
+    )
+    FrameworkDocumentVersion.objects.create(document=w.framework_document, body="Sådan overdrager vi.")
+    w.network_person = NetworkPerson.objects.create(case=w.case, name="Ane", kind="family", ring=1)
+    w.network_version = NetworkMapVersion.objects.create(
+        case=w.case, number=1, citizen_participation="present"
+    )
     w.notification = Notification.objects.create(
         recipient=coordinator,
         kind=NotificationKind.TASK_DUE_SOON,
@@ -620,7 +725,19 @@ def url_world(world, make_user):
         subject="Opgave",
         url=w.case.get_absolute_url(),
     )
-    w.fake = SimpleNamespace(uidb64="MQ", token="abc-def", token_str="x" * 40)
+    odense_consent = make_consent(
+        w.citizen, organisations=[w.odense], actor=cw, information_kinds=[Consent.InformationKind.HOUSING]
+    )
+    w.transfer = CaseTransfer.objects.create(
+        case=w.case,
+        from_municipality=municipality,
+        to_municipality=w.other_municipality,
+        move_date=datetime.date.today(),
+        consent=odense_consent,
+        started_by=cw,
+        from_coordinator=coordinator,
+    )
+    w.fake = SimpleNamespace(uidb64="MQ", token="abc-def", token_str="x" * 40, csv="csv", xlsx="xlsx")
     w.fake.token = "ikke-et-gyldigt-link-0123456789"
     return w
 

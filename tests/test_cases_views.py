@@ -1,5 +1,6 @@
 """Case pages: My cases, My tasks, the case screen, forms, CPR show, visibility (404)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -338,6 +339,76 @@ def test_list_pages_use_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as big:
         client.get(reverse("borgerforloeb:my_cases") + "?alle=1")
     assert len(big.captured_queries) <= len(small.captured_queries) + 2
+
+
+def _fill_case_page(case, *, n, coordinator, caseworker, voluntary):
+    """``n`` rows in every panel of the case page (tasks, meetings, timeline, messages, consents
+    with organisations and persons, goals, efforts)."""
+    from borgerforloeb.models import CitizenMessage, Effort
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    Task.objects.bulk_create(
+        Task(case=case, title=f"Opgave {i}", responsible=coordinator, due_date=tomorrow) for i in range(n)
+    )
+    Meeting.objects.bulk_create(
+        Meeting(case=case, starts_at=timezone.now() + timedelta(days=i + 1), place=f"Sted {i}")
+        for i in range(n)
+    )
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(case=case, kind="note", summary=f"Hændelse {i}", actor=coordinator) for i in range(n)
+    )
+    CitizenMessage.objects.bulk_create(
+        CitizenMessage(case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST, text=f"Ønske {i}")
+        for i in range(n)
+    )
+    Effort.objects.bulk_create(
+        Effort(case=case, title=f"Indsats {i}", responsible=coordinator, receiving_organisation=voluntary)
+        for i in range(n)
+    )
+    for _ in range(max(1, n // 10)):
+        make_consent(case.citizen, organisations=[voluntary], persons=[caseworker], case=case)
+    version = new_plan_version(actor=coordinator, case=case)
+    save_plan_version(
+        actor=coordinator,
+        version=version,
+        lock_version=version.lock_version,
+        purpose="Stabil bolig",
+        goals=[{"text": f"Mål {i}", "who_helps": "Nuka"} for i in range(n)],
+    )
+    accept_plan_version(
+        actor=coordinator, version=version, citizen_participation=PlanAcceptance.CitizenParticipation.PRESENT
+    )
+
+
+@pytest.mark.django_db
+def test_case_page_reads_every_panel_in_a_fixed_number_of_queries(
+    client, municipality, coordinator, caseworker, voluntary, django_assert_num_queries
+):
+    """Ten panels, one statement: the case page runs at most 10 queries (session, user, roles, the
+    case with its panels, the notification count, the audit row…) whether each panel holds one
+    row or fifty."""
+    small = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
+    large = make_case(municipality, actor=caseworker, coordinator=coordinator, coordinator_org=voluntary)
+    _fill_case_page(small, n=1, coordinator=coordinator, caseworker=caseworker, voluntary=voluntary)
+    _fill_case_page(large, n=50, coordinator=coordinator, caseworker=caseworker, voluntary=voluntary)
+    client.force_login(coordinator)
+    client.get(small.get_absolute_url())  # warm up (content types)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(small.get_absolute_url())
+    assert response.status_code == 200
+    assert len(one.captured_queries) <= 10, "\n".join(q["sql"][:120] for q in one.captured_queries)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(large.get_absolute_url())
+    html = response.content.decode()
+    for expected in [
+        "Opgave 49",
+        "Sted 0",
+        "Ønske 49",
+        "Mål 49",
+        "Sofie Sagsbehandler",
+    ]:
+        assert expected in html, expected
+    assert len(re.findall(r"Indsats \d+", html)) == 10  # the panel shows at most ten efforts
 
 
 # --- Forms ---------------------------------------------------------------------------------------

@@ -38,3 +38,13 @@ def test_an_unknown_tool_is_an_error():
     result = ensure("wrk", "no-such-tool")
     assert result.returncode == 2
     assert "unknown tool 'no-such-tool'" in result.stderr
+
+
+def test_weasyprint_names_its_debian_packages(tmp_path):
+    # The PDF forms need Pango and a font; on this machine they are there, so nothing is asked for.
+    assert ensure("weasyprint").returncode == 0
+    # A tool may need several packages: all are named in the one line.
+    script = SCRIPT.read_text()
+    assert (
+        'weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"' in script
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from borgerforloeb import gdpr
 from borgerforloeb.models import Case, Citizen, Decision, Meeting, Participant
+from borgerforloeb.services import network
 from borgerforloeb.services.cases import change_case_status, open_case
 from borgerforloeb.services.citizens import show_cpr
 from borgerforloeb.services.participants import add_participant
@@ -114,6 +115,22 @@ def _long_closed_case(world):
         purpose=f"{NAME} skal have et hjem",
         goals=[{"text": f"Jeg, {NICK}, vil have min egen lejlighed", "who_helps": NAME}],
     )
+    network.add_person(
+        actor=world.caseworker,
+        case=world.case,
+        name=f"Mor til {NICK}",
+        kind="family",
+        ring=1,
+        note=f"{NAME} ringer hver dag",
+        how_to_reach=PHONE,
+    )
+    network.record_version(
+        actor=world.caseworker,
+        case=world.case,
+        citizen_participation="interpreter",
+        interpreter_name="Tolk Arnaq",
+        others_present=f"Søster til {NAME}",
+    )
     meeting = Meeting.objects.create(
         case=world.case,
         title=f"Møde med {NAME}",
@@ -167,6 +184,8 @@ def test_world_contains_personal_data_everywhere_before(world):
         "borgerforloeb_meeting",
         "core_auditevent",
         "core_notification",
+        "borgerforloeb_networkperson",
+        "borgerforloeb_networkmapversion",
     ]:
         assert any(hit.startswith(table + ".") for hit in hits), table
 

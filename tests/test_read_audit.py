@@ -26,7 +26,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from borgerforloeb.models import Case, Citizen
+from borgerforloeb.models import Case, Citizen, NetworkMapVersion
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version
 from borgerforloeb.views.access import read_label
 from core.models import AuditEvent
@@ -60,6 +60,11 @@ NOT_READS = {
     "citizen:new_link": "POST only",
     "citizen:plan_accept": "POST only",
     "citizen:messages_read": "POST only",
+    "borgerforloeb:network_person_remove": "POST only",
+    "borgerforloeb:network_make_participant": "POST only",
+    "borgerforloeb:transfer_accept": "POST only",
+    "borgerforloeb:transfer_decline": "POST only",
+    "borgerforloeb:transfer_withdraw": "POST only",
 }
 
 
@@ -82,25 +87,34 @@ def case_data_urls() -> dict[str, object]:
 
 @pytest.fixture
 def readers(url_world):
-    """The URL × role test's world, plus what some pages need to show data: a second plan version (compare)
-    and a case without a coordinator (assigning one)."""
+    """The URL × role test's world, plus what some pages need to show data: second plan and
+    network map versions (compare) and a case without a coordinator (assigning one)."""
     world = url_world
     cw, coordinator = world.users["caseworker_same"], world.users["coordinator"]
     accept_plan_version(
         actor=cw, version=world.plan_version, citizen_participation="phone", participants=[coordinator]
     )
     world.draft = new_plan_version(actor=cw, case=world.case)
+    NetworkMapVersion.objects.create(case=world.case, number=2, citizen_participation="phone")
     world.uncoordinated = make_case(world.municipality, actor=cw, citizen=world.citizen, consent_orgs=[])
+    # The transfer's handover meeting (its .ics); a case without an open transfer (starting one).
+    world.transfer.handover_meeting = world.meeting
+    world.transfer.save(update_fields=["handover_meeting"])
     return world
 
 
 # Arguments that differ from the URL × role test's (which visits the world as it is).
 KWARGS = {
     "borgerforloeb:case_assign_coordinator": lambda w: {"pk": w.uncoordinated.pk},
+    "borgerforloeb:transfer_start": lambda w: {"pk": w.uncoordinated.pk},
     "borgerforloeb:plan_version": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_edit": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_accept": lambda w: {"pk": w.case.pk, "number": w.draft.number},
     "borgerforloeb:plan_print": lambda w: {"pk": w.case.pk, "number": w.draft.number},
+    # The citizen asks about a staff member's access to their case.
+    "citizen:access_question": lambda w: {
+        "event_pk": AuditEvent.objects.filter(case_id=w.case.pk, actor__isnull=False).order_by("id")[0].pk
+    },
 }
 
 

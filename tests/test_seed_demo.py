@@ -14,6 +14,15 @@ def table_counts():
     }
 
 
+DEMO_LOGINS = [
+    "sagsbehandler@demo.dk",
+    "tovholder@demo.dk",
+    "frivillig@demo.dk",
+    "admin@demo.dk",
+    "analytiker@demo.dk",
+]
+
+
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_prints_logins(settings):
     settings.DEBUG = True
@@ -24,7 +33,7 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings):
     assert table_counts() == first
     assert first["samarbejde.Municipality"] == 5
     text = out.getvalue()
-    for login in ["sagsbehandler@demo.dk", "tovholder@demo.dk", "frivillig@demo.dk", "admin@demo.dk"]:
+    for login in DEMO_LOGINS:
         assert login in text
     assert "Samarbejde-demo-2026" in text
 
@@ -33,7 +42,7 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings):
 def test_demo_logins_work_for_every_kind_of_user(client, settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
-    for email in ["sagsbehandler@demo.dk", "tovholder@demo.dk", "frivillig@demo.dk", "admin@demo.dk"]:
+    for email in DEMO_LOGINS:
         response = client.post("/konto/login/", {"username": email, "password": "Samarbejde-demo-2026"})
         assert response.status_code == 302, email
         assert client.session["_auth_user_id"]

@@ -102,7 +102,8 @@ def test_check_deploy_is_clean_with_production_environment():
 def test_local_defaults(settings):
     assert settings.TIME_ZONE == "Europe/Copenhagen"
     assert settings.LANGUAGE_CODE == "da"
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    # PostgreSQL, through django-prometheus' wrapper that counts queries for /metrics.
+    assert settings.DATABASES["default"]["ENGINE"] == "django_prometheus.db.backends.postgresql"
     assert settings.CELERY_TASK_ACKS_LATE is True
     assert settings.CELERY_TASK_SERIALIZER == "json"
     assert [code for code, _ in settings.LANGUAGES] == ["da", "en", "kl"]

@@ -73,7 +73,14 @@ def test_unfiltered_counts(client, directory):
     assert facet(response, "access") == {"walk_in": 2, "referral": 1}
     assert facet(response, "language") == {"kl": 1}
     flags = {f["name"]: f["count"] for f in response.context["facets"]["flags"]}
-    assert flags == {"free": 3, "greenlandic": 1, "interpreter": 1, "anonymous": 1, "open_now": 1}
+    assert flags == {
+        "free": 3,
+        "greenlandic": 1,
+        "interpreter": 1,
+        "anonymous": 1,
+        "open_now": 1,
+        "vacant": 0,
+    }
 
 
 def test_category_parent_includes_children(client, directory):

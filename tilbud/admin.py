@@ -77,7 +77,7 @@ class OfferAdmin(PortalModelAdmin):
     search_fields = ["name", "organisation__name", "description"]
     list_select_related = ["organisation"]
     filter_horizontal = ["municipalities", "categories", "target_groups", "languages"]
-    readonly_fields = ["assured_by", "capacity_updated_at", "created_at", "updated_at"]
+    readonly_fields = ["assured_by", "capacity_updated_at", "capacity_updated_by", "created_at", "updated_at"]
     autocomplete_fields = ["organisation"]
     inlines = OFFER_PART_INLINES
     actions = ["export_csv", "mark_assured"]
@@ -106,10 +106,25 @@ class OfferAdmin(PortalModelAdmin):
         (_("Sprog"), {"fields": ["languages", "greenlandic_speaking_staff", "interpreter_available"]}),
         (
             _("Pladser"),
-            {"fields": ["capacity_available", "capacity_maximum", "capacity_unit", "capacity_updated_at"]},
+            {
+                "fields": [
+                    "capacity_available",
+                    "capacity_maximum",
+                    "capacity_unit",
+                    "capacity_updated_at",
+                    "capacity_updated_by",
+                ]
+            },
         ),
         (_("Friskhed"), {"fields": ["assured_date", "assured_by", "created_at", "updated_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change and obj.pk:
+            before = tuple(form.initial.get(name) for name in Offer.CAPACITY_FIELDS)
+        obj.stamp_capacity(request.user, before)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

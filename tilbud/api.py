@@ -721,6 +721,7 @@ def filtered_offers(request, params):
         "target_group": _slugs(TargetGroup, "code"),
         "language": _slugs(Language, "code"),
         "open_now": _bool,
+        "vacant": _bool,
     }
 )
 def services(request, params):
@@ -735,6 +736,8 @@ def services(request, params):
         offers = offers.open_now()
     elif params.get("open_now") is False:
         offers = offers.exclude(pk__in=Offer.objects.open_now().values("pk"))
+    if params.get("vacant") is True:
+        offers = offers.filter(capacity_available__gt=0)
     offers = text_search.rank(offers) if text_search else offers.order_by("name", "pk")
     if params["minimal"]:
         return paginated(params, offers, each(service_minimal), rows=service_rows_minimal)

@@ -392,8 +392,10 @@ def _save(data, offer: Offer | None, *, actor):
     for column in BOOL_COLUMNS:
         setattr(offer, column, bool(data.get(column)))
     offer.status = data.get("status") or Offer.Status.ACTIVE
+    capacity_before = None if created else offer.capacity_values()
     for column in ("minimum_age", "maximum_age", "capacity_available", "capacity_maximum", "assured_date"):
         setattr(offer, column, data.get(column))
+    offer.stamp_capacity(actor, capacity_before)
     offer.save()
     offer.municipalities.set(data["municipalities"])
     offer.categories.set(data["categories"])

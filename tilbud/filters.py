@@ -3,11 +3,11 @@
 import django_filters
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.replica import read_connection
 from samarbejde.models import Municipality, Organisation
 from tilbud import search
 from tilbud.models import Language, Offer, TargetGroup, open_condition
@@ -19,7 +19,7 @@ ACCESS_CHOICES = [
 
 KINDS = [kind for kind in Organisation.Kind.values if kind.isalpha()]  # constants: safe in SQL text
 FACET_FIELDS = ["municipality", "category", "target_group", "kind", "language", "access"]
-FLAG_FIELDS = ["free", "greenlandic", "interpreter", "anonymous", "open_now"]
+FLAG_FIELDS = ["free", "greenlandic", "interpreter", "anonymous", "open_now", "vacant"]
 
 
 def _linked(field, model, **lookups):
@@ -50,6 +50,7 @@ PREDICATES = {
     "interpreter": lambda v, now: Q(interpreter_available=True),
     "anonymous": lambda v, now: Q(anonymous_allowed=True),
     "open_now": lambda v, now: open_condition(now),
+    "vacant": lambda v, now: Q(capacity_available__gt=0),
     "age": lambda v, now: _age(v),
 }
 
@@ -71,6 +72,7 @@ class OfferFilter(django_filters.FilterSet):
     interpreter = django_filters.BooleanFilter(method="filter_predicate", label=_("Tolk kan bestilles"))
     anonymous = django_filters.BooleanFilter(method="filter_predicate", label=_("Anonymt"))
     open_now = django_filters.BooleanFilter(method="filter_predicate", label=_("Åbent nu"))
+    vacant = django_filters.BooleanFilter(method="filter_predicate", label=_("Ledige pladser"))
     age = django_filters.NumberFilter(
         method="filter_predicate", label=_("Alder"), min_value=0, max_value=130, widget=forms.NumberInput
     )
@@ -129,6 +131,7 @@ FLAG_COLUMNS = {
     "interpreter": "interpreter_available",
     "anonymous": "anonymous_allowed",
     "open_now": "is_open",
+    "vacant": "has_vacancy",
 }
 
 
@@ -166,6 +169,7 @@ def _facet_sql(filterset, page=None):
     }
     base = base.annotate(
         is_open=ExpressionWrapper(open_condition(filterset.now), output_field=BooleanField()),
+        has_vacancy=ExpressionWrapper(Q(capacity_available__gt=0), output_field=BooleanField()),
         **columns,
     )
     order = search.RANKED_ORDER if current else search.NAME_ORDER
@@ -224,7 +228,7 @@ def _facet_sql(filterset, page=None):
         offset, size = page
         params = (*params, size, offset)
     sql = f"WITH base AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

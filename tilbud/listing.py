@@ -5,9 +5,10 @@ import datetime
 import uuid
 from types import SimpleNamespace
 
-from django.db import connection, models
+from django.db import models
 from django.urls import reverse
 
+from core.replica import read_connection
 from tilbud.models import is_stale, opening_state
 
 # One page of offers in the order given (an array of ids), with the organisation's name, the
@@ -84,7 +85,7 @@ def listed_offers(ids, now) -> list[ListedOffer]:
         array = f"ARRAY({sql})"
     else:
         array, params = "%s::uuid[]", ([str(pk) for pk in ids],)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_PAGE_SQL.format(ids=array), params)
         rows = cursor.fetchall()
     offers = []

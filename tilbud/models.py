@@ -299,6 +299,14 @@ class Offer(TimeStamped):
     capacity_maximum = models.PositiveIntegerField(_("pladser i alt"), null=True, blank=True)
     capacity_unit = models.CharField(_("pladsenhed"), max_length=50, blank=True, help_text=_("F.eks. senge"))
     capacity_updated_at = models.DateTimeField(_("pladser opdateret"), null=True, blank=True)
+    capacity_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pladser opdateret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     internal = models.BooleanField(
         _("internt"), default=False, help_text=_("Kun synligt for brugere, der er logget ind.")
     )
@@ -401,6 +409,20 @@ class Offer(TimeStamped):
     def primary_location(self):
         locations = list(self.locations.all())
         return locations[0] if locations else None
+
+    CAPACITY_FIELDS = ("capacity_available", "capacity_maximum")
+
+    def stamp_capacity(self, actor, before: tuple | None) -> bool:
+        """Every path that changes capacity calls this before saving: when the places differ from
+        ``before`` (their values when loaded; ``None`` for a new offer), record when and by whom."""
+        if self.capacity_values() == (before or (None, None)):
+            return False
+        self.capacity_updated_at = timezone.now()
+        self.capacity_updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        return True
+
+    def capacity_values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.CAPACITY_FIELDS)
 
     @property
     def capacity_percent(self):

@@ -184,6 +184,7 @@ def document(request):
         _param(
             "open_now", "Extension: only services open (true) or closed (false) right now, Danish time.", BOOL
         ),
+        _param("vacant", "Extension: only services with vacant places (capacity available > 0).", BOOL),
     ]
     service = _official("compiled/service.json", "service_extension")
     organization = _official("compiled/organization.json", "organization_extension")

@@ -18,6 +18,8 @@ from django.db import connection, models
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Upper
 
+from core.replica import read_connection
+
 MAX_QUERY_LENGTH = 200
 MAX_TOKENS = 8
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -43,7 +45,7 @@ def similar_words(words: list[str]) -> dict[str, list[str]]:
     fuzzy = [w for w in words if len(w) >= MIN_FUZZY_LENGTH]
     if not fuzzy:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             """
             SELECT t.token, w.word

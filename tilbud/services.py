@@ -46,9 +46,8 @@ def update_offer(
     offer = form.save()
     for formset in formsets:
         formset.save()
-    if form.has_changed() and "capacity_available" in form.changed_data:
-        offer.capacity_updated_at = timezone.now()
-        offer.save(update_fields=["capacity_updated_at"])
+    if offer.stamp_capacity(actor, (before.get("capacity_available"), before.get("capacity_maximum"))):
+        offer.save(update_fields=["capacity_updated_at", "capacity_updated_by"])
     if assure:
         offer.assured_date = timezone.localdate()
         offer.assured_by = actor

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import safe_next_url
-from tilbud import csv_io, services
+from tilbud import csv_io, picker, services
 from tilbud.filters import OfferFilter, facets
 from tilbud.forms import FORMSETS, OfferForm
 from tilbud.listing import listed_offers
@@ -168,3 +170,21 @@ def offer_assure(request, pk):
     services.assure_offer(actor=request.user, offer=offer, request=request)
     messages.success(request, _("Tak! „%(name)s“ er bekræftet som korrekt i dag.") % {"name": offer.name})
     return redirect(safe_next_url(request, offer.get_absolute_url()))
+
+
+@login_required
+def offer_choices(request):
+    """The offer picker's results for the search text ``q`` (a fragment; the effort form fetches it
+    as the user types). Only offers the user may see; at most ``picker.LIMIT`` of them."""
+    q = (request.GET.get("q") or "")[:200]
+    selected = request.GET.get("valgt") or ""
+    try:
+        uuid.UUID(selected)
+    except ValueError:
+        selected = ""
+    offers = picker.choose(request.user, q, selected or None)
+    return render(
+        request,
+        "tilbud/_offer_choices.html",
+        {"offers": offers, "q": q, "selected": selected, "found": len(offers) - bool(selected)},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from borgerforloeb.forms.fields import DATE_INPUT, people
@@ -62,6 +63,12 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["persons"].queryset = people(user, case)
         self.fields["persons"].widget.attrs["size"] = 6
+        # The text is put to the citizen in their own language when it is translated (kalaallisut).
+        language = getattr(getattr(case, "citizen", None), "preferred_language", None)
+        if language == Language.GREENLANDIC and not self.is_bound:
+            with translation.override(language):
+                self.initial.setdefault("text_shown", str(DEFAULT_CONSENT_TEXT))
+            self.initial.setdefault("language", language)
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from borgerforloeb.forms.fields import DATE_INPUT, PersonChoiceField, case_people
 from borgerforloeb.models import Effort
 from samarbejde.models import Organisation
+from tilbud import picker
 from tilbud.models import Offer
 
 
 class OfferChoiceField(forms.ModelChoiceField):
+    """An offer the user may see, chosen among the picker's few results (``tilbud.picker``);
+    validation looks the chosen id up, it never lists the directory."""
+
     def label_from_instance(self, obj):
         return f"{obj.name} – {obj.organisation.name}"
 
@@ -24,11 +30,13 @@ class EffortForm(forms.Form):
     description = forms.CharField(
         label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    offer_q = forms.CharField(label=_("Søg efter tilbud"), required=False, max_length=200)
     offer = OfferChoiceField(
         label=_("Tilbud"),
         queryset=Offer.objects.none(),
         required=False,
-        help_text=_("Vælg et tilbud fra tilbudsoversigten, hvis indsatsen er en henvisning."),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Vælg et tilbud fra søgningen.")},
     )
     receiving_organisation = forms.ModelChoiceField(
         label=_("Modtagende organisation"),
@@ -48,14 +56,9 @@ class EffortForm(forms.Form):
     start_date = forms.DateField(label=_("Startdato"), required=False, widget=DATE_INPUT)
     end_date = forms.DateField(label=_("Slutdato"), required=False, widget=DATE_INPUT)
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = (
-            Offer.objects.listed()
-            .filter(organisation__archived_at__isnull=True)
-            .select_related("organisation")
-            .order_by("name")
-        )
+        self.fields["offer"].queryset = picker.pickable(user).select_related("organisation")
         self.fields["receiving_organisation"].queryset = Organisation.objects.filter(
             archived_at__isnull=True
         ).order_by("name")
@@ -77,6 +80,30 @@ class EffortForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", _("Slutdatoen skal ligge efter startdatoen."))
         return data
+
+
+def picker_context(form, user) -> dict:
+    """What ``tilbud/_offer_picker.html`` shows: the search text, the chosen offer and the
+    matches (the form's data when posted back, else its initial values)."""
+    source = form.data if form.is_bound else form.initial
+    q = (source.get("offer_q") or "").strip()
+    selected = source.get("offer") or ""
+    offers = picker.choose(user, q, uuid_or_none(selected))
+    selected = str(selected) if any(str(o.pk) == str(selected) for o in offers) else ""
+    return {
+        "q": q,
+        "selected": selected,
+        "offers": offers,
+        "found": len(offers) - bool(selected),
+        "errors": form.errors.get("offer", []) if form.is_bound else [],
+    }
+
+
+def uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 class ReferralAnswerForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Effort, TimelineEvent
 from borgerforloeb.services.events import acting_user, plain_values, record_case_event, snapshot
+from borgerforloeb.services.handoffs import announce_referral
 from core import audit
 from core.models import AuditEvent
 
@@ -95,6 +96,12 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
             kind=TimelineEvent.Kind.EFFORT,
             summary=summary,
         )
+        if effort.status != old_status and effort.status in (
+            Effort.Status.REFERRED,
+            Effort.Status.ACCEPTED,
+            Effort.Status.DECLINED,
+        ):
+            announce_referral(effort)
     return effort
 
 
@@ -128,4 +135,5 @@ def answer_referral(*, actor, effort: Effort, accept: bool, reason: str = "", re
             summary=summary
             % {"organisation": effort.receiving_organisation or _("Modtageren"), "title": effort.title},
         )
+        announce_referral(effort)
     return effort

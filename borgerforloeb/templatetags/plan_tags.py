@@ -9,6 +9,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("borgerforloeb/efforts/_case_panel.html")
-def case_efforts_panel(case):
-    efforts = list(case_efforts(case).exclude(status="ended")[:10])
+def case_efforts_panel(case, efforts=None):
+    """The case's efforts still running (at most 10), or ``efforts`` when the page read them."""
+    if efforts is None:
+        efforts = list(case_efforts(case).exclude(status="ended")[:10])
     return {"case": case, "efforts": efforts}

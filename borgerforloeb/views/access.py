@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from borgerforloeb import gdpr, permissions, selectors
 from borgerforloeb.models import Case, Citizen
 from borgerforloeb.permissions import reads_case
+from borgerforloeb.services import documents
 from core.audit import audited_read
 from core.models import AuditEvent
 from core.permissions import object_permission
@@ -42,6 +43,9 @@ NOTE_LABELS = {
     "consent_create": _("Registrér samtykke"),
     "case_assign_coordinator": _("Tildel tovholder"),
     "case_handover": _("Overdrag forløbet"),
+    "transfer_start": _("Flyt til anden kommune"),
+    "transfer_detail": _("Overdragelse mellem kommuner"),
+    "transfer_ics": _("Hent invitation (.ics)"),
     "case_status": _("Skift status"),
     "task_create": _("Ny opgave"),
     "case_access_log": _("Hvem har set forløbet"),
@@ -67,13 +71,24 @@ NOTE_LABELS = {
     "attention_edit": _("Opmærksomhedspunkter"),
     "decision_list": _("Beslutninger"),
     "decision_create": _("Ny beslutning"),
+    "network_map": _("Netværkskort"),
+    "network_person_edit": _("Ret person på netværkskortet"),
+    "network_version_create": _("Gem en version af netværkskortet"),
+    "network_version": _("Version af netværkskortet"),
+    "network_compare": _("Sammenlign versioner af netværkskortet"),
+    "network_print": _("Udskrift af netværkskortet"),
 }
+# The forms filled from the case ("document_pdf:samtykke"): the page and the form's title.
+DOCUMENT_NOTES = {"document_print": _("Udskrift: %(title)s"), "document_pdf": _("PDF: %(title)s")}
 
 
 def read_label(note: str) -> str | None:
     """The access log's words for the page a read row names (None: it has none)."""
     if note in NOTE_LABELS:
         return NOTE_LABELS[note]
+    page, _sep, kind = note.partition(":")
+    if page in DOCUMENT_NOTES and kind in documents.KINDS:  # a form filled from the case
+        return DOCUMENT_NOTES[page] % {"title": documents.KINDS[kind].title}
     if note.startswith("admin:"):  # an object page in Django admin (``borgerforloeb.admin``)
         try:
             model = apps.get_model(note.removeprefix("admin:"))

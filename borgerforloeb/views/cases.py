@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,13 +24,11 @@ from borgerforloeb.forms.cases import (
 from borgerforloeb.forms.fields import municipalities_for
 from borgerforloeb.models import (
     Case,
+    CaseTransfer,
     Citizen,
-    Consent,
     CoordinatorAssignment,
-    Meeting,
     Participant,
     PlanVersion,
-    Task,
     TimelineEvent,
 )
 from borgerforloeb.permissions import reads_case
@@ -111,66 +107,42 @@ def _is_uuid(value) -> bool:
     return True
 
 
-def _case_context(request, case, revealed_cpr=""):
+def _case_context(request, case, panels, revealed_cpr=""):
+    """What the case page shows, from ``selectors.case_page`` (one statement for every panel)."""
     user = request.user
-    today = timezone.localdate()
-    coordinator = (
-        CoordinatorAssignment.objects.active()
-        .filter(case=case)
-        .select_related("person", "organisation")
-        .first()
-    )
-    history = (
-        CoordinatorAssignment.objects.filter(case=case, ended_at__isnull=False)
-        .select_related("person", "organisation")
-        .order_by("-started_at")[:5]
-    )
-    participants = (
-        Participant.objects.filter(case=case, active=True)
-        .select_related("user", "organisation")
-        .order_by("role", "added_at")
-    )
-    tasks = (
-        Task.objects.filter(case=case, status=Task.Status.OPEN)
-        .select_related("responsible")
-        .annotate(overdue=ExpressionWrapper(Q(due_date__lt=today), output_field=BooleanField()))
-        .order_by(F("overdue").desc(nulls_last=True), F("due_date").asc(nulls_last=True), "created_at")
-    )
-    meetings = Meeting.objects.filter(case=case, starts_at__gte=timezone.now() - timedelta(hours=2))[:5]
-    plan_versions = list(
-        PlanVersion.objects.filter(
-            plan__case=case, status__in=[PlanVersion.Status.ACCEPTED, PlanVersion.Status.DRAFT]
-        )
-        .prefetch_related("goals")
-        .select_related("acceptance")
-    )
-    current_plan = next((v for v in plan_versions if v.status == PlanVersion.Status.ACCEPTED), None)
-    draft_plan = next((v for v in plan_versions if v.status == PlanVersion.Status.DRAFT), None)
-    consents = (
-        Consent.objects.filter(citizen=case.citizen_id)
-        .filter(Q(case__isnull=True) | Q(case=case))
-        .prefetch_related("organisations", "persons")
-        .order_by("withdrawn_at", "-valid_from")
-    )
+    coordinators = panels["coordinators"]
+    coordinator = coordinators[0] if coordinators and coordinators[0].ended_at is None else None
+    plan_versions = panels["plan_versions"]
+    tasks = panels["tasks"]
+    invitations = panels["invitations"]
     can_manage = permissions.can_manage_case(user, case)
+    open_transfer = CaseTransfer.objects.open().filter(case=case).select_related("to_municipality").first()
     return {
         "case": case,
         "citizen": case.citizen,
         "coordinator": coordinator,
-        "coordinator_history": history,
-        "participants": participants,
+        "coordinator_history": [a for a in coordinators if a.ended_at is not None][:5],
+        "participants": panels["participants"],
         "tasks": tasks,
         "overdue_count": sum(1 for t in tasks if t.overdue),
-        "meetings": meetings,
-        "attention_points": case.attention_points.all(),
-        "current_plan": current_plan,
-        "draft_plan": draft_plan,
-        "consents": consents,
-        "timeline": TimelineEvent.objects.filter(case=case).select_related("actor")[:8],
+        "meetings": panels["meetings"],
+        "attention_points": panels["attention_points"],
+        "current_plan": next((v for v in plan_versions if v.status == PlanVersion.Status.ACCEPTED), None),
+        "draft_plan": next((v for v in plan_versions if v.status == PlanVersion.Status.DRAFT), None),
+        "consents": panels["consents"],
+        "timeline": panels["timeline"],
+        "efforts": panels["efforts"],
+        "citizen_panel": {
+            "last_seen": panels["citizen_last_seen"],
+            "invitation": invitations[0] if invitations else None,
+            "unread": panels["unread_messages"],
+        },
         "can_manage": can_manage,
+        "open_transfer": open_transfer,
+        "can_transfer": permissions.can_start_transfer(user, case),
         "can_see_cpr": bool(case.citizen.cpr) and permissions.can_see_cpr(user, case),
         "revealed_cpr": revealed_cpr,
-        "today": today,
+        "today": timezone.localdate(),
     }
 
 
@@ -178,18 +150,18 @@ def _case_context(request, case, revealed_cpr=""):
 @login_required
 def case_detail(request, pk):
     """One screen: who does what, what is overdue, next meetings, attention points, the plan."""
-    case = selectors.visible_case(request.user, pk)
-    return render(request, "borgerforloeb/case_detail.html", _case_context(request, case))
+    case, panels = selectors.case_page(request.user, pk)
+    return render(request, "borgerforloeb/case_detail.html", _case_context(request, case, panels))
 
 
 @never_cache
 @login_required
 @require_POST
 def case_show_cpr(request, pk):
-    case = selectors.visible_case(request.user, pk)
+    case, panels = selectors.case_page(request.user, pk)
     require(bool(case.citizen.cpr) and permissions.can_see_cpr(request.user, case))
     revealed = show_cpr(actor=request.user, citizen=case.citizen, case=case, request=request)
-    return render(request, "borgerforloeb/case_detail.html", _case_context(request, case, revealed))
+    return render(request, "borgerforloeb/case_detail.html", _case_context(request, case, panels, revealed))
 
 
 @reads_case

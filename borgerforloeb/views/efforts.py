@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from borgerforloeb import selectors
-from borgerforloeb.forms.efforts import EffortForm, ReferralAnswerForm
+from borgerforloeb import selectors, suggestions
+from borgerforloeb.forms.efforts import EffortForm, ReferralAnswerForm, picker_context, uuid_or_none
 from borgerforloeb.models import Consent, Effort
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.efforts import EFFORT_FIELDS, answer_referral, save_effort
@@ -17,6 +17,7 @@ from core import audit
 from core.audit import audited_read
 from core.forms import handle_post
 from samarbejde.models import Membership
+from tilbud import picker
 
 
 @reads_case
@@ -24,7 +25,14 @@ from samarbejde.models import Membership
 def effort_list(request, pk):
     case = selectors.visible_case(request.user, pk)
     return render(
-        request, "borgerforloeb/efforts/list.html", {"case": case, "efforts": selectors.case_efforts(case)}
+        request,
+        "borgerforloeb/efforts/list.html",
+        {
+            "case": case,
+            "efforts": selectors.case_efforts(case),
+            "suggestions": suggestions.suggestions_for(case, request.user),
+            "ranking_explained": suggestions.EXPLANATION,
+        },
     )
 
 
@@ -43,20 +51,52 @@ def effort_edit(request, pk, effort_pk):
     return _effort_form(request, case, effort)
 
 
+def _prefill(request) -> dict:
+    """``?tilbud=<id>`` (from "Henvis borger" in the directory): a referral to that offer."""
+    offer_id = uuid_or_none(request.GET.get("tilbud"))
+    offer = picker.pickable(request.user).filter(pk=offer_id).first() if offer_id else None
+    if offer is None:
+        return {}
+    return {
+        "offer": offer.pk,
+        "receiving_organisation": offer.organisation_id,
+        "title": offer.name,
+        "status": Effort.Status.REFERRED,
+    }
+
+
+def _save(request, case, effort, data):
+    data.pop("offer_q", None)
+    return save_effort(actor=request.user, case=case, effort=effort, request=request, **data)
+
+
 def _effort_form(request, case, effort):
     initial = {f: getattr(effort, f) for f in EFFORT_FIELDS} if effort else {"responsible": request.user.pk}
     if effort:
         initial["offer"] = effort.offer_id
         initial["receiving_organisation"] = effort.receiving_organisation_id
         initial["responsible"] = effort.responsible_id
-    form = EffortForm(request.POST or None, case=case, initial=initial)
-    return handle_post(
+    else:
+        initial.update(_prefill(request))
+    if request.method == "POST" and "soeg_tilbud" in request.POST:
+        # The picker's search without JavaScript: show the matches, keep everything typed.
+        form = EffortForm(initial=request.POST.dict(), case=case, user=request.user)
+    else:
+        form = EffortForm(request.POST or None, case=case, user=request.user, initial=initial)
+        answer = handle_post(
+            request,
+            form,
+            lambda data: _save(request, case, effort, data),
+            success=_("Indsatsen er gemt."),
+            redirect_to=reverse("borgerforloeb:effort_list", kwargs={"pk": case.pk}),
+        )
+        if answer is not None:
+            return answer
+    return render(
         request,
-        form,
-        lambda data: save_effort(actor=request.user, case=case, effort=effort, request=request, **data),
-        success=_("Indsatsen er gemt."),
-        redirect_to=reverse("borgerforloeb:effort_list", kwargs={"pk": case.pk}),
-    ) or render(request, "borgerforloeb/efforts/form.html", {"case": case, "effort": effort, "form": form})
+        "borgerforloeb/efforts/form.html",
+        {"case": case, "effort": effort, "form": form, "picker": picker_context(form, request.user)},
+    )
 
 
 def _consent_for(kind):

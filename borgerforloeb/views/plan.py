@@ -7,6 +7,7 @@ import difflib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,14 +15,13 @@ from django.views.decorators.http import require_POST
 
 from borgerforloeb import permissions, selectors
 from borgerforloeb.forms.plan import AcceptPlanForm, GoalFormSet, PlanVersionForm
-from borgerforloeb.models import Language, PlanVersion
+from borgerforloeb.models import PlanVersion
 from borgerforloeb.permissions import reads_case
+from borgerforloeb.services import documents
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
 from borgerforloeb.views.helpers import managed_case
 from core import audit
 from core.forms import handle_post
-
-PRINT_LANGUAGES = {Language.DANISH, Language.GREENLANDIC}
 
 
 def _versions(case):
@@ -244,26 +244,18 @@ def plan_compare(request, pk):
 @login_required
 def plan_print(request, pk, number):
     """The printable plan; ``?udgave=borger`` is the citizen's take-home copy without internal
-    notes, in the citizen's language (Danish or kalaallisut) where translated."""
+    notes, in the citizen's language (Danish or kalaallisut). Rendered like the other forms
+    (``services.documents``), which also make its PDF."""
     case = selectors.visible_case(request.user, pk)
     version = _version(case, number)
     citizen_copy = request.GET.get("udgave") == "borger"
-    language = case.citizen.preferred_language if case.citizen.preferred_language in PRINT_LANGUAGES else "da"
-    acceptance = getattr(version, "acceptance", None)
-    coordinator = case.active_coordinator_assignment
-    audit.read_subject(request, version, case_id=case.pk, note="plan_print_citizen" if citizen_copy else None)
-    return render(
-        request,
-        "borgerforloeb/plan/print.html",
-        {
-            "case": case,
-            "citizen": case.citizen,
-            "version": version,
-            "goals": list(version.goals.all()),
-            "acceptance": acceptance,
-            "accepted_participants": list(acceptance.participants.all()) if acceptance else [],
-            "coordinator": coordinator,
-            "citizen_copy": citizen_copy,
-            "print_language": language if citizen_copy else None,
-        },
+    document = documents.build_document(
+        case, "plan", version_number=version.number, citizen_copy=citizen_copy
     )
+    audit.read_subject(request, version, case_id=case.pk, note="plan_print_citizen" if citizen_copy else None)
+    # The PDF is the citizen's copy, like every form filled from the case.
+    pdf_url = ""
+    if citizen_copy:
+        pdf_url = reverse("borgerforloeb:document_pdf", args=[case.pk, "plan"]) + f"?version={version.number}"
+    back_url = reverse("borgerforloeb:plan_detail", args=[case.pk])
+    return HttpResponse(documents.render_html(document, back_url=back_url, pdf_url=pdf_url))

@@ -115,12 +115,73 @@ def _subject_body(kind: str, c: dict, _) -> tuple[str, str]:
             )
             % c,
         )
+    if kind == K.FRAMEWORK_REVIEW_DUE:
+        return (
+            _("Revidér »%(title)s« senest %(due)s") % c,
+            _(
+                "Du er ejer af »%(title)s« i samarbejdets planer og arbejdsgange. Den skal revideres "
+                "senest %(due)s: gennemgå den, og gem en ny version eller en ny revisionsdato."
+            )
+            % c,
+        )
+    if kind == K.REFERRAL_NEW:
+        return (
+            _("Ny henvisning til %(organisation)s: %(title)s") % c,
+            _(
+                "%(organisation)s har fået en henvisning til »%(title)s«. "
+                "Log ind og accepter eller afvis den under »Det skal jeg«."
+            )
+            % c,
+        )
+    if kind == K.REFERRAL_ANSWERED:
+        if c.get("declined"):
+            return (
+                _("Henvisningen »%(title)s« er afvist") % c,
+                _("%(organisation)s har afvist »%(title)s« for %(citizen)s. Begrundelse: %(reason)s") % c,
+            )
+        return (
+            _("Henvisningen »%(title)s« er accepteret") % c,
+            _("%(organisation)s har accepteret henvisningen »%(title)s« for %(citizen)s.") % c,
+        )
+    if kind == K.CITIZEN_MESSAGE:
+        return (
+            _("Ny besked fra %(citizen)s i Mit forløb") % c,
+            _("%(citizen)s har skrevet i Mit forløb (%(what)s). Log ind og læs beskeden i forløbet.") % c,
+        )
+    if kind == K.FORUM_ACTION_ASSIGNED:
+        return (
+            _("Ny opgave fra %(forum)s: %(title)s") % c,
+            _("Du har fået handleansvaret for opgaven »%(title)s« fra %(forum)s. Fristen er %(due)s.") % c,
+        )
+    if kind == K.FORUM_ACTION_OVERDUE:
+        return (
+            _("Opgave fra forum overskredet: %(title)s") % c,
+            _("Opgaven »%(title)s« fra %(forum)s forfaldt %(due)s og er ikke markeret som udført.") % c,
+        )
+    if kind == K.INTERPRETER_NOT_BOOKED:
+        return (
+            _("Tolk ikke bestilt til mødet %(when)s: %(title)s") % c,
+            _(
+                "Mødet »%(title)s« i forløbet for %(citizen)s er %(when)s og har brug for tolk "
+                "(%(language)s), men tolken er ikke bestilt. Bestil tolken senest %(due)s."
+            )
+            % c,
+        )
     if kind == K.EMAIL_UNDELIVERABLE:
         return (
             _("En påmindelse til %(name)s kunne ikke e-mailes") % c,
             _(
                 "%(name)s har ingen e-mailadresse og har kun fået påmindelsen »%(original)s« i portalen. "
                 "Sørg for at de får besked."
+            )
+            % c,
+        )
+    if kind == K.ACCESS_QUESTION:
+        return (
+            _("%(citizen)s spørger om en adgang til sit forløb") % c,
+            _(
+                "%(citizen)s har i Mit forløb spurgt om en adgang til sit forløb (%(when)s). "
+                "Læs spørgsmålet på forløbets side og svar borgeren."
             )
             % c,
         )

@@ -11,23 +11,23 @@ register = template.Library()
 
 
 @register.inclusion_tag("mit_forloeb/_case_panel.html", takes_context=True)
-def citizen_access_panel(context, case):
+def citizen_access_panel(context, case, panel=None):
+    """``panel`` (last_seen, invitation, unread) when the page has read them already."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    last_seen = (
-        AuditEvent.objects.filter(
-            case_id=case.pk, action=AuditEvent.Action.VIEW, note=invitations.CITIZEN_VIEW_NOTE
-        )
-        .values_list("at", flat=True)
-        .first()
-    )
+    if panel is None:
+        panel = {
+            "last_seen": AuditEvent.objects.filter(
+                case_id=case.pk, action=AuditEvent.Action.VIEW, note=invitations.CITIZEN_VIEW_NOTE
+            )
+            .values_list("at", flat=True)
+            .first(),
+            "invitation": CitizenInvitation.objects.filter(case=case).first(),
+            "unread": list(case.citizen_messages.filter(read_at__isnull=True)[:20]),
+        }
     return {
         "case": case,
-        "last_seen": last_seen,
-        "invitation": CitizenInvitation.objects.filter(case=case).first(),
-        "unread": list(
-            case.citizen_messages.filter(read_at__isnull=True).select_related("plan_version")[:20]
-        ),
+        **panel,
         "can_invite": bool(user and user.is_authenticated and invitations.can_invite(user, case)),
         "csrf_token": context.get("csrf_token"),
     }

@@ -36,6 +36,9 @@ DEMO_PASSWORD = "Samarbejde-demo-2026"
 # Patterns no crawl visits, each with the reason. Keyed by URL name, or by route when unnamed.
 EXCLUDED = {
     "healthz": "JSON health check for monitoring, not a page",
+    "healthz_live": "JSON liveness probe for orchestrators, not a page",
+    "healthz_ready": "JSON readiness probe for orchestrators, not a page",
+    "metrics": "Prometheus metrics for the monitoring system (token only), not a page",
     "logout": "signs out (POST only)",
     "oidc_authentication_init": "redirects to the municipality's identity provider",
     "oidc_authentication_callback": "the identity provider's return address, no page of its own",
@@ -48,6 +51,7 @@ EXCLUDED = {
     "admin/<app>/<model>/<object_id>/": "redirects to the object's change page",
     "admin/(?P<url>.*)$": "the admin's catch-all: redirects or answers 404",
     "tilbud:offer_export": "CSV download",
+    "tilbud:offer_choices": "the offer picker's HTML fragment, fetched into the crawled effort form",
     "tilbud:offer_assure": "confirms an offer (POST only)",
     "hsds:index": "JSON API",
     "hsds:openapi": "JSON API description",
@@ -72,13 +76,22 @@ EXCLUDED = {
     "borgerforloeb:consent_withdraw": "withdraws a consent (POST only)",
     "borgerforloeb:citizen_export_json": "JSON download of the citizen's data",
     "borgerforloeb:plan_new_version": "creates a plan version (POST only)",
+    "borgerforloeb:network_person_remove": "takes a person off the network map (POST only)",
+    "borgerforloeb:network_make_participant": "makes a person on the network map a participant (POST only)",
     "borgerforloeb:meeting_ics": "iCalendar download",
+    "borgerforloeb:transfer_ics": "iCalendar download",
+    "borgerforloeb:transfer_accept": "accepts a transfer (POST only)",
+    "borgerforloeb:transfer_decline": "declines a transfer (POST only)",
+    "borgerforloeb:transfer_withdraw": "withdraws a transfer (POST only)",
     "citizen:sign_out": "signs the citizen out (POST only)",
     "citizen:oidc_init": "redirects to MitID",
     "citizen:oidc_callback": "MitID's return address, no page of its own",
     "citizen:new_link": "asks for a new invitation link (POST only)",
     "citizen:plan_accept": "accepts the plan (POST only)",
     "citizen:messages_read": "marks the citizen's messages read (POST only)",
+    "citizen:my_data_json": "JSON download of the citizen's own data",
+    "citizen:access_question": "reached from a flagged access in the citizen's access log; "
+    "axe-checked by tests/e2e/test_data_rights.py",
     "two_factor_new_codes": "replaces the recovery codes (POST only)",
     "two_factor_recovery_codes": "shown once right after setup; axe-checked by tests/e2e/test_admin.py",
     "two_factor_verify": "shown only while a password sign-in still owes its code (the crawl's "
@@ -86,6 +99,20 @@ EXCLUDED = {
     "two_factor_disable": "turns two-factor sign-in off (POST only)",
     "notifications:read": "marks a reminder read (POST only)",
     "notifications:read_all": "marks all reminders read (POST only)",
+    "rapporter:municipality_export": "CSV/XLSX download",
+    "rapporter:national_export": "CSV/XLSX download",
+    "rapporter:national": "only for national analysts (no kind of user the crawl signs in as); "
+    "axe-checked by tests/e2e/test_reports.py",
+    "borgerforloeb:document_pdf": "PDF download of a form (its print view, document_print, is checked)",
+    "citizen:document_pdf": "PDF download of the citizen's form (its print view is checked)",
+    # django-rosetta: superusers and translation reviewers only (tests/test_translation_review.py);
+    # its pages are the library's own.
+    "rosetta-old-home-redirect": "redirects to the translation files (django-rosetta)",
+    "rosetta-file-list-redirect": "redirects to the translation files (django-rosetta)",
+    "rosetta-file-list": "django-rosetta's own page, superusers and translation reviewers only",
+    "rosetta-form": "django-rosetta's own page, superusers and translation reviewers only",
+    "rosetta-download-file": "ZIP download of a catalogue (django-rosetta)",
+    "rosetta.translate_text": "JSON for django-rosetta's suggestions (turned off)",
 }
 
 # Models in Django admin that only superusers manage; the administrator role never sees them.
@@ -191,7 +218,7 @@ def seed() -> SimpleNamespace:
     with a referral, reminders, a guidance document and citizens invited to Mit forløb."""
     from django_celery_beat.models import ClockedSchedule, SolarSchedule
 
-    from borgerforloeb.models import AttentionPointTemplate, Case, Effort, Meeting, Participant
+    from borgerforloeb.models import AttentionPointTemplate, Case, CaseTransfer, Effort, Meeting, Participant
     from borgerforloeb.services.cases import open_case
     from borgerforloeb.services.citizens import create_citizen
     from borgerforloeb.services.efforts import save_effort
@@ -304,6 +331,8 @@ def seed() -> SimpleNamespace:
     for language, case in (("kl", data.case), ("da", data.case_da)):
         issued = invitations.create_invitation(actor=data.coordinator, case=case)
         data.invitations[language] = issued
+    # The demo's transfer from Aarhus waits for København's answer (its summary page).
+    data.transfer = CaseTransfer.objects.filter(status=CaseTransfer.Status.PENDING).first()
     data.reset_uid = urlsafe_base64_encode(force_bytes(data.caseworker.pk))
     data.reset_token = default_token_generator.make_token(data.caseworker)
     return data
@@ -313,8 +342,16 @@ def direct_paths(data) -> dict[str, str]:
     """A path with ids from the demo data for each named pattern that takes arguments."""
     from django.urls import reverse
 
-    from borgerforloeb.models import Consent, PlanVersion
-    from samarbejde.models import Channel, Forum, ForumMeeting, KnowledgePage, Membership, Unit
+    from borgerforloeb.models import Consent, NetworkMapVersion, PlanVersion
+    from samarbejde.models import (
+        Channel,
+        Forum,
+        ForumMeeting,
+        FrameworkDocument,
+        KnowledgePage,
+        Membership,
+        Unit,
+    )
 
     case = data.case
     municipality = case.municipality
@@ -332,6 +369,7 @@ def direct_paths(data) -> dict[str, str]:
         "samarbejde:knowledge_detail": {"slug": KnowledgePage.objects.first().slug},
         "samarbejde:knowledge_edit": {"slug": KnowledgePage.objects.first().slug},
         "samarbejde:municipality_detail": {"slug": slug},
+        "rapporter:municipality": {"slug": slug},
         "samarbejde:channel_list": {"slug": slug},
         "samarbejde:channel_create": {"slug": slug},
         "samarbejde:channel_edit": {
@@ -374,6 +412,9 @@ def direct_paths(data) -> dict[str, str]:
         "borgerforloeb:meeting_edit": {"pk": case.pk, "meeting_pk": data.meeting.pk},
         "borgerforloeb:meeting_minutes": {"pk": case.pk, "meeting_pk": data.meeting.pk},
         "citizen:invite": {"case_pk": case.pk},
+        "borgerforloeb:transfer_detail": {"pk": data.transfer.pk},
+        "borgerforloeb:document_print": {"pk": case.pk, "kind": "indsatser"},
+        "citizen:document_print": {"kind": "indsatser"},
         "borgerforloeb:case_assign_coordinator": {"pk": data.case_without_coordinator.pk},
         "citizen:invitation": {"token": data.invitations["da"].token},
         "password_reset_confirm": {"uidb64": data.reset_uid, "token": data.reset_token},
@@ -387,13 +428,26 @@ def direct_paths(data) -> dict[str, str]:
         kwargs[f"borgerforloeb:{name}"] = {"pk": case.pk, "number": data.draft_number}
     if consent is not None:
         kwargs["citizen:consent_withdraw"] = {"pk": consent.pk}
+        kwargs["citizen:consent_receipt"] = {"pk": consent.pk}
     for name in (
         "case_detail", "case_handover", "case_status", "case_participants",
         "task_create", "case_timeline", "case_consents", "consent_create", "case_access_log",
         "plan_detail", "plan_compare", "effort_list", "effort_create", "meeting_list", "meeting_create",
-        "attention_edit", "decision_list", "decision_create",
+        "attention_edit", "decision_list", "decision_create", "transfer_start",
     ):  # fmt: skip
         kwargs[f"borgerforloeb:{name}"] = {"pk": case.pk}
+    # The demo's network map (two versions, agreed with the citizen) and a framework document.
+    network_version = NetworkMapVersion.objects.select_related("case").order_by("-number").first()
+    if network_version is not None:
+        network_case = network_version.case
+        for name in ("network_map", "network_version_create", "network_compare", "network_print"):
+            kwargs[f"borgerforloeb:{name}"] = {"pk": network_case.pk}
+        kwargs["borgerforloeb:network_version"] = {"pk": network_case.pk, "number": network_version.number}
+        person = network_case.network_people.order_by("pk").first()
+        kwargs["borgerforloeb:network_person_edit"] = {"pk": network_case.pk, "person_pk": person.pk}
+    document = FrameworkDocument.objects.filter(municipality=municipality).first()
+    if document is not None:
+        kwargs["samarbejde:framework_document"] = {"slug": slug, "pk": document.pk}
     return {name: reverse(name, kwargs=values) for name, values in kwargs.items()}
 
 

@@ -82,9 +82,21 @@ class WebServer:
         )
         try:
             wait_for_port(self.port, timeout)
+            self.wait_live(timeout)
         except TimeoutError:
             self.stop()
             raise RuntimeError(f"gunicorn did not start: {self.log_text()[-3000:]}") from None
+
+    def wait_live(self, timeout: float) -> None:
+        """Until the workers have loaded the portal and answer /healthz/live (slow on a busy machine)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url("/healthz/live"), timeout=max(1.0, deadline - time.monotonic())).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise TimeoutError
 
     def worker_pids(self) -> list[int]:
         pid = self.process.pid

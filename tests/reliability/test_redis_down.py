@@ -52,7 +52,7 @@ def test_pages_and_login_work_while_redis_is_down(redis_server, web_server, make
     response = browser.get(server.url("/forloeb/"), timeout=10, allow_redirects=False)
     assert response.status_code == 302 and "/konto/login/" in response.headers["Location"]
 
-    # Signing in keeps working: sessions live in PostgreSQL, the cache in process memory.
+    # Signing in keeps working: sessions live in PostgreSQL, the cache falls back to process memory.
     response = login(browser, server, user.email, PASSWORD)
     assert response.status_code == 302, server.log_text()[-2000:]
     for path in [*pages[:-1], "/forloeb/"]:

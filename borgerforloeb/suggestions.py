@@ -1,0 +1,117 @@
+"""Offers that fit the citizen of a case, ranked, each with the reasons it was suggested.
+
+One query for the offers (their target groups resolved inside it), whatever the directory's size:
+only offers in the citizen's municipality or for one of the citizen's target groups are scored,
+and the best few are returned. The score (``WEIGHTS``) is explained on the page (``EXPLANATION``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case as SqlCase
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from borgerforloeb.models import Case, Effort, Language
+from tilbud import picker
+from tilbud.models import Offer, TargetGroup, open_condition
+
+LIMIT = 5
+# The citizen's target group codes that are named differently in the directory's vocabulary.
+TARGET_GROUP_CODES = {"psykisk_saarbarhed": "psykisk-saarbare"}
+WEIGHTS = {
+    "greenlandic": 4,
+    "interpreter": 3,
+    "target_group": 3,
+    "municipality": 2,
+    "open_now": 1,
+    "vacant": 1,
+}
+EXPLANATION = gettext_lazy(
+    "Forslagene er tilbud i borgerens kommune eller for borgerens målgrupper. De står efter, hvor godt "
+    "de passer: grønlandsktalende personale, når borgeren foretrækker grønlandsk, tæller mest, så tolk, "
+    "når borgeren ønsker tolk, og fælles målgrupper, derefter at tilbuddet er i kommunen, og til sidst "
+    "at det har åbent nu og har ledige pladser. Tilbud, forløbet allerede har en indsats hos, er udeladt."
+)
+
+
+@dataclass
+class Suggestion:
+    offer: Offer
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def _flag(condition, applies: bool = True):
+    if not applies:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _one_if(lookup: dict):
+    return SqlCase(When(**lookup, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def suggestions_for(case: Case, user, *, limit: int = LIMIT) -> list[Suggestion]:
+    citizen = case.citizen
+    now = timezone.now()
+    codes = [TARGET_GROUP_CODES.get(code, code) for code in citizen.target_groups]
+    group_ids = ArraySubquery(TargetGroup.objects.filter(code__in=codes).values("pk"))
+    in_municipality = Q(municipality_ids__contains=[citizen.municipality_id])
+    candidates = in_municipality | Q(target_group_ids__overlap=group_ids) if codes else in_municipality
+    shared_groups = TargetGroup.objects.filter(code__in=codes, offers=OuterRef("pk")).order_by("name")
+    w = WEIGHTS
+    qs = (
+        picker.pickable(user)
+        .filter(candidates)
+        .exclude(Exists(Effort.objects.filter(case=case, offer=OuterRef("pk"))))
+        .annotate(
+            m_greenlandic=_flag(
+                Q(greenlandic_speaking_staff=True), citizen.preferred_language == Language.GREENLANDIC
+            ),
+            m_interpreter=_flag(Q(interpreter_available=True), citizen.interpreter_wanted),
+            m_municipality=_flag(in_municipality),
+            m_open=_flag(open_condition(now)),
+            m_vacant=_flag(Q(capacity_available__gt=0)),
+            group_names=ArraySubquery(shared_groups.values("name")),
+        )
+        .annotate(
+            score=_one_if({"m_greenlandic": True}) * w["greenlandic"]
+            + _one_if({"m_interpreter": True}) * w["interpreter"]
+            + _one_if({"group_names__len__gt": 0}) * w["target_group"]
+            + _one_if({"m_municipality": True}) * w["municipality"]
+            + _one_if({"m_open": True}) * w["open_now"]
+            + _one_if({"m_vacant": True}) * w["vacant"]
+        )
+        .select_related("organisation")
+        .order_by("-score", "name", "pk")
+    )
+    return [_explain(offer, now) for offer in qs[:limit]]
+
+
+def _explain(offer: Offer, now) -> Suggestion:
+    reasons = []
+    if offer.m_greenlandic:
+        reasons.append(_("grønlandsktalende personale"))
+    if offer.m_interpreter:
+        reasons.append(_("tolk"))
+    for name in offer.group_names or []:
+        reasons.append(_("målgruppe: %(name)s") % {"name": name.lower()})
+    if offer.m_municipality:
+        reasons.append(_("i kommunen"))
+    if offer.m_open:
+        reasons.append(_("åbent nu"))
+    if offer.m_vacant:
+        if offer.capacity_updated_at:
+            reasons.append(
+                _("ledige pladser: %(n)s, opdateret %(since)s siden")
+                % {"n": offer.capacity_available, "since": timesince(offer.capacity_updated_at, now, depth=1)}
+            )
+        else:
+            reasons.append(_("ledige pladser: %(n)s") % {"n": offer.capacity_available})
+    return Suggestion(offer=offer, score=offer.score, reasons=reasons)

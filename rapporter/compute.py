@@ -1,0 +1,359 @@
+"""Computing the summary tables (``MonthlyFigures``) from the case and framework data.
+
+Set-based SQL, one query per kind of figure for all the months at once, grouped by municipality
+and target group (and the receiving organisation's kind for referrals) with the whole country as
+its own grouping set, so national medians are true medians. Only counts and medians leave these
+queries: no CPR number, name or free text is read.
+
+``compute_reports`` is incremental: it recomputes the months from the earliest month touched by a
+change since the last run up to the current month (what a case is like at the end of a month
+carries on into the later months), and is idempotent: a month's rows are replaced as a whole, in
+one transaction, so running it twice gives the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from borgerforloeb.models import (
+    AttentionPoint,
+    Case,
+    Citizen,
+    CoordinatorAssignment,
+    Effort,
+    Meeting,
+    Plan,
+    PlanAcceptance,
+    PlanVersion,
+    TimelineEvent,
+)
+from rapporter.models import MonthlyFigures, ReportRun
+from samarbejde.models import Organisation
+from tilbud.models import Offer
+
+INACTIVE_DAYS = 90
+OFFER_VERIFIED_DAYS = 180
+# Transfers between municipalities are not recorded yet. When they are, compute them here
+# (count and median duration per month) and set this to True; the pages then show them.
+TRANSFERS_AVAILABLE = False
+
+T = {
+    "case": Case._meta.db_table,
+    "citizen": Citizen._meta.db_table,
+    "coordinator": CoordinatorAssignment._meta.db_table,
+    "plan": Plan._meta.db_table,
+    "version": PlanVersion._meta.db_table,
+    "acceptance": PlanAcceptance._meta.db_table,
+    "attention": AttentionPoint._meta.db_table,
+    "timeline": TimelineEvent._meta.db_table,
+    "meeting": Meeting._meta.db_table,
+    "effort": Effort._meta.db_table,
+    "organisation": Organisation._meta.db_table,
+}
+
+# The months as rows: first day, first day of the next month, and the instant the month ends.
+_MONTHS = """
+months AS (
+    SELECT m::date AS month, (m + interval '1 month')::date AS next_month,
+           ((m + interval '1 month')::timestamp AT TIME ZONE %(tz)s) AS month_end
+    FROM unnest(%(months)s::date[]) AS m
+)"""
+
+# A case ends on its end date, or (closed without one) on the day it was last changed.
+_CASE_ENDED_ON = "COALESCE(c.end_date, CASE WHEN c.status = 'closed' THEN c.updated_at::date END)"
+
+# Target group dimension: every case once under "" (all) and once under each of its groups.
+_TARGET_GROUPS = "CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || cz.target_groups) AS tg(target_group)"
+
+OPEN_CASES_SQL = f"""
+WITH {_MONTHS},
+open_cases AS (
+    SELECT mo.month, mo.month_end, mo.next_month, c.id, c.municipality_id, c.citizen_id
+    FROM months mo
+    JOIN {T["case"]} c ON c.start_date < mo.next_month
+        AND ({_CASE_ENDED_ON} IS NULL OR {_CASE_ENDED_ON} >= mo.next_month)
+),
+flags AS (
+    SELECT oc.*,
+        EXISTS (SELECT 1 FROM {T["coordinator"]} ca WHERE ca.case_id = oc.id
+                AND ca.started_at < oc.month_end AND (ca.ended_at IS NULL OR ca.ended_at >= oc.month_end))
+            AS with_coordinator,
+        EXISTS (SELECT 1 FROM {T["acceptance"]} pa JOIN {T["version"]} pv ON pv.id = pa.version_id
+                JOIN {T["plan"]} p ON p.id = pv.plan_id
+                WHERE p.case_id = oc.id AND pa.accepted_at < oc.month_end) AS plan_accepted,
+        (EXISTS (SELECT 1 FROM {T["attention"]} ap WHERE ap.case_id = oc.id)
+         AND NOT EXISTS (SELECT 1 FROM {T["attention"]} ap WHERE ap.case_id = oc.id
+                AND (ap.status = 'not_assessed' OR ap.updated_at >= oc.month_end))) AS attention_assessed,
+        COALESCE((SELECT pv.next_review FROM {T["version"]} pv JOIN {T["plan"]} p ON p.id = pv.plan_id
+                  WHERE p.case_id = oc.id AND pv.accepted_at < oc.month_end
+                  ORDER BY pv.accepted_at DESC LIMIT 1) < oc.next_month, false) AS review_overdue,
+        NOT EXISTS (SELECT 1 FROM {T["timeline"]} te WHERE te.case_id = oc.id
+                AND te.at < oc.month_end AND te.at >= oc.month_end - interval '{INACTIVE_DAYS} days')
+            AS inactive
+    FROM open_cases oc
+)
+SELECT f.municipality_id, f.month, tg.target_group,
+    count(*), count(*) FILTER (WHERE f.with_coordinator), count(*) FILTER (WHERE f.plan_accepted),
+    count(*) FILTER (WHERE f.attention_assessed), count(*) FILTER (WHERE f.review_overdue),
+    count(*) FILTER (WHERE f.inactive)
+FROM flags f JOIN {T["citizen"]} cz ON cz.id = f.citizen_id {_TARGET_GROUPS}
+GROUP BY GROUPING SETS ((f.municipality_id, f.month, tg.target_group), (f.month, tg.target_group))
+"""
+OPEN_CASES_FIELDS = [
+    "open_cases",
+    "with_coordinator",
+    "plan_accepted",
+    "attention_assessed",
+    "review_overdue",
+    "inactive_90_days",
+]
+
+# Cases that got their first coordinator in the month: days from the case's start.
+FIRST_COORDINATOR_SQL = f"""
+WITH {_MONTHS},
+firsts AS (
+    SELECT ca.case_id, min(ca.started_at) AS first_at FROM {T["coordinator"]} ca GROUP BY ca.case_id
+)
+SELECT c.municipality_id, mo.month, tg.target_group, count(*),
+    percentile_cont(0.5) WITHIN GROUP (
+        ORDER BY GREATEST((f.first_at AT TIME ZONE %(tz)s)::date - c.start_date, 0))
+FROM months mo
+JOIN firsts f ON f.first_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND f.first_at < mo.month_end
+JOIN {T["case"]} c ON c.id = f.case_id
+JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
+GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+"""
+FIRST_COORDINATOR_FIELDS = ["first_coordinator_cases", "first_coordinator_days_median"]
+
+# Plan acceptances in the month by how the citizen took part.
+ACCEPTANCES_SQL = f"""
+WITH {_MONTHS}
+SELECT c.municipality_id, mo.month, tg.target_group,
+    count(*) FILTER (WHERE pa.citizen_participation = 'present'),
+    count(*) FILTER (WHERE pa.citizen_participation = 'phone'),
+    count(*) FILTER (WHERE pa.citizen_participation = 'interpreter')
+FROM months mo
+JOIN {T["acceptance"]} pa ON pa.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
+    AND pa.accepted_at < mo.month_end
+JOIN {T["version"]} pv ON pv.id = pa.version_id
+JOIN {T["plan"]} p ON p.id = pv.plan_id
+JOIN {T["case"]} c ON c.id = p.case_id
+JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
+GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+"""
+ACCEPTANCES_FIELDS = ["accepted_present", "accepted_phone", "accepted_interpreter"]
+
+# Meetings in the month that needed an interpreter, and those with one booked.
+INTERPRETERS_SQL = f"""
+WITH {_MONTHS}
+SELECT c.municipality_id, mo.month, tg.target_group,
+    count(*), count(*) FILTER (WHERE m.interpreter_booked)
+FROM months mo
+JOIN {T["meeting"]} m ON m.interpreter_needed
+    AND m.starts_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND m.starts_at < mo.month_end
+JOIN {T["case"]} c ON c.id = m.case_id
+JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
+GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+"""
+INTERPRETERS_FIELDS = ["interpreter_needed", "interpreter_booked"]
+
+# Referrals sent in the month (by the referring case's municipality) and where they stand now;
+# per receiving organisation kind ("" = all, and referrals without a receiver count only there).
+_KINDS = (
+    "CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || (CASE WHEN o.kind IS NULL "
+    "THEN ARRAY[]::varchar[] ELSE ARRAY[o.kind]::varchar[] END)) AS k(kind)"
+)
+REFERRALS_SQL = f"""
+WITH {_MONTHS}
+SELECT c.municipality_id, mo.month, tg.target_group, k.kind,
+    count(*), count(*) FILTER (WHERE e.status IN ('accepted', 'started', 'ended')),
+    count(*) FILTER (WHERE e.status = 'declined'),
+    count(*) FILTER (WHERE e.status NOT IN ('accepted', 'started', 'ended', 'declined'))
+FROM months mo
+JOIN {T["effort"]} e ON e.referred_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
+    AND e.referred_at < mo.month_end
+LEFT JOIN {T["organisation"]} o ON o.id = e.receiving_organisation_id
+JOIN {T["case"]} c ON c.id = e.case_id
+JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
+GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
+                        (mo.month, tg.target_group, k.kind))
+"""
+REFERRALS_FIELDS = ["referrals_sent", "referrals_accepted", "referrals_declined", "referrals_unanswered"]
+
+# Referrals answered in the month: days from referral to answer.
+ANSWERS_SQL = f"""
+WITH {_MONTHS}
+SELECT c.municipality_id, mo.month, tg.target_group, k.kind, count(*),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(
+        (e.answered_at AT TIME ZONE %(tz)s)::date - (e.referred_at AT TIME ZONE %(tz)s)::date, 0))
+FROM months mo
+JOIN {T["effort"]} e ON e.referred_at IS NOT NULL
+    AND e.answered_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND e.answered_at < mo.month_end
+LEFT JOIN {T["organisation"]} o ON o.id = e.receiving_organisation_id
+JOIN {T["case"]} c ON c.id = e.case_id
+JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
+GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
+                        (mo.month, tg.target_group, k.kind))
+"""
+ANSWERS_FIELDS = ["answers", "answer_days_median"]
+
+CASE_QUERIES = [
+    (OPEN_CASES_SQL, OPEN_CASES_FIELDS),
+    (FIRST_COORDINATOR_SQL, FIRST_COORDINATOR_FIELDS),
+    (ACCEPTANCES_SQL, ACCEPTANCES_FIELDS),
+    (INTERPRETERS_SQL, INTERPRETERS_FIELDS),
+]
+REFERRAL_QUERIES = [(REFERRALS_SQL, REFERRALS_FIELDS), (ANSWERS_SQL, ANSWERS_FIELDS)]
+FRAMEWORK_FIELDS = ["offers_in_use", "offers_verified"]
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, month = [], month_start(first)
+    while month <= last:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _local_date(value) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def first_month_of_data() -> datetime.date | None:
+    first = Case.objects.aggregate(first=Min("start_date"))["first"]
+    return month_start(first) if first else None
+
+
+def earliest_change_since(since: datetime.datetime) -> datetime.date | None:
+    """The earliest day a change made after ``since`` is about (a case's start or end, a
+    referral's, an acceptance's or a meeting's date, the day of a timeline event), or None."""
+    changed_cases = Case.objects.filter(
+        Q(updated_at__gt=since) | Q(citizen__updated_at__gt=since) | Q(timeline__at__gt=since)
+    )
+    dates = [
+        changed_cases.aggregate(d=Min("start_date"))["d"],
+        TimelineEvent.objects.filter(at__gt=since).aggregate(d=Min("at"))["d"],
+        Effort.objects.filter(updated_at__gt=since).aggregate(d=Min("referred_at"))["d"],
+        PlanVersion.objects.filter(updated_at__gt=since).aggregate(d=Min("accepted_at"))["d"],
+        PlanAcceptance.objects.filter(accepted_at__gt=since).aggregate(d=Min("version__accepted_at"))["d"],
+        Meeting.objects.filter(Q(created_at__gt=since) | Q(case__timeline__at__gt=since)).aggregate(
+            d=Min("starts_at")
+        )["d"],
+        AttentionPoint.objects.filter(updated_at__gt=since).aggregate(d=Min("updated_at"))["d"],
+    ]
+    dates = [_local_date(d) for d in dates if d is not None]
+    return min(dates) if dates else None
+
+
+def _run(sql: str, months: list[datetime.date], fields: list[str], rows: dict, *, with_kind: bool):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"months": months, "tz": settings.TIME_ZONE})
+        for record in cursor.fetchall():
+            if with_kind:
+                municipality_id, month, target_group, kind, *values = record
+            else:
+                municipality_id, month, target_group, *values = record
+                kind = ""
+            rows[(municipality_id, month, target_group, kind)].update(zip(fields, values, strict=True))
+
+
+def _framework_figures(today: datetime.date) -> dict:
+    """Offers in use per municipality (None: the country) and those confirmed within 180 days."""
+    cutoff = today - datetime.timedelta(days=OFFER_VERIFIED_DAYS)
+    in_use = Offer.objects.exclude(status=Offer.Status.DEFUNCT)
+    verified = Q(assured_date__gt=cutoff)
+    figures = {
+        row["municipalities"]: (row["n"], row["verified"])
+        for row in in_use.filter(municipalities__isnull=False)
+        .values("municipalities")
+        .annotate(n=Count("id", distinct=True), verified=Count("id", filter=verified, distinct=True))
+    }
+    national = in_use.aggregate(n=Count("id"), verified=Count("id", filter=verified))
+    figures[None] = (national["n"], national["verified"])
+    return figures
+
+
+def figures_for(months: list[datetime.date], *, today: datetime.date) -> dict:
+    """The rows of ``months`` as {(municipality_id, month, target group, kind): {field: value}}."""
+    rows: dict = defaultdict(dict)
+    for sql, fields in CASE_QUERIES:
+        _run(sql, months, fields, rows, with_kind=False)
+    for sql, fields in REFERRAL_QUERIES:
+        _run(sql, months, fields, rows, with_kind=True)
+    current = month_start(today)
+    if current in months:
+        for municipality_id, values in _framework_figures(today).items():
+            rows[(municipality_id, current, "", "")].update(zip(FRAMEWORK_FIELDS, values, strict=True))
+    return rows
+
+
+@transaction.atomic
+def replace_months(months: list[datetime.date], *, today: datetime.date, now: datetime.datetime) -> int:
+    """Replace the rows of ``months`` by freshly computed ones; returns the number of rows.
+
+    The framework figures of a past month are what was measured then: they are carried over."""
+    rows = figures_for(months, today=today)
+    kept = MonthlyFigures.objects.filter(month__in=months, target_group="", organisation_kind="").exclude(
+        month=month_start(today)
+    )
+    for municipality_id, month, *values in kept.values_list("municipality_id", "month", *FRAMEWORK_FIELDS):
+        if any(values):
+            rows[(municipality_id, month, "", "")].update(zip(FRAMEWORK_FIELDS, values, strict=True))
+    MonthlyFigures.objects.filter(month__in=months).delete()
+    MonthlyFigures.objects.bulk_create(
+        [
+            MonthlyFigures(
+                municipality_id=municipality_id,
+                month=month,
+                target_group=target_group,
+                organisation_kind=kind,
+                computed_at=now,
+                **values,
+            )
+            for (municipality_id, month, target_group, kind), values in sorted(
+                rows.items(), key=lambda item: (item[0][0] or 0, item[0][1], item[0][2], item[0][3])
+            )
+        ],
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+def compute_reports(*, full: bool = False, now: datetime.datetime | None = None) -> ReportRun:
+    """Recompute the months touched since the last run (all months with ``full`` or on the first
+    run), always including the current month. Safe to run twice and concurrently (a lock)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        # One computation at a time; a second waits and then finds little left to do.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('rapporter.compute_reports'))")
+        last = ReportRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+        current = month_start(today)
+        first = first_month_of_data() or current
+        if not full and last is not None:
+            changed = earliest_change_since(last.started_at)
+            first = max(first, month_start(changed)) if changed else current
+        first = min(first, current)
+        months = months_between(first, current)
+        run = ReportRun.objects.create(started_at=now, first_month=first, months=len(months))
+        replace_months(months, today=today, now=now)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
+        # The next run starts from this one; older runs are of no further use.
+        ReportRun.objects.exclude(pk=run.pk).delete()
+    return run
