@@ -20,10 +20,13 @@ def remember(user, obj, **facts) -> None:
 
 
 def _known(user, obj, name: str, ask) -> bool:
-    known = obj.__dict__.setdefault("_access_facts", {})
-    if (user.pk, name) not in known:
-        known[(user.pk, name)] = bool(ask())
-    return known[(user.pk, name)]
+    """A fact ``remember``ed for this request, else asked now. Answers asked here are not kept:
+    the object may outlive a change to what they depend on (an archived organisation, a new
+    coordinator), and a stale "yes" would be a leak."""
+    known = obj.__dict__.get("_access_facts", {})
+    if (user.pk, name) in known:
+        return known[(user.pk, name)]
+    return bool(ask())
 
 
 def has_caseworker_role(user) -> bool:

@@ -195,7 +195,7 @@ CACHES = {
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.backends.RoleLoadingBackend",  # Django's, loading the roles with the user
     "core.oidc.StaffOIDCBackend",  # active only when the OIDC_* settings below are set
 ]
 LOGIN_URL = "login"

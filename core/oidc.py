@@ -20,7 +20,6 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -30,6 +29,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from core import audit
+from core.backends import RoleLoadingBackend
 from core.forms import EmailAuthenticationForm
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         # Django's rule (inactive users are signed out), not the library's plain lookup.
-        return ModelBackend.get_user(self, user_id)
+        return RoleLoadingBackend.get_user(self, user_id)
 
     def verify_claims(self, claims):
         # An e-mail is required, and only one the provider says it has verified is trusted.

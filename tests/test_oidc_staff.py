@@ -157,7 +157,7 @@ def test_password_login_still_works_beside_oidc(client, oidc_settings, make_user
         "/konto/login/", {"username": "ole@aarhus.example.dk", "password": "Testkodeord-123"}
     )
     assert response.status_code == 302
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "core.backends.RoleLoadingBackend"
 
 
 @pytest.mark.django_db

@@ -369,7 +369,7 @@ class Command(BaseCommand):
     def _session_cookie(self, user) -> str:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "core.backends.RoleLoadingBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         _second_factor_passed_in(session, user)
         session.create()
