@@ -1,9 +1,32 @@
 """Shared pytest fixtures: alice/bob/charlie-style users for each role, and helpers."""
 
+import os
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from core.roles import Role
+
+
+def pytest_configure(config):
+    """Under ``pytest -n`` each worker keeps its cache keys (rate limits, sessions) to itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.CACHES["default"]["KEY_PREFIX"] += f"-{worker}"
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests that run in real transactions ("transactional"): the test database is emptied
+    after each of them, so ``make test`` runs them after all the others (scripts/test.sh)."""
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+        names = getattr(item, "fixturenames", ())
+        if transaction or reset_sequences or "transactional_db" in names or "live_server" in names:
+            item.add_marker("transactional")
 
 
 @pytest.fixture(autouse=True)

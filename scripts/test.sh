@@ -18,7 +18,12 @@ if [ $# -gt 0 ]; then exec .venv/bin/pytest -p no:cacheprovider "$@"; fi
 # The real-worker reminder tests run in a process of their own: earlier tests that point Celery at
 # private brokers leave its connection pool behind in the process.
 .venv/bin/pytest -p no:cacheprovider tests/test_reminders_worker.py
-.venv/bin/pytest -p no:cacheprovider --ignore=tests/test_reminders_worker.py
+# The rest on every core (pytest-xdist, one test database per worker): first the tests that roll
+# back, then those that commit and empty their database afterwards (marked "transactional" by
+# conftest.py), on the same databases.
+PARALLEL=(-p no:cacheprovider -n "${TEST_WORKERS:-auto}" --dist loadfile --ignore=tests/test_reminders_worker.py)
+.venv/bin/pytest "${PARALLEL[@]}" --create-db --reuse-db -m "not transactional"
+.venv/bin/pytest "${PARALLEL[@]}" --reuse-db -m transactional
 # The benchmark's regression gate: no page runs more queries than bench/baseline.json, none grows
 # past half again its time ratio to the layout list.
 bash scripts/bench-gate.sh

@@ -60,7 +60,10 @@ def test_the_cpr_check_limit_is_counted_once_for_all_web_nodes():
     assert _cpr_checks_this_hour(actor) == 1
     assert _cpr_checks_this_hour(actor) == 2
     # Another process (another web node) counts on from the same number.
-    result = other_node(str(actor.pk), CACHE_REDIS_URL=django_settings.CACHES["default"]["LOCATION"])
+    shared = django_settings.CACHES["default"]
+    result = other_node(
+        str(actor.pk), CACHE_REDIS_URL=shared["LOCATION"], CACHE_KEY_PREFIX=shared["KEY_PREFIX"]
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout.strip().splitlines()[-1]) == 3
     assert _cpr_checks_this_hour(actor) == 4
