@@ -51,6 +51,14 @@ class MonthlyFigures(models.Model):
     # The framework, measured in the month it was computed (kept for earlier months).
     offers_in_use = models.PositiveIntegerField(default=0)
     offers_verified = models.PositiveIntegerField(default=0)
+    # Transfers between municipalities answered in the month: out of and into the municipality
+    # (accepted), declined by the receiving municipality (sent by / received by this one), and the
+    # days from start to acceptance of those received (the country: every transfer once).
+    transfers_out = models.PositiveIntegerField(default=0, db_default=0)
+    transfers_in = models.PositiveIntegerField(default=0, db_default=0)
+    transfers_out_declined = models.PositiveIntegerField(default=0, db_default=0)
+    transfers_in_declined = models.PositiveIntegerField(default=0, db_default=0)
+    transfer_days_median = models.FloatField(null=True, blank=True)
 
     computed_at = models.DateTimeField(_("beregnet"))
 

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rapporter import charts
-from rapporter.compute import TRANSFERS_AVAILABLE, months_between
+from rapporter.compute import months_between
 from rapporter.models import MonthlyFigures
 from rapporter.suppression import SUPPRESSED, suppress
 from samarbejde.models import Municipality, Organisation
@@ -26,6 +26,9 @@ from samarbejde.models import Municipality, Organisation
 FIDELITY = ["with_coordinator", "plan_accepted", "attention_assessed", "review_overdue", "inactive_90_days"]
 REFERRAL_PARTS = ["referrals_accepted", "referrals_declined", "referrals_unanswered"]
 ACCEPTANCE_PARTS = ["accepted_present", "accepted_phone", "accepted_interpreter"]
+# Transfers answered in a month, seen from one municipality (the country: each transfer once, so
+# its "in" and "out" are the same number and share one key).
+TRANSFER_PARTS = ["transfers_out", "transfers_in", "transfers_out_declined", "transfers_in_declined"]
 NO_RECEIVER = "-"  # referrals without a receiving organisation (all kinds minus the three)
 
 
@@ -53,6 +56,13 @@ def labels():
         "answer_days_median": _("Dage til svar (median)"),
         "offers_in_use": _("Tilbud i brug"),
         "offers_verified": _("Bekræftet inden for 180 dage"),
+        "transfers_out": _("Overdraget til anden kommune"),
+        "transfers_in": _("Modtaget fra anden kommune"),
+        "transfers_out_declined": _("Afvist af den modtagende kommune"),
+        "transfers_in_declined": _("Afvist af kommunen selv"),
+        "transfers": _("Overdragelser modtaget"),
+        "transfers_declined": _("Overdragelser afvist"),
+        "transfer_days_median": _("Dage fra start til modtagelse (median)"),
     }
 
 
@@ -385,16 +395,112 @@ def _trend_summary(series, x_labels) -> str:
     return " ".join(sentences)
 
 
+def _transfers(d: Disclosure, rows: Rows, scope, months):
+    """A municipality's transfers per month and over the period (sums of the months)."""
+    for metric in TRANSFER_PARTS:
+        monthly = [d.count((scope, m, "tr", metric), getattr(rows.get(scope, m), metric)) for m in months]
+        d.sum(monthly, d.count((scope, "period", "tr", metric), sum(d.values[k] for k in monthly)))
+
+
+def _transfers_table(d, rows, scope, months) -> Table:
+    names = labels()
+    body = []
+    for month in months:
+        cells = [d.cell((scope, month, "tr", m)) for m in TRANSFER_PARTS]
+        cells.append(
+            d.median(rows.get(scope, month).transfer_days_median, (scope, month, "tr", "transfers_in"))
+        )
+        body.append((month_label(month), cells))
+    body.append(
+        (
+            _("Hele perioden"),
+            [d.cell((scope, "period", "tr", m)) for m in TRANSFER_PARTS] + [Cell("–", is_count=False)],
+        )
+    )
+    return Table(
+        "transfers",
+        _("Overdragelser mellem kommuner per måned"),
+        [_("Måned"), *[names[m] for m in TRANSFER_PARTS], names["transfer_days_median"]],
+        body,
+        _(
+            "Overdragelser besvaret i måneden. Varigheden er for de overdragelser, kommunen har "
+            "modtaget: dage fra overdragelsen blev startet, til den modtagende kommune tog imod."
+        ),
+    )
+
+
+def _national_transfers(d: Disclosure, rows: Rows, scopes, months):
+    """The country per month and period (each transfer once), and every municipality's period."""
+    for metric in ["transfers_in", "transfers_in_declined"]:
+        monthly = [d.count((None, m, "tr", metric), getattr(rows.get(None, m), metric)) for m in months]
+        d.sum(monthly, d.count((None, "period", "tr", metric), sum(d.values[k] for k in monthly)))
+    for scope in scopes:
+        for metric in TRANSFER_PARTS:
+            d.count((scope, "period", "tr", metric), sum(getattr(rows.get(scope, m), metric) for m in months))
+    # A transfer received by one municipality was sent by another: both columns add up to the
+    # country's one number.
+    for metric, national in [
+        ("transfers_in", "transfers_in"),
+        ("transfers_out", "transfers_in"),
+        ("transfers_in_declined", "transfers_in_declined"),
+        ("transfers_out_declined", "transfers_in_declined"),
+    ]:
+        d.sum([(scope, "period", "tr", metric) for scope in scopes], (None, "period", "tr", national))
+
+
+def _national_transfers_table(d, rows, months) -> Table:
+    names = labels()
+    body = [
+        (
+            month_label(month),
+            [
+                d.cell((None, month, "tr", "transfers_in")),
+                d.cell((None, month, "tr", "transfers_in_declined")),
+                d.median(rows.get(None, month).transfer_days_median, (None, month, "tr", "transfers_in")),
+            ],
+        )
+        for month in months
+    ]
+    body.append(
+        (
+            _("Hele perioden"),
+            [
+                d.cell((None, "period", "tr", "transfers_in")),
+                d.cell((None, "period", "tr", "transfers_in_declined")),
+                Cell("–", is_count=False),
+            ],
+        )
+    )
+    return Table(
+        "national_transfers",
+        _("Hele landet: overdragelser mellem kommuner per måned"),
+        [_("Måned"), names["transfers"], names["transfers_declined"], names["transfer_days_median"]],
+        body,
+        _("Overdragelser besvaret i måneden; dage fra overdragelsen blev startet, til den blev modtaget."),
+    )
+
+
+def _transfer_comparison_table(d, municipalities) -> Table:
+    names = labels()
+    body = [(m.name, [d.cell((m.pk, "period", "tr", x)) for x in TRANSFER_PARTS]) for m in municipalities]
+    national = [d.cell((None, "period", "tr", x)) for x in ["transfers_in", "transfers_in_declined"]]
+    body.append((_("Hele landet"), [national[0], national[0], national[1], national[1]]))
+    return Table(
+        "transfer_comparison",
+        _("Overdragelser mellem kommuner i perioden per kommune"),
+        [_("Kommune"), *[names[x] for x in TRANSFER_PARTS]],
+        body,
+        _("For hele landet er hver overdragelse talt én gang: overdraget og modtaget er det samme tal."),
+    )
+
+
 def _not_available_notes() -> list[str]:
-    notes = [
+    return [
         _(
             "Kommunikationsveje og rammedokumenter over deres revisionsdato: ikke tilgængelig, "
             "portalen registrerer endnu ingen revisionsdato for dem."
         )
     ]
-    if not TRANSFERS_AVAILABLE:
-        notes.append(_("Overflytninger mellem kommuner og deres varighed: ikke tilgængelig endnu."))
-    return notes
 
 
 # --- The pages -------------------------------------------------------------------------------------
@@ -424,6 +530,7 @@ def municipality_report(municipality: Municipality, filters: dict) -> Report:
     )
     funnel_key = _funnel(d, scope, kind)
     offers = _offers(d, rows, scope, months)
+    _transfers(d, rows, scope, months)
     d.resolve()
 
     report = Report(municipality.name)
@@ -435,6 +542,7 @@ def municipality_report(municipality: Municipality, filters: dict) -> Report:
     report.tables.append(_events_table(d, rows, scope, months))
     report.tables.append(_referrals_table(d, rows, scope, months, kind))
     report.tables.append(_by_kind_table(d, scope, kinds))
+    report.tables.append(_transfers_table(d, rows, scope, months))
     report.tables.append(_offers_table(d, offers))
     report.notes = _not_available_notes()
     return report
@@ -509,6 +617,7 @@ def national_report(filters: dict) -> Report:
             (None, "period", "ref", kind, metric),
         )
     funnel_key = _funnel(d, None, kind)
+    _national_transfers(d, rows, scopes, months)
     d.resolve()
 
     report = Report(_("Hele landet"))
@@ -522,6 +631,8 @@ def national_report(filters: dict) -> Report:
     report.tables.append(_fidelity_table(d, None, months, _("Hele landet: modeltroskab ved månedens udgang")))
     report.tables.append(_events_table(d, rows, None, months))
     report.tables.append(_referrals_table(d, rows, None, months, kind))
+    report.tables.append(_transfer_comparison_table(d, municipalities))
+    report.tables.append(_national_transfers_table(d, rows, months))
     report.notes = _not_available_notes()
     return report
 

@@ -140,3 +140,24 @@ def test_the_computation_reads_no_cpr_name_or_free_text():
     for sql, _fields in compute.CASE_QUERIES + compute.REFERRAL_QUERIES:
         words = set(sql.replace(".", " ").replace(",", " ").replace("(", " ").replace(")", " ").split())
         assert not words & set(forbidden), words & set(forbidden)
+
+
+def test_transfers_between_municipalities_and_their_duration(world, data):
+    compute_reports()
+    aarhus, odense = world.municipality, world.other_municipality
+    fields = ["transfers_out", "transfers_in", "transfers_out_declined", "transfers_in_declined"]
+
+    def figures(municipality, month, target_group=""):
+        r = row(municipality, month, target_group)
+        return [getattr(r, f) for f in fields] + [r.transfer_days_median]
+
+    # Aarhus sent two that Odense accepted (after 4 and 10 days) and declined one from Odense;
+    # the pending and the withdrawn transfers count nowhere.
+    assert figures(aarhus, data.m1) == [2, 0, 0, 1, None]
+    assert figures(odense, data.m1) == [0, 2, 1, 0, 7.0]
+    # The country: each transfer once, received and sent alike.
+    assert figures(None, data.m1) == [2, 2, 1, 1, 7.0]
+    # By the citizen's target group: case 5 and 6 are "aeldre", the Odense case "unge".
+    assert figures(odense, data.m1, "aeldre") == [0, 2, 0, 0, 7.0]
+    assert figures(aarhus, data.m1, "unge") == [0, 0, 0, 1, None]
+    assert figures(aarhus, data.m2) == [0, 0, 0, 0, None]

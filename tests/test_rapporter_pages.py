@@ -162,3 +162,66 @@ def test_pages_read_only_the_summary_tables_in_a_fixed_number_of_queries(client,
         # is not report data.)
         report_sql = [sql for sql in large if "core_notification" not in sql]
         assert not [sql for sql in report_sql if "borgerforloeb_" in sql], url
+
+
+def test_transfers_are_shown_suppressed_on_both_pages_and_exports(client, world, data, analyst):
+    from rapporter.reports import month_label
+
+    report = municipality_report(world.municipality, _filters())
+    table = next(t for t in report.tables if t.slug == "transfers")
+    m1 = dict(table.rows)[month_label(data.m1)]
+    # Two sent, one declined: under 5, hidden, and so is the median of those received.
+    assert [c.text for c in m1] == ["< 5"] * 5
+    national = national_report(_filters())
+    comparison = next(t for t in national.tables if t.slug == "transfer_comparison")
+    assert {c.text for _label, cells in comparison.rows for c in cells} == {"< 5"}
+    monthly = next(t for t in national.tables if t.slug == "national_transfers")
+    assert [c.text for c in dict(monthly.rows)[month_label(data.m1)]] == ["< 5", "< 5", "< 5"]
+    client.force_login(analyst)
+    body = client.get(reverse("rapporter:national")).content.decode()
+    assert "Overdragelser mellem kommuner i perioden per kommune" in body
+    assert "Ikke bosat her" not in body
+    url = reverse("rapporter:national_export", args=["csv"])
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert [month_label(data.m1), "< 5", "< 5", "< 5"] in rows
+
+
+def test_transfers_of_five_or_more_are_shown_with_their_median(world, data):
+    from borgerforloeb.models import Case, CaseTransfer, Citizen
+    from rapporter.reports import month_label
+
+    aarhus, odense = world.municipality, world.other_municipality
+    for days in (1, 2, 3, 20):
+        citizen = Citizen.objects.create(full_name="Flytter", municipality=odense, target_groups=[])
+        case = Case.objects.create(citizen=citizen, municipality=odense, start_date=data.m2)
+        CaseTransfer.objects.create(
+            case=case,
+            from_municipality=odense,
+            to_municipality=aarhus,
+            move_date=data.m1,
+            status="accepted",
+            started_at=report_fixture.at(data.m1, 1),
+            accepted_at=report_fixture.at(data.m1, 1 + days),
+        )
+    compute_reports(full=True)
+    report = municipality_report(aarhus, _filters())
+    table = next(t for t in report.tables if t.slug == "transfers")
+    # Aarhus received four (the fixture has none to Aarhus): under 5, hidden; one more shows them.
+    assert dict(table.rows)[month_label(data.m1)][1].text == "< 5"
+    citizen = Citizen.objects.create(full_name="Flytter", municipality=odense, target_groups=[])
+    case = Case.objects.create(citizen=citizen, municipality=odense, start_date=data.m2)
+    CaseTransfer.objects.create(
+        case=case,
+        from_municipality=odense,
+        to_municipality=aarhus,
+        move_date=data.m1,
+        status="accepted",
+        started_at=report_fixture.at(data.m1, 1),
+        accepted_at=report_fixture.at(data.m1, 6),
+    )
+    compute_reports(full=True)
+    report = municipality_report(aarhus, _filters())
+    table = next(t for t in report.tables if t.slug == "transfers")
+    m1 = dict(table.rows)[month_label(data.m1)]
+    # Five received after 1, 2, 3, 5 and 20 days: median 3.
+    assert (m1[1].text, m1[4].text) == ("5", "3")
