@@ -168,12 +168,19 @@ _KINDS = (
     "CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || (CASE WHEN o.kind IS NULL "
     "THEN ARRAY[]::varchar[] ELSE ARRAY[o.kind]::varchar[] END)) AS k(kind)"
 )
+# Declined referrals by the kind of reason chosen (a choice, never the reason's text).
+DECLINE_KINDS = list(Effort.DeclineKind.values)
+_DECLINE_KIND_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE e.status = 'declined' AND e.decline_reason_kind = '{kind}')"
+    for kind in DECLINE_KINDS
+)
 REFERRALS_SQL = f"""
 WITH {_MONTHS}
 SELECT c.municipality_id, mo.month, tg.target_group, k.kind,
     count(*), count(*) FILTER (WHERE e.status IN ('accepted', 'started', 'ended')),
     count(*) FILTER (WHERE e.status = 'declined'),
-    count(*) FILTER (WHERE e.status NOT IN ('accepted', 'started', 'ended', 'declined'))
+    count(*) FILTER (WHERE e.status NOT IN ('accepted', 'started', 'ended', 'declined')),
+    {_DECLINE_KIND_COUNTS}
 FROM months mo
 JOIN {T["effort"]} e ON e.referred_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
     AND e.referred_at < mo.month_end
@@ -183,7 +190,13 @@ JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
 GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
                         (mo.month, tg.target_group, k.kind))
 """
-REFERRALS_FIELDS = ["referrals_sent", "referrals_accepted", "referrals_declined", "referrals_unanswered"]
+REFERRALS_FIELDS = [
+    "referrals_sent",
+    "referrals_accepted",
+    "referrals_declined",
+    "referrals_unanswered",
+    *[f"declined_{kind}" for kind in DECLINE_KINDS],
+]
 
 # Referrals answered in the month: days from referral to answer.
 ANSWERS_SQL = f"""

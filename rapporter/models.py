@@ -46,6 +46,13 @@ class MonthlyFigures(models.Model):
     referrals_accepted = models.PositiveIntegerField(default=0)
     referrals_declined = models.PositiveIntegerField(default=0)
     referrals_unanswered = models.PositiveIntegerField(default=0)
+    # Of the declined ones, by the kind of reason chosen (``Effort.DeclineKind``); the rest were
+    # declined before the kind was recorded.
+    declined_no_capacity = models.PositiveIntegerField(default=0, db_default=0)
+    declined_outside_target_group = models.PositiveIntegerField(default=0, db_default=0)
+    declined_citizen_declined = models.PositiveIntegerField(default=0, db_default=0)
+    declined_not_reachable = models.PositiveIntegerField(default=0, db_default=0)
+    declined_other = models.PositiveIntegerField(default=0, db_default=0)
     answers = models.PositiveIntegerField(default=0)
     answer_days_median = models.FloatField(null=True, blank=True)
     # The framework, measured in the month it was computed (kept for earlier months).

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from borgerforloeb.models import Effort
 from rapporter import charts
-from rapporter.compute import months_between
+from rapporter.compute import DECLINE_KINDS, months_between
 from rapporter.models import MonthlyFigures
 from rapporter.suppression import SUPPRESSED, suppress
 from samarbejde.models import Municipality, Organisation
@@ -29,6 +30,7 @@ ACCEPTANCE_PARTS = ["accepted_present", "accepted_phone", "accepted_interpreter"
 # Transfers answered in a month, seen from one municipality (the country: each transfer once, so
 # its "in" and "out" are the same number and share one key).
 TRANSFER_PARTS = ["transfers_out", "transfers_in", "transfers_out_declined", "transfers_in_declined"]
+NOT_STATED = "not_stated"  # declined before the kind of reason was recorded
 NO_RECEIVER = "-"  # referrals without a receiving organisation (all kinds minus the three)
 
 
@@ -63,6 +65,14 @@ def labels():
         "transfers": _("Overdragelser modtaget"),
         "transfers_declined": _("Overdragelser afvist"),
         "transfer_days_median": _("Dage fra start til modtagelse (median)"),
+    }
+
+
+def decline_kind_labels():
+    return {
+        **dict(Effort.DeclineKind.choices),
+        NOT_STATED: _("Ikke angivet (afvist før årsagen blev registreret)"),
+        "": _("Afvist i alt"),
     }
 
 
@@ -307,7 +317,42 @@ def _referrals_table(d, rows, scope, months, kind) -> Table:
         _("Henvisninger per måned (%(kind)s)") % {"kind": kind_labels()[kind]},
         [_("Måned"), *[names[m] for m in columns], names["answer_days_median"]],
         body,
-        _("Sendt i måneden, og hvor de står nu. Afvisningernes begrundelser er fritekst og indgår ikke."),
+        _(
+            "Sendt i måneden, og hvor de står nu. Afvisningernes begrundelser i fritekst indgår "
+            "ikke, kun den valgte årsag (se afvisninger efter årsag)."
+        ),
+    )
+
+
+def _declines(d: Disclosure, rows: Rows, scope, months, kind):
+    """The period's declined referrals of one organisation kind by the kind of reason: they add
+    up to the period's declined (already counted by ``_referrals``)."""
+    key = (scope, "period", "ref", kind)
+    parts = []
+    for reason in DECLINE_KINDS:
+        monthly = [
+            d.count((scope, m, "decl", kind, reason), getattr(rows.get(scope, m, kind), f"declined_{reason}"))
+            for m in months
+        ]
+        total = d.count((*key, "decl", reason), sum(d.values[k] for k in monthly))
+        d.sum(monthly, total)
+        parts.append(total)
+    declined = (*key, "referrals_declined")
+    rest = d.count((*key, "decl", NOT_STATED), d.values[declined] - sum(d.values[p] for p in parts))
+    d.sum([*parts, rest], declined)
+
+
+def _declines_table(d, scope, kind) -> Table:
+    key = (scope, "period", "ref", kind)
+    names = decline_kind_labels()
+    body = [(names[reason], [d.cell((*key, "decl", reason))]) for reason in [*DECLINE_KINDS, NOT_STATED]]
+    body.append((names[""], [d.cell((*key, "referrals_declined"))]))
+    return Table(
+        "declines_by_reason",
+        _("Afviste henvisninger i perioden efter årsag (%(kind)s)") % {"kind": kind_labels()[kind]},
+        [_("Årsag"), _("Antal")],
+        body,
+        _("Årsagen vælges af den modtagende organisation, når den afviser. Henvisninger sendt i perioden."),
     )
 
 
@@ -529,6 +574,7 @@ def municipality_report(municipality: Municipality, filters: dict) -> Report:
         (scope, "period", "ref", NO_RECEIVER, "referrals_sent"),
     )
     funnel_key = _funnel(d, scope, kind)
+    _declines(d, rows, scope, months, kind)
     offers = _offers(d, rows, scope, months)
     _transfers(d, rows, scope, months)
     d.resolve()
@@ -542,6 +588,7 @@ def municipality_report(municipality: Municipality, filters: dict) -> Report:
     report.tables.append(_events_table(d, rows, scope, months))
     report.tables.append(_referrals_table(d, rows, scope, months, kind))
     report.tables.append(_by_kind_table(d, scope, kinds))
+    report.tables.append(_declines_table(d, scope, kind))
     report.tables.append(_transfers_table(d, rows, scope, months))
     report.tables.append(_offers_table(d, offers))
     report.notes = _not_available_notes()
@@ -617,6 +664,7 @@ def national_report(filters: dict) -> Report:
             (None, "period", "ref", kind, metric),
         )
     funnel_key = _funnel(d, None, kind)
+    _declines(d, rows, None, months, kind)
     _national_transfers(d, rows, scopes, months)
     d.resolve()
 
@@ -631,6 +679,7 @@ def national_report(filters: dict) -> Report:
     report.tables.append(_fidelity_table(d, None, months, _("Hele landet: modeltroskab ved månedens udgang")))
     report.tables.append(_events_table(d, rows, None, months))
     report.tables.append(_referrals_table(d, rows, None, months, kind))
+    report.tables.append(_declines_table(d, None, kind))
     report.tables.append(_transfer_comparison_table(d, municipalities))
     report.tables.append(_national_transfers_table(d, rows, months))
     report.notes = _not_available_notes()

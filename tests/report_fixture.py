@@ -12,7 +12,7 @@ Aarhus unless said otherwise, made directly with the ORM so every date is exact:
   case 2: a meeting in M1 with an interpreter needed, not booked.
 - case 4: two attention points assessed on day 6 of M2; case 3: one not assessed.
 - referrals in M1: case 1 → voluntary, accepted after 5 days; case 2 → private, declined
-  after 1 day; case 3 → voluntary, unanswered.
+  after 1 day (no capacity); case 3 → voluntary, unanswered.
 - transfers answered in M1: Aarhus → Odense accepted after 4 days (case 5, started day 2, accepted
   day 6) and after 10 days (case 6, started day 3, accepted day 13); Odense → Aarhus declined on
   day 2 (the Odense case). Not answered, so not counted: one pending and one withdrawn Aarhus →
@@ -115,6 +115,7 @@ def build(world) -> SimpleNamespace:
             receiving_organisation=receiver,
             status=status,
             decline_reason="Ingen plads" if status == Effort.Status.DECLINED else "",
+            decline_reason_kind="no_capacity" if status == Effort.Status.DECLINED else "",
             responsible=person,
             referred_at=referred_at,
             answered_at=answered_at,

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django_celery_beat.models import PeriodicTask
 
-from borgerforloeb.models import Case
+from borgerforloeb.models import Case, Effort
 from rapporter.compute import compute_reports, month_start
 from rapporter.models import MonthlyFigures, ReportRun
 from rapporter.tasks import compute_reports_nightly
@@ -73,6 +73,7 @@ def test_referrals_by_month_and_organisation_kind(world, data):
     assert (voluntary.answers, voluntary.answer_days_median) == (1, 5.0)
     private = row(aarhus, data.m1, kind="privat")
     assert (private.referrals_sent, private.referrals_declined, private.answer_days_median) == (1, 1, 1.0)
+    assert (private.declined_no_capacity, private.declined_other, voluntary.declined_no_capacity) == (1, 0, 0)
     assert not MonthlyFigures.objects.filter(
         municipality=aarhus, month=data.m2, referrals_sent__gt=0
     ).exists()
@@ -161,3 +162,29 @@ def test_transfers_between_municipalities_and_their_duration(world, data):
     assert figures(odense, data.m1, "aeldre") == [0, 2, 0, 0, 7.0]
     assert figures(aarhus, data.m1, "unge") == [0, 0, 0, 1, None]
     assert figures(aarhus, data.m2) == [0, 0, 0, 0, None]
+
+
+def test_declined_referrals_by_kind_of_reason(world, data):
+    case = data.cases[4]
+    m1 = data.m1
+    for kind in ["other", "other", ""]:
+        Effort.objects.create(
+            case=case,
+            title="Henvisning",
+            receiving_organisation=world.voluntary,
+            status=Effort.Status.DECLINED,
+            decline_reason="Fritekst",
+            decline_reason_kind=kind,
+            responsible=world.coordinator,
+            referred_at=report_fixture.at(m1, 9),
+            answered_at=report_fixture.at(m1, 10),
+        )
+    compute_reports()
+    every = row(world.municipality, m1)
+    kinds = [getattr(every, f"declined_{k}") for k in Effort.DeclineKind.values]
+    # no capacity, outside target group, citizen declined, not reachable, other
+    assert kinds == [1, 0, 0, 0, 2]
+    # Four declined, one before its kind was recorded (counted only in the total).
+    assert every.referrals_declined == 4
+    assert row(world.municipality, m1, "unge").declined_other == 2
+    assert row(None, m1, kind="frivillig").declined_other == 2

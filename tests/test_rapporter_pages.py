@@ -225,3 +225,40 @@ def test_transfers_of_five_or_more_are_shown_with_their_median(world, data):
     m1 = dict(table.rows)[month_label(data.m1)]
     # Five received after 1, 2, 3, 5 and 20 days: median 3.
     assert (m1[1].text, m1[4].text) == ("5", "3")
+
+
+def test_declines_by_kind_of_reason_are_shown_suppressed(client, world, data, analyst):
+    from borgerforloeb.models import Effort
+
+    def declines(report):
+        table = next(t for t in report.tables if t.slug == "declines_by_reason")
+        return {label: cells[0].text for label, cells in table.rows}
+
+    # The fixture's one decline (no capacity): hidden.
+    shown = declines(municipality_report(world.municipality, _filters()))
+    assert shown["Ingen ledig kapacitet"] == "< 5" and shown["Afvist i alt"] == "< 5"
+    # Seven more, outside the target group, and one declined before kinds were recorded.
+    for kind in ["outside_target_group"] * 7 + [""]:
+        Effort.objects.create(
+            case=data.cases[4],
+            title="Henvisning",
+            receiving_organisation=world.voluntary,
+            status=Effort.Status.DECLINED,
+            decline_reason="Fritekst om borgeren",
+            decline_reason_kind=kind,
+            responsible=world.coordinator,
+            referred_at=report_fixture.at(data.m1, 9),
+            answered_at=report_fixture.at(data.m1, 10),
+        )
+    compute_reports()
+    shown = declines(municipality_report(world.municipality, _filters()))
+    assert shown["Uden for målgruppen"] == "7"
+    # Nine declined, but hidden: with the period's answered referrals published, it would give
+    # away the one accepted (answered − declined).
+    assert shown["Afvist i alt"] == "< 5"
+    assert shown["Ingen ledig kapacitet"] == "< 5"
+    assert shown["Ikke angivet (afvist før årsagen blev registreret)"] == "< 5"
+    assert declines(national_report(_filters()))["Uden for målgruppen"] == "7"
+    client.force_login(analyst)
+    body = client.get(reverse("rapporter:municipality", args=[world.municipality.slug])).content.decode()
+    assert "Afviste henvisninger i perioden efter årsag" in body and "Fritekst om borgeren" not in body

@@ -113,6 +113,12 @@ class ReferralAnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg om I accepterer eller afviser.")},
     )
+    reason_kind = forms.ChoiceField(
+        label=_("Årsag til afvisning"),
+        required=False,
+        choices=[("", _("Vælg årsag")), *Effort.DeclineKind.choices],
+        help_text=_("Skal vælges, hvis henvisningen afvises. Årsagen indgår i rapporterne."),
+    )
     reason = forms.CharField(
         label=_("Begrundelse"),
         required=False,
@@ -122,6 +128,8 @@ class ReferralAnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("answer") == "decline" and not data.get("reason_kind"):
+            self.add_error("reason_kind", _("Vælg hvorfor henvisningen afvises."))
         if data.get("answer") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Skriv hvorfor henvisningen afvises."))
         return data
