@@ -35,7 +35,7 @@ from borgerforloeb.models import (
     TimelineEvent,
 )
 from rapporter.models import MonthlyFigures, ReportRun
-from samarbejde.models import Organisation
+from samarbejde.models import Channel, FrameworkDocument, Organisation
 from tilbud.models import Offer
 
 INACTIVE_DAYS = 90
@@ -262,7 +262,14 @@ CASE_QUERIES = [
     (TRANSFERS_OUT_SQL, TRANSFERS_OUT_FIELDS),
 ]
 REFERRAL_QUERIES = [(REFERRALS_SQL, REFERRALS_FIELDS), (ANSWERS_SQL, ANSWERS_FIELDS)]
-FRAMEWORK_FIELDS = ["offers_in_use", "offers_verified"]
+FRAMEWORK_FIELDS = [
+    "offers_in_use",
+    "offers_verified",
+    "channels",
+    "channels_review_overdue",
+    "framework_documents",
+    "framework_documents_review_overdue",
+]
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -327,18 +334,34 @@ def _run(sql: str, months: list[datetime.date], fields: list[str], rows: dict, *
 
 
 def _framework_figures(today: datetime.date) -> dict:
-    """Offers in use per municipality (None: the country) and those confirmed within 180 days."""
+    """Per municipality (None: the country), in the order of ``FRAMEWORK_FIELDS``: offers in use
+    and those confirmed within 180 days; channels and framework documents, and those whose review
+    date has passed."""
     cutoff = today - datetime.timedelta(days=OFFER_VERIFIED_DAYS)
     in_use = Offer.objects.exclude(status=Offer.Status.DEFUNCT)
     verified = Q(assured_date__gt=cutoff)
-    figures = {
-        row["municipalities"]: (row["n"], row["verified"])
-        for row in in_use.filter(municipalities__isnull=False)
+    figures: dict = defaultdict(lambda: [0] * len(FRAMEWORK_FIELDS))
+    for row in (
+        in_use.filter(municipalities__isnull=False)
         .values("municipalities")
         .annotate(n=Count("id", distinct=True), verified=Count("id", filter=verified, distinct=True))
-    }
+    ):
+        figures[row["municipalities"]][0:2] = [row["n"], row["verified"]]
     national = in_use.aggregate(n=Count("id"), verified=Count("id", filter=verified))
-    figures[None] = (national["n"], national["verified"])
+    figures[None][0:2] = [national["n"], national["verified"]]
+    for start, model, overdue in [
+        (2, Channel, Q(review_due__lt=today)),
+        (4, FrameworkDocument, Q(review_date__lt=today)),
+    ]:
+        rows = (
+            model.objects.order_by()
+            .values("municipality")
+            .annotate(n=Count("id"), overdue=Count("id", filter=overdue))
+        )
+        for row in rows:
+            figures[row["municipality"]][start : start + 2] = [row["n"], row["overdue"]]
+            figures[None][start] += row["n"]
+            figures[None][start + 1] += row["overdue"]
     return figures
 
 

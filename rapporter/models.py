@@ -58,6 +58,12 @@ class MonthlyFigures(models.Model):
     # The framework, measured in the month it was computed (kept for earlier months).
     offers_in_use = models.PositiveIntegerField(default=0)
     offers_verified = models.PositiveIntegerField(default=0)
+    # Communication channels and framework documents (plans and workflows), and those past their
+    # review date: framework data, measured like the offers.
+    channels = models.PositiveIntegerField(default=0, db_default=0)
+    channels_review_overdue = models.PositiveIntegerField(default=0, db_default=0)
+    framework_documents = models.PositiveIntegerField(default=0, db_default=0)
+    framework_documents_review_overdue = models.PositiveIntegerField(default=0, db_default=0)
     # Transfers between municipalities answered in the month: out of and into the municipality
     # (accepted), declined by the receiving municipality (sent by / received by this one), and the
     # days from start to acceptance of those received (the country: every transfer once).

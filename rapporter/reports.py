@@ -113,7 +113,6 @@ class Report:
     title: str
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     def all_tables(self) -> list[Table]:
         return [chart.table for chart in self.charts] + self.tables
@@ -539,13 +538,70 @@ def _transfer_comparison_table(d, municipalities) -> Table:
     )
 
 
-def _not_available_notes() -> list[str]:
-    return [
-        _(
-            "Kommunikationsveje og rammedokumenter over deres revisionsdato: ikke tilgængelig, "
-            "portalen registrerer endnu ingen revisionsdato for dem."
-        )
+REVIEW_FIELDS = [
+    ("channels", "channels_review_overdue"),
+    ("framework_documents", "framework_documents_review_overdue"),
+]
+
+
+def _review_month(rows, scope, months) -> datetime.date:
+    """The latest month of the period in which the framework was measured (the current month is
+    measured on every run; earlier months keep what was measured then)."""
+    fields = [f for pair in REVIEW_FIELDS for f in pair]
+    return next(
+        (m for m in reversed(months) if any(getattr(rows.get(scope, m), f) for f in fields)), months[-1]
+    )
+
+
+def _framework_cell(value) -> Cell:
+    # Framework data, not about persons: shown as they are, small numbers too.
+    return Cell(str(value), value, is_count=False)
+
+
+def _review_table(rows, scope, months) -> Table:
+    month = _review_month(rows, scope, months)
+    row = rows.get(scope, month)
+    return Table(
+        "framework_review",
+        _("Rammen: kommunikationsveje og planer og arbejdsgange over revisionsdatoen"),
+        [_("Målt %(month)s") % {"month": month_label(month)}, _("I alt"), _("Revisionsdato overskredet")],
+        [
+            (label, [_framework_cell(getattr(row, total)), _framework_cell(getattr(row, overdue))])
+            for label, (total, overdue) in zip(
+                [_("Kommunikationsveje"), _("Planer og arbejdsgange")], REVIEW_FIELDS, strict=True
+            )
+        ],
+        _framework_note(),
+    )
+
+
+def _framework_note() -> str:
+    return _(
+        "Kommunikationsveje og planer og arbejdsgange er rammedata, ikke oplysninger om borgere: "
+        "de vises uden at skjule tal under 5. Kommunikationsveje uden revisionsdato tælles med i alt."
+    )
+
+
+def _review_comparison_table(rows, municipalities, months) -> Table:
+    month = _review_month(rows, None, months)
+    fields = [f for pair in REVIEW_FIELDS for f in pair]
+    body = [
+        (m.name, [_framework_cell(getattr(rows.get(m.pk, month), f)) for f in fields]) for m in municipalities
     ]
+    body.append((_("Hele landet"), [_framework_cell(getattr(rows.get(None, month), f)) for f in fields]))
+    return Table(
+        "framework_review_comparison",
+        _("Rammen per kommune, målt %(month)s: over revisionsdatoen") % {"month": month_label(month)},
+        [
+            _("Kommune"),
+            _("Kommunikationsveje"),
+            _("Heraf revisionsdato overskredet"),
+            _("Planer og arbejdsgange"),
+            _("Heraf revisionsdato overskredet"),
+        ],
+        body,
+        _framework_note(),
+    )
 
 
 # --- The pages -------------------------------------------------------------------------------------
@@ -591,7 +647,7 @@ def municipality_report(municipality: Municipality, filters: dict) -> Report:
     report.tables.append(_declines_table(d, scope, kind))
     report.tables.append(_transfers_table(d, rows, scope, months))
     report.tables.append(_offers_table(d, offers))
-    report.notes = _not_available_notes()
+    report.tables.append(_review_table(rows, scope, months))
     return report
 
 
@@ -682,7 +738,7 @@ def national_report(filters: dict) -> Report:
     report.tables.append(_declines_table(d, None, kind))
     report.tables.append(_transfer_comparison_table(d, municipalities))
     report.tables.append(_national_transfers_table(d, rows, months))
-    report.notes = _not_available_notes()
+    report.tables.append(_review_comparison_table(rows, municipalities, months))
     return report
 
 

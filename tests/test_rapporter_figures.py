@@ -188,3 +188,44 @@ def test_declined_referrals_by_kind_of_reason(world, data):
     assert every.referrals_declined == 4
     assert row(world.municipality, m1, "unge").declined_other == 2
     assert row(None, m1, kind="frivillig").declined_other == 2
+
+
+def test_channels_and_framework_documents_past_their_review_date(world, data):
+    import datetime
+
+    from django.utils import timezone
+
+    from samarbejde.models import Channel, FrameworkDocument
+
+    today = timezone.localdate()
+    yesterday, tomorrow = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+    aarhus, odense = world.municipality, world.other_municipality
+    for topic, due in [("Tolk", yesterday), ("Bolig", tomorrow), ("Sundhed", None), ("I dag", today)]:
+        Channel.objects.create(
+            municipality=aarhus, topic=topic, way="telefon", contact_details="1", review_due=due
+        )
+    for municipality, title, review in [
+        (aarhus, "Overdragelse", yesterday),
+        (aarhus, "Modtagelse", tomorrow),
+        (odense, "Samarbejdsaftale", yesterday),
+    ]:
+        FrameworkDocument.objects.create(
+            municipality=municipality, kind="plan", title=title, owner=world.coordinator, review_date=review
+        )
+    compute_reports()
+    current = month_start(today)
+    fields = [
+        "channels",
+        "channels_review_overdue",
+        "framework_documents",
+        "framework_documents_review_overdue",
+    ]
+
+    def figures(municipality):
+        r = row(municipality, current)
+        return [getattr(r, f) for f in fields]
+
+    # Passed: yesterday's; not today's, tomorrow's or one without a review date.
+    assert figures(aarhus) == [4, 1, 2, 1]
+    assert figures(odense) == [0, 0, 1, 1]
+    assert figures(None) == [4, 1, 3, 2]

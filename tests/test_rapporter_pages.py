@@ -151,6 +151,10 @@ def test_pages_read_only_the_summary_tables_in_a_fixed_number_of_queries(client,
                 municipality=municipality,
                 month=data.m1,
                 open_cases=10 + i,
+                transfers_in=i,
+                declined_other=i,
+                channels=i,
+                channels_review_overdue=i // 2,
                 computed_at=data.cases[1].created_at,
             )
             for _ in range(1)
@@ -162,6 +166,9 @@ def test_pages_read_only_the_summary_tables_in_a_fixed_number_of_queries(client,
         # is not report data.)
         report_sql = [sql for sql in large if "core_notification" not in sql]
         assert not [sql for sql in report_sql if "borgerforloeb_" in sql], url
+        # The framework's review figures come from the summary rows too, not the framework tables.
+        framework = ("samarbejde_channel", "samarbejde_frameworkdocument", "tilbud_")
+        assert not [sql for sql in report_sql if any(t in sql for t in framework)], url
 
 
 def test_transfers_are_shown_suppressed_on_both_pages_and_exports(client, world, data, analyst):
@@ -262,3 +269,39 @@ def test_declines_by_kind_of_reason_are_shown_suppressed(client, world, data, an
     client.force_login(analyst)
     body = client.get(reverse("rapporter:municipality", args=[world.municipality.slug])).content.decode()
     assert "Afviste henvisninger i perioden efter årsag" in body and "Fritekst om borgeren" not in body
+
+
+def test_framework_review_figures_are_shown_without_suppression(client, world, data, analyst):
+    import datetime
+
+    from django.utils import timezone
+
+    from samarbejde.models import Channel
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for topic in ("Tolk", "Bolig"):
+        Channel.objects.create(
+            municipality=world.municipality,
+            topic=topic,
+            way="telefon",
+            contact_details="1",
+            review_due=yesterday,
+        )
+    Channel.objects.create(
+        municipality=world.municipality, topic="Sundhed", way="telefon", contact_details="1"
+    )
+    compute_reports()
+    report = municipality_report(world.municipality, _filters())
+    table = next(t for t in report.tables if t.slug == "framework_review")
+    assert [[c.text for c in cells] for _label, cells in table.rows] == [["3", "2"], ["0", "0"]]
+    assert "rammedata" in table.note
+    national = national_report(_filters())
+    table = next(t for t in national.tables if t.slug == "framework_review_comparison")
+    assert [c.text for c in dict(table.rows)["Aarhus"]] == ["3", "2", "0", "0"]
+    assert [c.text for c in dict(table.rows)["Hele landet"]] == ["3", "2", "0", "0"]
+    client.force_login(world.caseworker)
+    body = client.get(reverse("rapporter:municipality", args=[world.municipality.slug])).content.decode()
+    assert "Revisionsdato overskredet" in body and "ikke oplysninger om borgere" in body
+    url = reverse("rapporter:municipality_export", args=[world.municipality.slug, "csv"])
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert ["Kommunikationsveje", "3", "2"] in rows
