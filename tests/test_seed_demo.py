@@ -36,6 +36,11 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings):
     for login in DEMO_LOGINS:
         assert login in text
     assert "Samarbejde-demo-2026" in text
+    # The reports have a channel past its review date in every demo municipality.
+    from rapporter.models import MonthlyFigures
+
+    national = MonthlyFigures.objects.filter(municipality=None, target_group="", organisation_kind="")
+    assert national.filter(channels_review_overdue=5).exists()
 
 
 @pytest.mark.django_db
