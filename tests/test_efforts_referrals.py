@@ -69,6 +69,25 @@ def test_effort_form_keeps_input_and_requires_reason_to_decline(client, world):
     assert response.status_code == 200
     assert "Skriv hvorfor indsatsen er afvist." in body and 'value="Misbrugsbehandling"' in body
     assert not Effort.objects.exists()
+    field = body.split('id="div_id_decline_reason_kind"')[1].split('id="div_id_decline_reason"')[0]
+    assert 'aria-invalid="true"' in field and "Vælg hvorfor indsatsen er afvist." in field
+    response = client.post(
+        reverse("borgerforloeb:effort_create", args=[world.case.pk]),
+        {
+            "title": "Misbrugsbehandling",
+            "responsible": world.coordinator.pk,
+            "status": "declined",
+            "decline_reason_kind": "citizen_declined",
+            "decline_reason": "Borgeren ønsker det ikke nu",
+        },
+    )
+    assert response.status_code == 302
+    effort = Effort.objects.get()
+    assert effort.decline_reason_kind == Effort.DeclineKind.CITIZEN_DECLINED
+    # Back to proposed: the reason and its kind go.
+    save_effort(actor=world.coordinator, case=world.case, effort=effort, status="proposed")
+    effort.refresh_from_db()
+    assert (effort.decline_reason, effort.decline_reason_kind) == ("", "")
 
 
 def test_status_change_records_dates(client, world):

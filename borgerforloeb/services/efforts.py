@@ -21,6 +21,7 @@ EFFORT_FIELDS = [
     "responsible",
     "status",
     "decline_reason",
+    "decline_reason_kind",
     "start_date",
     "end_date",
 ]
@@ -50,6 +51,13 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
     if fields.get("responsible") is None and effort is None:
         raise ValidationError({"responsible": _("En indsats skal have én ansvarlig.")}, code="required")
     status = fields.get("status")
+    if (
+        status == Effort.Status.DECLINED
+        and fields.get("decline_reason_kind") not in Effort.DeclineKind.values
+    ):
+        raise ValidationError(
+            {"decline_reason_kind": _("Vælg hvorfor indsatsen er afvist.")}, code="reason_kind_required"
+        )
     if status == Effort.Status.DECLINED and not (fields.get("decline_reason") or "").strip():
         raise ValidationError(
             {"decline_reason": _("Skriv hvorfor indsatsen er afvist.")}, code="reason_required"
@@ -71,6 +79,8 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
             setattr(effort, key, value)
         if effort.status != old_status:
             _apply_effort_status(effort, effort.status, now)
+        if effort.status != Effort.Status.DECLINED:
+            effort.decline_reason_kind = ""
         effort.full_clean()
         effort.save()
         after = plain_values(snapshot(effort, EFFORT_FIELDS))
