@@ -21,6 +21,7 @@ from borgerforloeb.models import (
     Consent,
     CoordinatorAssignment,
     Decision,
+    Effort,
     Meeting,
     NetworkPerson,
     Participant,
@@ -33,6 +34,7 @@ from borgerforloeb.services import network
 from borgerforloeb.services.cases import assign_coordinator, open_case
 from borgerforloeb.services.citizens import create_citizen
 from borgerforloeb.services.consents import record_consent
+from borgerforloeb.services.efforts import answer_referral, save_effort
 from borgerforloeb.services.events import add_timeline
 from borgerforloeb.services.participants import add_participant
 from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
@@ -199,6 +201,7 @@ def seed(stdout):
                 responsibility="Borgerens vigtigste støtte i familien.",
             )
         _tasks(case, index, coordinator=coordinator, caseworker=caseworker, today=today)
+        _referral(case, index, coordinator=coordinator, receiver=house_kbh)
         if index == 0:
             _meeting(case, coordinator=coordinator, caseworker=caseworker, volunteer=volunteer, today=today)
             _plan_and_decision(case, coordinator=coordinator, caseworker=caseworker)
@@ -211,6 +214,37 @@ def seed(stdout):
             )
     _pending_transfer(today)
     stdout.write(f"Citizen cases: {Case.objects.count()} in all ({created} new).")
+
+
+# Referrals of the second to fourth demo case to Det Grønlandske Hus and the answer given:
+# declined ones carry the kind of reason the reports count.
+REFERRALS = {
+    1: (
+        "Bostøttegruppe i Det Grønlandske Hus",
+        False,
+        Effort.DeclineKind.NO_CAPACITY,
+        "Holdet er fuldt til foråret.",
+    ),
+    2: ("Samtalegruppe på grønlandsk", False, Effort.DeclineKind.CITIZEN_DECLINED, "Borgeren vil vente."),
+    3: ("Værested med frokost", True, "", ""),
+}
+
+
+def _referral(case, index, *, coordinator, receiver):
+    if index not in REFERRALS or receiver is None:
+        return
+    title, accept, kind, reason = REFERRALS[index]
+    if Effort.objects.filter(case=case, title=title).exists():
+        return
+    effort = save_effort(
+        actor=coordinator,
+        case=case,
+        title=title,
+        receiving_organisation=receiver,
+        responsible=coordinator,
+        status=Effort.Status.REFERRED,
+    )
+    answer_referral(actor=None, effort=effort, accept=accept, reason=reason, reason_kind=kind)
 
 
 def _pending_transfer(today):

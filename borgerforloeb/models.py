@@ -760,6 +760,16 @@ class Effort(TimeStamped):
         ENDED = "ended", _("Afsluttet")
         DECLINED = "declined", _("Afvist")
 
+    class DeclineKind(models.TextChoices):
+        """Why a referral was declined, as a choice the reports can count (the reason's text is
+        free and never read by them)."""
+
+        NO_CAPACITY = "no_capacity", _("Ingen ledig kapacitet")
+        OUTSIDE_TARGET_GROUP = "outside_target_group", _("Uden for målgruppen")
+        CITIZEN_DECLINED = "citizen_declined", _("Borgeren har sagt nej tak")
+        NOT_REACHABLE = "not_reachable", _("Borgeren kunne ikke kontaktes")
+        OTHER = "other", _("Anden årsag")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="efforts")
     offer = models.ForeignKey(
@@ -782,6 +792,15 @@ class Effort(TimeStamped):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     decline_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
+    decline_reason_kind = models.CharField(
+        _("årsag til afvisning"),
+        max_length=30,
+        choices=DeclineKind.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Tom: ikke afvist, eller afvist før årsagen blev registreret."),
+    )
     responsible = models.ForeignKey(
         USER, verbose_name=_("ansvarlig"), on_delete=models.PROTECT, related_name="responsible_efforts"
     )
@@ -800,6 +819,10 @@ class Effort(TimeStamped):
             models.CheckConstraint(
                 condition=~Q(status="declined") | Q(decline_reason__regex=r"\S"),
                 name="borgerforloeb_effort_decline_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="declined") | Q(decline_reason_kind=""),
+                name="borgerforloeb_effort_decline_kind_only_when_declined",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)

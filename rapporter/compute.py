@@ -24,6 +24,7 @@ from django.utils import timezone
 from borgerforloeb.models import (
     AttentionPoint,
     Case,
+    CaseTransfer,
     Citizen,
     CoordinatorAssignment,
     Effort,
@@ -34,14 +35,11 @@ from borgerforloeb.models import (
     TimelineEvent,
 )
 from rapporter.models import MonthlyFigures, ReportRun
-from samarbejde.models import Organisation
+from samarbejde.models import Channel, FrameworkDocument, Organisation
 from tilbud.models import Offer
 
 INACTIVE_DAYS = 90
 OFFER_VERIFIED_DAYS = 180
-# Transfers between municipalities are not recorded yet. When they are, compute them here
-# (count and median duration per month) and set this to True; the pages then show them.
-TRANSFERS_AVAILABLE = False
 
 T = {
     "case": Case._meta.db_table,
@@ -55,6 +53,7 @@ T = {
     "meeting": Meeting._meta.db_table,
     "effort": Effort._meta.db_table,
     "organisation": Organisation._meta.db_table,
+    "transfer": CaseTransfer._meta.db_table,
 }
 
 # The months as rows: first day, first day of the next month, and the instant the month ends.
@@ -169,12 +168,19 @@ _KINDS = (
     "CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || (CASE WHEN o.kind IS NULL "
     "THEN ARRAY[]::varchar[] ELSE ARRAY[o.kind]::varchar[] END)) AS k(kind)"
 )
+# Declined referrals by the kind of reason chosen (a choice, never the reason's text).
+DECLINE_KINDS = list(Effort.DeclineKind.values)
+_DECLINE_KIND_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE e.status = 'declined' AND e.decline_reason_kind = '{kind}')"
+    for kind in DECLINE_KINDS
+)
 REFERRALS_SQL = f"""
 WITH {_MONTHS}
 SELECT c.municipality_id, mo.month, tg.target_group, k.kind,
     count(*), count(*) FILTER (WHERE e.status IN ('accepted', 'started', 'ended')),
     count(*) FILTER (WHERE e.status = 'declined'),
-    count(*) FILTER (WHERE e.status NOT IN ('accepted', 'started', 'ended', 'declined'))
+    count(*) FILTER (WHERE e.status NOT IN ('accepted', 'started', 'ended', 'declined')),
+    {_DECLINE_KIND_COUNTS}
 FROM months mo
 JOIN {T["effort"]} e ON e.referred_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
     AND e.referred_at < mo.month_end
@@ -184,7 +190,13 @@ JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
 GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
                         (mo.month, tg.target_group, k.kind))
 """
-REFERRALS_FIELDS = ["referrals_sent", "referrals_accepted", "referrals_declined", "referrals_unanswered"]
+REFERRALS_FIELDS = [
+    "referrals_sent",
+    "referrals_accepted",
+    "referrals_declined",
+    "referrals_unanswered",
+    *[f"declined_{kind}" for kind in DECLINE_KINDS],
+]
 
 # Referrals answered in the month: days from referral to answer.
 ANSWERS_SQL = f"""
@@ -203,14 +215,61 @@ GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
 """
 ANSWERS_FIELDS = ["answers", "answer_days_median"]
 
+# Transfers answered in the month, by the receiving municipality: accepted (with the days from
+# start to acceptance) and declined.
+TRANSFERS_IN_SQL = f"""
+WITH {_MONTHS}
+SELECT t.to_municipality_id, mo.month, tg.target_group,
+    count(*) FILTER (WHERE t.status = 'accepted'
+        AND t.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.accepted_at < mo.month_end),
+    count(*) FILTER (WHERE t.status = 'declined'
+        AND t.declined_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.declined_at < mo.month_end),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(
+        (t.accepted_at AT TIME ZONE %(tz)s)::date - (t.started_at AT TIME ZONE %(tz)s)::date, 0))
+        FILTER (WHERE t.status = 'accepted'
+        AND t.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.accepted_at < mo.month_end)
+FROM months mo
+JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
+    AND COALESCE(t.accepted_at, t.declined_at) >= (mo.month::timestamp AT TIME ZONE %(tz)s)
+    AND COALESCE(t.accepted_at, t.declined_at) < mo.month_end
+JOIN {T["case"]} c ON c.id = t.case_id
+JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
+GROUP BY GROUPING SETS ((t.to_municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+"""
+TRANSFERS_IN_FIELDS = ["transfers_in", "transfers_in_declined", "transfer_days_median"]
+
+# The same transfers by the sending municipality.
+TRANSFERS_OUT_SQL = f"""
+WITH {_MONTHS}
+SELECT t.from_municipality_id, mo.month, tg.target_group,
+    count(*) FILTER (WHERE t.status = 'accepted'), count(*) FILTER (WHERE t.status = 'declined')
+FROM months mo
+JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
+    AND COALESCE(t.accepted_at, t.declined_at) >= (mo.month::timestamp AT TIME ZONE %(tz)s)
+    AND COALESCE(t.accepted_at, t.declined_at) < mo.month_end
+JOIN {T["case"]} c ON c.id = t.case_id
+JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
+GROUP BY GROUPING SETS ((t.from_municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+"""
+TRANSFERS_OUT_FIELDS = ["transfers_out", "transfers_out_declined"]
+
 CASE_QUERIES = [
     (OPEN_CASES_SQL, OPEN_CASES_FIELDS),
     (FIRST_COORDINATOR_SQL, FIRST_COORDINATOR_FIELDS),
     (ACCEPTANCES_SQL, ACCEPTANCES_FIELDS),
     (INTERPRETERS_SQL, INTERPRETERS_FIELDS),
+    (TRANSFERS_IN_SQL, TRANSFERS_IN_FIELDS),
+    (TRANSFERS_OUT_SQL, TRANSFERS_OUT_FIELDS),
 ]
 REFERRAL_QUERIES = [(REFERRALS_SQL, REFERRALS_FIELDS), (ANSWERS_SQL, ANSWERS_FIELDS)]
-FRAMEWORK_FIELDS = ["offers_in_use", "offers_verified"]
+FRAMEWORK_FIELDS = [
+    "offers_in_use",
+    "offers_verified",
+    "channels",
+    "channels_review_overdue",
+    "framework_documents",
+    "framework_documents_review_overdue",
+]
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -240,7 +299,8 @@ def first_month_of_data() -> datetime.date | None:
 
 def earliest_change_since(since: datetime.datetime) -> datetime.date | None:
     """The earliest day a change made after ``since`` is about (a case's start or end, a
-    referral's, an acceptance's or a meeting's date, the day of a timeline event), or None."""
+    referral's, an acceptance's or a meeting's date, the day of a timeline event or of a transfer's
+    answer), or None."""
     changed_cases = Case.objects.filter(
         Q(updated_at__gt=since) | Q(citizen__updated_at__gt=since) | Q(timeline__at__gt=since)
     )
@@ -254,6 +314,8 @@ def earliest_change_since(since: datetime.datetime) -> datetime.date | None:
             d=Min("starts_at")
         )["d"],
         AttentionPoint.objects.filter(updated_at__gt=since).aggregate(d=Min("updated_at"))["d"],
+        CaseTransfer.objects.filter(accepted_at__gt=since).aggregate(d=Min("accepted_at"))["d"],
+        CaseTransfer.objects.filter(declined_at__gt=since).aggregate(d=Min("declined_at"))["d"],
     ]
     dates = [_local_date(d) for d in dates if d is not None]
     return min(dates) if dates else None
@@ -272,18 +334,34 @@ def _run(sql: str, months: list[datetime.date], fields: list[str], rows: dict, *
 
 
 def _framework_figures(today: datetime.date) -> dict:
-    """Offers in use per municipality (None: the country) and those confirmed within 180 days."""
+    """Per municipality (None: the country), in the order of ``FRAMEWORK_FIELDS``: offers in use
+    and those confirmed within 180 days; channels and framework documents, and those whose review
+    date has passed."""
     cutoff = today - datetime.timedelta(days=OFFER_VERIFIED_DAYS)
     in_use = Offer.objects.exclude(status=Offer.Status.DEFUNCT)
     verified = Q(assured_date__gt=cutoff)
-    figures = {
-        row["municipalities"]: (row["n"], row["verified"])
-        for row in in_use.filter(municipalities__isnull=False)
+    figures: dict = defaultdict(lambda: [0] * len(FRAMEWORK_FIELDS))
+    for row in (
+        in_use.filter(municipalities__isnull=False)
         .values("municipalities")
         .annotate(n=Count("id", distinct=True), verified=Count("id", filter=verified, distinct=True))
-    }
+    ):
+        figures[row["municipalities"]][0:2] = [row["n"], row["verified"]]
     national = in_use.aggregate(n=Count("id"), verified=Count("id", filter=verified))
-    figures[None] = (national["n"], national["verified"])
+    figures[None][0:2] = [national["n"], national["verified"]]
+    for start, model, overdue in [
+        (2, Channel, Q(review_due__lt=today)),
+        (4, FrameworkDocument, Q(review_date__lt=today)),
+    ]:
+        rows = (
+            model.objects.order_by()
+            .values("municipality")
+            .annotate(n=Count("id"), overdue=Count("id", filter=overdue))
+        )
+        for row in rows:
+            figures[row["municipality"]][start : start + 2] = [row["n"], row["overdue"]]
+            figures[None][start] += row["n"]
+            figures[None][start + 1] += row["overdue"]
     return figures
 
 

@@ -21,9 +21,8 @@ def as_csv(report: Report) -> str:
         writer.writerow([neutralise(h) for h in table.header])
         for label, cells in table.rows:
             writer.writerow([neutralise(label), *[neutralise(cell.text) for cell in cells]])
-    for note in report.notes:
-        writer.writerow([])
-        writer.writerow([neutralise(note)])
+        if table.note:
+            writer.writerow([neutralise(table.note)])
     return "\ufeff" + out.getvalue()  # BOM: Excel reads the Danish letters right
 
 
@@ -45,10 +44,6 @@ def as_xlsx(report: Report) -> bytes:
         if table.note:
             sheet.append([])
             sheet.append([str(table.note)])
-    if report.notes:
-        sheet = book.create_sheet("Noter")
-        for note in report.notes:
-            sheet.append([str(note)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -46,11 +46,32 @@ class MonthlyFigures(models.Model):
     referrals_accepted = models.PositiveIntegerField(default=0)
     referrals_declined = models.PositiveIntegerField(default=0)
     referrals_unanswered = models.PositiveIntegerField(default=0)
+    # Of the declined ones, by the kind of reason chosen (``Effort.DeclineKind``); the rest were
+    # declined before the kind was recorded.
+    declined_no_capacity = models.PositiveIntegerField(default=0, db_default=0)
+    declined_outside_target_group = models.PositiveIntegerField(default=0, db_default=0)
+    declined_citizen_declined = models.PositiveIntegerField(default=0, db_default=0)
+    declined_not_reachable = models.PositiveIntegerField(default=0, db_default=0)
+    declined_other = models.PositiveIntegerField(default=0, db_default=0)
     answers = models.PositiveIntegerField(default=0)
     answer_days_median = models.FloatField(null=True, blank=True)
     # The framework, measured in the month it was computed (kept for earlier months).
     offers_in_use = models.PositiveIntegerField(default=0)
     offers_verified = models.PositiveIntegerField(default=0)
+    # Communication channels and framework documents (plans and workflows), and those past their
+    # review date: framework data, measured like the offers.
+    channels = models.PositiveIntegerField(default=0, db_default=0)
+    channels_review_overdue = models.PositiveIntegerField(default=0, db_default=0)
+    framework_documents = models.PositiveIntegerField(default=0, db_default=0)
+    framework_documents_review_overdue = models.PositiveIntegerField(default=0, db_default=0)
+    # Transfers between municipalities answered in the month: out of and into the municipality
+    # (accepted), declined by the receiving municipality (sent by / received by this one), and the
+    # days from start to acceptance of those received (the country: every transfer once).
+    transfers_out = models.PositiveIntegerField(default=0, db_default=0)
+    transfers_in = models.PositiveIntegerField(default=0, db_default=0)
+    transfers_out_declined = models.PositiveIntegerField(default=0, db_default=0)
+    transfers_in_declined = models.PositiveIntegerField(default=0, db_default=0)
+    transfer_days_median = models.FloatField(null=True, blank=True)
 
     computed_at = models.DateTimeField(_("beregnet"))
 

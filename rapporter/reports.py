@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from borgerforloeb.models import Effort
 from rapporter import charts
-from rapporter.compute import TRANSFERS_AVAILABLE, months_between
+from rapporter.compute import DECLINE_KINDS, months_between
 from rapporter.models import MonthlyFigures
 from rapporter.suppression import SUPPRESSED, suppress
 from samarbejde.models import Municipality, Organisation
@@ -26,6 +27,10 @@ from samarbejde.models import Municipality, Organisation
 FIDELITY = ["with_coordinator", "plan_accepted", "attention_assessed", "review_overdue", "inactive_90_days"]
 REFERRAL_PARTS = ["referrals_accepted", "referrals_declined", "referrals_unanswered"]
 ACCEPTANCE_PARTS = ["accepted_present", "accepted_phone", "accepted_interpreter"]
+# Transfers answered in a month, seen from one municipality (the country: each transfer once, so
+# its "in" and "out" are the same number and share one key).
+TRANSFER_PARTS = ["transfers_out", "transfers_in", "transfers_out_declined", "transfers_in_declined"]
+NOT_STATED = "not_stated"  # declined before the kind of reason was recorded
 NO_RECEIVER = "-"  # referrals without a receiving organisation (all kinds minus the three)
 
 
@@ -53,6 +58,21 @@ def labels():
         "answer_days_median": _("Dage til svar (median)"),
         "offers_in_use": _("Tilbud i brug"),
         "offers_verified": _("Bekræftet inden for 180 dage"),
+        "transfers_out": _("Overdraget til anden kommune"),
+        "transfers_in": _("Modtaget fra anden kommune"),
+        "transfers_out_declined": _("Afvist af den modtagende kommune"),
+        "transfers_in_declined": _("Afvist af kommunen selv"),
+        "transfers": _("Overdragelser modtaget"),
+        "transfers_declined": _("Overdragelser afvist"),
+        "transfer_days_median": _("Dage fra start til modtagelse (median)"),
+    }
+
+
+def decline_kind_labels():
+    return {
+        **dict(Effort.DeclineKind.choices),
+        NOT_STATED: _("Ikke angivet (afvist før årsagen blev registreret)"),
+        "": _("Afvist i alt"),
     }
 
 
@@ -93,7 +113,6 @@ class Report:
     title: str
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     def all_tables(self) -> list[Table]:
         return [chart.table for chart in self.charts] + self.tables
@@ -297,7 +316,42 @@ def _referrals_table(d, rows, scope, months, kind) -> Table:
         _("Henvisninger per måned (%(kind)s)") % {"kind": kind_labels()[kind]},
         [_("Måned"), *[names[m] for m in columns], names["answer_days_median"]],
         body,
-        _("Sendt i måneden, og hvor de står nu. Afvisningernes begrundelser er fritekst og indgår ikke."),
+        _(
+            "Sendt i måneden, og hvor de står nu. Afvisningernes begrundelser i fritekst indgår "
+            "ikke, kun den valgte årsag (se afvisninger efter årsag)."
+        ),
+    )
+
+
+def _declines(d: Disclosure, rows: Rows, scope, months, kind):
+    """The period's declined referrals of one organisation kind by the kind of reason: they add
+    up to the period's declined (already counted by ``_referrals``)."""
+    key = (scope, "period", "ref", kind)
+    parts = []
+    for reason in DECLINE_KINDS:
+        monthly = [
+            d.count((scope, m, "decl", kind, reason), getattr(rows.get(scope, m, kind), f"declined_{reason}"))
+            for m in months
+        ]
+        total = d.count((*key, "decl", reason), sum(d.values[k] for k in monthly))
+        d.sum(monthly, total)
+        parts.append(total)
+    declined = (*key, "referrals_declined")
+    rest = d.count((*key, "decl", NOT_STATED), d.values[declined] - sum(d.values[p] for p in parts))
+    d.sum([*parts, rest], declined)
+
+
+def _declines_table(d, scope, kind) -> Table:
+    key = (scope, "period", "ref", kind)
+    names = decline_kind_labels()
+    body = [(names[reason], [d.cell((*key, "decl", reason))]) for reason in [*DECLINE_KINDS, NOT_STATED]]
+    body.append((names[""], [d.cell((*key, "referrals_declined"))]))
+    return Table(
+        "declines_by_reason",
+        _("Afviste henvisninger i perioden efter årsag (%(kind)s)") % {"kind": kind_labels()[kind]},
+        [_("Årsag"), _("Antal")],
+        body,
+        _("Årsagen vælges af den modtagende organisation, når den afviser. Henvisninger sendt i perioden."),
     )
 
 
@@ -385,16 +439,169 @@ def _trend_summary(series, x_labels) -> str:
     return " ".join(sentences)
 
 
-def _not_available_notes() -> list[str]:
-    notes = [
-        _(
-            "Kommunikationsveje og rammedokumenter over deres revisionsdato: ikke tilgængelig, "
-            "portalen registrerer endnu ingen revisionsdato for dem."
+def _transfers(d: Disclosure, rows: Rows, scope, months):
+    """A municipality's transfers per month and over the period (sums of the months)."""
+    for metric in TRANSFER_PARTS:
+        monthly = [d.count((scope, m, "tr", metric), getattr(rows.get(scope, m), metric)) for m in months]
+        d.sum(monthly, d.count((scope, "period", "tr", metric), sum(d.values[k] for k in monthly)))
+
+
+def _transfers_table(d, rows, scope, months) -> Table:
+    names = labels()
+    body = []
+    for month in months:
+        cells = [d.cell((scope, month, "tr", m)) for m in TRANSFER_PARTS]
+        cells.append(
+            d.median(rows.get(scope, month).transfer_days_median, (scope, month, "tr", "transfers_in"))
         )
+        body.append((month_label(month), cells))
+    body.append(
+        (
+            _("Hele perioden"),
+            [d.cell((scope, "period", "tr", m)) for m in TRANSFER_PARTS] + [Cell("–", is_count=False)],
+        )
+    )
+    return Table(
+        "transfers",
+        _("Overdragelser mellem kommuner per måned"),
+        [_("Måned"), *[names[m] for m in TRANSFER_PARTS], names["transfer_days_median"]],
+        body,
+        _(
+            "Overdragelser besvaret i måneden. Varigheden er for de overdragelser, kommunen har "
+            "modtaget: dage fra overdragelsen blev startet, til den modtagende kommune tog imod."
+        ),
+    )
+
+
+def _national_transfers(d: Disclosure, rows: Rows, scopes, months):
+    """The country per month and period (each transfer once), and every municipality's period."""
+    for metric in ["transfers_in", "transfers_in_declined"]:
+        monthly = [d.count((None, m, "tr", metric), getattr(rows.get(None, m), metric)) for m in months]
+        d.sum(monthly, d.count((None, "period", "tr", metric), sum(d.values[k] for k in monthly)))
+    for scope in scopes:
+        for metric in TRANSFER_PARTS:
+            d.count((scope, "period", "tr", metric), sum(getattr(rows.get(scope, m), metric) for m in months))
+    # A transfer received by one municipality was sent by another: both columns add up to the
+    # country's one number.
+    for metric, national in [
+        ("transfers_in", "transfers_in"),
+        ("transfers_out", "transfers_in"),
+        ("transfers_in_declined", "transfers_in_declined"),
+        ("transfers_out_declined", "transfers_in_declined"),
+    ]:
+        d.sum([(scope, "period", "tr", metric) for scope in scopes], (None, "period", "tr", national))
+
+
+def _national_transfers_table(d, rows, months) -> Table:
+    names = labels()
+    body = [
+        (
+            month_label(month),
+            [
+                d.cell((None, month, "tr", "transfers_in")),
+                d.cell((None, month, "tr", "transfers_in_declined")),
+                d.median(rows.get(None, month).transfer_days_median, (None, month, "tr", "transfers_in")),
+            ],
+        )
+        for month in months
     ]
-    if not TRANSFERS_AVAILABLE:
-        notes.append(_("Overflytninger mellem kommuner og deres varighed: ikke tilgængelig endnu."))
-    return notes
+    body.append(
+        (
+            _("Hele perioden"),
+            [
+                d.cell((None, "period", "tr", "transfers_in")),
+                d.cell((None, "period", "tr", "transfers_in_declined")),
+                Cell("–", is_count=False),
+            ],
+        )
+    )
+    return Table(
+        "national_transfers",
+        _("Hele landet: overdragelser mellem kommuner per måned"),
+        [_("Måned"), names["transfers"], names["transfers_declined"], names["transfer_days_median"]],
+        body,
+        _("Overdragelser besvaret i måneden; dage fra overdragelsen blev startet, til den blev modtaget."),
+    )
+
+
+def _transfer_comparison_table(d, municipalities) -> Table:
+    names = labels()
+    body = [(m.name, [d.cell((m.pk, "period", "tr", x)) for x in TRANSFER_PARTS]) for m in municipalities]
+    national = [d.cell((None, "period", "tr", x)) for x in ["transfers_in", "transfers_in_declined"]]
+    body.append((_("Hele landet"), [national[0], national[0], national[1], national[1]]))
+    return Table(
+        "transfer_comparison",
+        _("Overdragelser mellem kommuner i perioden per kommune"),
+        [_("Kommune"), *[names[x] for x in TRANSFER_PARTS]],
+        body,
+        _("For hele landet er hver overdragelse talt én gang: overdraget og modtaget er det samme tal."),
+    )
+
+
+REVIEW_FIELDS = [
+    ("channels", "channels_review_overdue"),
+    ("framework_documents", "framework_documents_review_overdue"),
+]
+
+
+def _review_month(rows, scope, months) -> datetime.date:
+    """The latest month of the period in which the framework was measured (the current month is
+    measured on every run; earlier months keep what was measured then)."""
+    fields = [f for pair in REVIEW_FIELDS for f in pair]
+    return next(
+        (m for m in reversed(months) if any(getattr(rows.get(scope, m), f) for f in fields)), months[-1]
+    )
+
+
+def _framework_cell(value) -> Cell:
+    # Framework data, not about persons: shown as they are, small numbers too.
+    return Cell(str(value), value, is_count=False)
+
+
+def _review_table(rows, scope, months) -> Table:
+    month = _review_month(rows, scope, months)
+    row = rows.get(scope, month)
+    return Table(
+        "framework_review",
+        _("Rammen: kommunikationsveje og planer og arbejdsgange over revisionsdatoen"),
+        [_("Målt %(month)s") % {"month": month_label(month)}, _("I alt"), _("Revisionsdato overskredet")],
+        [
+            (label, [_framework_cell(getattr(row, total)), _framework_cell(getattr(row, overdue))])
+            for label, (total, overdue) in zip(
+                [_("Kommunikationsveje"), _("Planer og arbejdsgange")], REVIEW_FIELDS, strict=True
+            )
+        ],
+        _framework_note(),
+    )
+
+
+def _framework_note() -> str:
+    return _(
+        "Kommunikationsveje og planer og arbejdsgange er rammedata, ikke oplysninger om borgere: "
+        "de vises uden at skjule tal under 5. Kommunikationsveje uden revisionsdato tælles med i alt."
+    )
+
+
+def _review_comparison_table(rows, municipalities, months) -> Table:
+    month = _review_month(rows, None, months)
+    fields = [f for pair in REVIEW_FIELDS for f in pair]
+    body = [
+        (m.name, [_framework_cell(getattr(rows.get(m.pk, month), f)) for f in fields]) for m in municipalities
+    ]
+    body.append((_("Hele landet"), [_framework_cell(getattr(rows.get(None, month), f)) for f in fields]))
+    return Table(
+        "framework_review_comparison",
+        _("Rammen per kommune, målt %(month)s: over revisionsdatoen") % {"month": month_label(month)},
+        [
+            _("Kommune"),
+            _("Kommunikationsveje"),
+            _("Heraf revisionsdato overskredet"),
+            _("Planer og arbejdsgange"),
+            _("Heraf revisionsdato overskredet"),
+        ],
+        body,
+        _framework_note(),
+    )
 
 
 # --- The pages -------------------------------------------------------------------------------------
@@ -423,7 +630,9 @@ def municipality_report(municipality: Municipality, filters: dict) -> Report:
         (scope, "period", "ref", NO_RECEIVER, "referrals_sent"),
     )
     funnel_key = _funnel(d, scope, kind)
+    _declines(d, rows, scope, months, kind)
     offers = _offers(d, rows, scope, months)
+    _transfers(d, rows, scope, months)
     d.resolve()
 
     report = Report(municipality.name)
@@ -435,8 +644,10 @@ def municipality_report(municipality: Municipality, filters: dict) -> Report:
     report.tables.append(_events_table(d, rows, scope, months))
     report.tables.append(_referrals_table(d, rows, scope, months, kind))
     report.tables.append(_by_kind_table(d, scope, kinds))
+    report.tables.append(_declines_table(d, scope, kind))
+    report.tables.append(_transfers_table(d, rows, scope, months))
     report.tables.append(_offers_table(d, offers))
-    report.notes = _not_available_notes()
+    report.tables.append(_review_table(rows, scope, months))
     return report
 
 
@@ -509,6 +720,8 @@ def national_report(filters: dict) -> Report:
             (None, "period", "ref", kind, metric),
         )
     funnel_key = _funnel(d, None, kind)
+    _declines(d, rows, None, months, kind)
+    _national_transfers(d, rows, scopes, months)
     d.resolve()
 
     report = Report(_("Hele landet"))
@@ -522,7 +735,10 @@ def national_report(filters: dict) -> Report:
     report.tables.append(_fidelity_table(d, None, months, _("Hele landet: modeltroskab ved månedens udgang")))
     report.tables.append(_events_table(d, rows, None, months))
     report.tables.append(_referrals_table(d, rows, None, months, kind))
-    report.notes = _not_available_notes()
+    report.tables.append(_declines_table(d, None, kind))
+    report.tables.append(_transfer_comparison_table(d, municipalities))
+    report.tables.append(_national_transfers_table(d, rows, months))
+    report.tables.append(_review_comparison_table(rows, municipalities, months))
     return report
 
 

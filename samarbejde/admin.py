@@ -178,7 +178,7 @@ class UnitAdmin(ScopedAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(ScopedAdmin):
-    list_display = ["topic", "municipality", "way", "responsible_display", "updated_at"]
+    list_display = ["topic", "municipality", "way", "responsible_display", "review_due", "updated_at"]
     list_filter = ["municipality", "way"]
     search_fields = ["topic", "description", "contact_details"]
     list_select_related = ["municipality", "organisation", "unit", "contact_person__user"]

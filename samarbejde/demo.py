@@ -320,8 +320,18 @@ def network_contact(municipality, organisation):
 def seed_framework(municipalities, organisations):
     """Channels, a quarterly network forum, work tools and knowledge pages. Safe to run again."""
     User = get_user_model()
+    today = timezone.localdate()
     for city_index, municipality in enumerate(municipalities):
-        for topic, description, org_index, unit_name, way, contact, hours, fallback in CHANNELS:
+        for channel_index, (
+            topic,
+            description,
+            org_index,
+            unit_name,
+            way,
+            contact,
+            hours,
+            fallback,
+        ) in enumerate(CHANNELS):
             organisation = organisations[city_index, org_index]
             unit = organisation.units.filter(name=unit_name).first() if unit_name else None
             Channel.objects.update_or_create(
@@ -335,6 +345,8 @@ def seed_framework(municipalities, organisations):
                     "contact_details": contact.format(slug=municipality.slug),
                     "opening_hours": hours,
                     "fallback": fallback,
+                    # Every city's first channel is past its review date, so the reports show one.
+                    "review_due": today + datetime.timedelta(days=-14 if channel_index == 0 else 180),
                 },
             )
         forum, _ = Forum.objects.update_or_create(

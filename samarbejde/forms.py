@@ -74,11 +74,13 @@ class ChannelForm(forms.ModelForm):
             "contact_details",
             "opening_hours",
             "fallback",
+            "review_due",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "contact_details": forms.Textarea(attrs={"rows": 2}),
             "fallback": forms.Textarea(attrs={"rows": 2}),
+            "review_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, municipality, **kwargs):

@@ -302,6 +302,12 @@ class Channel(UpdatedAt):
         blank=True,
         help_text=_("Hvem du kontakter uden for åbningstid, eller hvis den ansvarlige ikke svarer."),
     )
+    review_due = models.DateField(
+        _("gennemgås senest"),
+        null=True,
+        blank=True,
+        help_text=_("Hvornår kommunikationsvejen senest skal gennemgås og bekræftes."),
+    )
 
     objects = ChannelQuerySet.as_manager()
 

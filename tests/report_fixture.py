@@ -12,7 +12,11 @@ Aarhus unless said otherwise, made directly with the ORM so every date is exact:
   case 2: a meeting in M1 with an interpreter needed, not booked.
 - case 4: two attention points assessed on day 6 of M2; case 3: one not assessed.
 - referrals in M1: case 1 → voluntary, accepted after 5 days; case 2 → private, declined
-  after 1 day; case 3 → voluntary, unanswered.
+  after 1 day (no capacity); case 3 → voluntary, unanswered.
+- transfers answered in M1: Aarhus → Odense accepted after 4 days (case 5, started day 2, accepted
+  day 6) and after 10 days (case 6, started day 3, accepted day 13); Odense → Aarhus declined on
+  day 2 (the Odense case). Not answered, so not counted: one pending and one withdrawn Aarhus →
+  Odense (case 4). M2 has no transfers.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.utils import timezone
 from borgerforloeb.models import (
     AttentionPoint,
     Case,
+    CaseTransfer,
     Citizen,
     CoordinatorAssignment,
     Effort,
@@ -68,7 +73,9 @@ def build(world) -> SimpleNamespace:
     odense_citizen = Citizen.objects.create(
         full_name="Odenseborger", municipality=odense, target_groups=["unge"]
     )
-    Case.objects.create(citizen=odense_citizen, municipality=odense, start_date=m2.replace(day=5))
+    odense_case = Case.objects.create(
+        citizen=odense_citizen, municipality=odense, start_date=m2.replace(day=5)
+    )
 
     CoordinatorAssignment.objects.create(case=cases[1], person=person, started_at=at(m2, 7))
     CoordinatorAssignment.objects.create(
@@ -108,8 +115,27 @@ def build(world) -> SimpleNamespace:
             receiving_organisation=receiver,
             status=status,
             decline_reason="Ingen plads" if status == Effort.Status.DECLINED else "",
+            decline_reason_kind="no_capacity" if status == Effort.Status.DECLINED else "",
             responsible=person,
             referred_at=referred_at,
             answered_at=answered_at,
+        )
+
+    transfers = [
+        (cases[5], aarhus, odense, "accepted", {"started_at": at(m1, 2), "accepted_at": at(m1, 6)}),
+        (cases[6], aarhus, odense, "accepted", {"started_at": at(m1, 3), "accepted_at": at(m1, 13)}),
+        (odense_case, odense, aarhus, "declined", {"started_at": at(m1, 1), "declined_at": at(m1, 2)}),
+        (cases[4], aarhus, odense, "withdrawn", {"started_at": at(m1, 1), "withdrawn_at": at(m1, 3)}),
+        (cases[4], aarhus, odense, "pending", {"started_at": at(m1, 4)}),
+    ]
+    for case, source, target, status, dates in transfers:
+        CaseTransfer.objects.create(
+            case=case,
+            from_municipality=source,
+            to_municipality=target,
+            move_date=m1.replace(day=20),
+            status=status,
+            decline_reason="Ikke bosat her" if status == "declined" else "",
+            **dates,
         )
     return SimpleNamespace(m2=m2, m1=m1, cases=cases, private=private)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -68,6 +69,25 @@ def test_effort_form_keeps_input_and_requires_reason_to_decline(client, world):
     assert response.status_code == 200
     assert "Skriv hvorfor indsatsen er afvist." in body and 'value="Misbrugsbehandling"' in body
     assert not Effort.objects.exists()
+    field = body.split('id="div_id_decline_reason_kind"')[1].split('id="div_id_decline_reason"')[0]
+    assert 'aria-invalid="true"' in field and "Vælg hvorfor indsatsen er afvist." in field
+    response = client.post(
+        reverse("borgerforloeb:effort_create", args=[world.case.pk]),
+        {
+            "title": "Misbrugsbehandling",
+            "responsible": world.coordinator.pk,
+            "status": "declined",
+            "decline_reason_kind": "citizen_declined",
+            "decline_reason": "Borgeren ønsker det ikke nu",
+        },
+    )
+    assert response.status_code == 302
+    effort = Effort.objects.get()
+    assert effort.decline_reason_kind == Effort.DeclineKind.CITIZEN_DECLINED
+    # Back to proposed: the reason and its kind go.
+    save_effort(actor=world.coordinator, case=world.case, effort=effort, status="proposed")
+    effort.refresh_from_db()
+    assert (effort.decline_reason, effort.decline_reason_kind) == ("", "")
 
 
 def test_status_change_records_dates(client, world):
@@ -132,17 +152,55 @@ def test_decline_requires_reason_and_coordinator_sees_answer(client, world):
     effort.refresh_from_db()
     assert effort.status == Effort.Status.REFERRED
 
-    response = client.post(url, {"answer": "decline", "reason": "Vi har ventetid på 6 måneder"})
+    response = client.post(
+        url, {"answer": "decline", "reason_kind": "no_capacity", "reason": "Vi har ventetid på 6 måneder"}
+    )
     assert response.status_code == 302
     effort.refresh_from_db()
     assert effort.status == Effort.Status.DECLINED and effort.answered_by == world.receiver_user
+    assert effort.decline_reason_kind == Effort.DeclineKind.NO_CAPACITY
 
     client.force_login(world.coordinator)
     case_page = client.get(world.case.get_absolute_url()).content.decode()
     assert "Afvist" in case_page and "Vi har ventetid på 6 måneder" in case_page
+    assert "Ingen ledig kapacitet" in case_page
     assert "Værestedet Illu har afvist henvisningen" in "".join(
         world.case.timeline.values_list("summary", flat=True)
     )
+
+
+def test_decline_requires_a_kind_of_reason_shown_beside_the_field(client, world):
+    effort = _refer(client, world)
+    client.force_login(world.receiver_user)
+    url = reverse("borgerforloeb:referral_answer", args=[effort.pk])
+    response = client.post(url, {"answer": "decline", "reason": "Vi har ventetid på 6 måneder"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    # The error sits with the choice of kind (its own feedback under the select), in Danish.
+    field = body.split('id="div_id_reason_kind"')[1].split('id="div_id_reason"')[0]
+    assert 'aria-invalid="true"' in field and 'id="id_reason_kind_error"' in field
+    assert "Vælg hvorfor henvisningen afvises." in field
+    assert "Ingen ledig kapacitet" in body and "Uden for målgruppen" in body
+    effort.refresh_from_db()
+    assert effort.status == Effort.Status.REFERRED and effort.decline_reason_kind == ""
+    # A kind that is not one of the choices is refused too.
+    response = client.post(url, {"answer": "decline", "reason_kind": "travlt", "reason": "Travlt"})
+    assert response.status_code == 200
+    effort.refresh_from_db()
+    assert effort.status == Effort.Status.REFERRED
+
+
+def test_accepting_clears_no_kind_and_the_database_refuses_a_kind_without_decline(world):
+    from django.db import IntegrityError, transaction
+
+    effort = Effort.objects.create(
+        case=world.case, title="Bostøtte", responsible=world.coordinator, status=Effort.Status.REFERRED
+    )
+    with pytest.raises(ValidationError) as error, transaction.atomic():
+        answer_referral(actor=world.coordinator, effort=effort, accept=False, reason="Ingen plads")
+    assert "reason_kind" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Effort.objects.filter(pk=effort.pk).update(decline_reason_kind="other")
 
 
 def test_accept_referral(client, world):

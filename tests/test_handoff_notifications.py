@@ -76,7 +76,11 @@ def test_referral_answer_reaches_responsible_and_coordinator_once(
     effort = refer(receiver)
     with django_capture_on_commit_callbacks(execute=True):
         answer_referral(
-            actor=receiver.receiver_user, effort=effort, accept=False, reason="Ingen ledige pladser"
+            actor=receiver.receiver_user,
+            effort=effort,
+            accept=False,
+            reason="Ingen ledige pladser",
+            reason_kind="no_capacity",
         )
     assert rows(K.REFERRAL_ANSWERED) == ["Sofie Sagsbehandler", "Tove Tovholder"]
     note = Notification.objects.filter(kind=K.REFERRAL_ANSWERED).first()

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django_celery_beat.models import PeriodicTask
 
-from borgerforloeb.models import Case
+from borgerforloeb.models import Case, Effort
 from rapporter.compute import compute_reports, month_start
 from rapporter.models import MonthlyFigures, ReportRun
 from rapporter.tasks import compute_reports_nightly
@@ -73,6 +73,7 @@ def test_referrals_by_month_and_organisation_kind(world, data):
     assert (voluntary.answers, voluntary.answer_days_median) == (1, 5.0)
     private = row(aarhus, data.m1, kind="privat")
     assert (private.referrals_sent, private.referrals_declined, private.answer_days_median) == (1, 1, 1.0)
+    assert (private.declined_no_capacity, private.declined_other, voluntary.declined_no_capacity) == (1, 0, 0)
     assert not MonthlyFigures.objects.filter(
         municipality=aarhus, month=data.m2, referrals_sent__gt=0
     ).exists()
@@ -140,3 +141,91 @@ def test_the_computation_reads_no_cpr_name_or_free_text():
     for sql, _fields in compute.CASE_QUERIES + compute.REFERRAL_QUERIES:
         words = set(sql.replace(".", " ").replace(",", " ").replace("(", " ").replace(")", " ").split())
         assert not words & set(forbidden), words & set(forbidden)
+
+
+def test_transfers_between_municipalities_and_their_duration(world, data):
+    compute_reports()
+    aarhus, odense = world.municipality, world.other_municipality
+    fields = ["transfers_out", "transfers_in", "transfers_out_declined", "transfers_in_declined"]
+
+    def figures(municipality, month, target_group=""):
+        r = row(municipality, month, target_group)
+        return [getattr(r, f) for f in fields] + [r.transfer_days_median]
+
+    # Aarhus sent two that Odense accepted (after 4 and 10 days) and declined one from Odense;
+    # the pending and the withdrawn transfers count nowhere.
+    assert figures(aarhus, data.m1) == [2, 0, 0, 1, None]
+    assert figures(odense, data.m1) == [0, 2, 1, 0, 7.0]
+    # The country: each transfer once, received and sent alike.
+    assert figures(None, data.m1) == [2, 2, 1, 1, 7.0]
+    # By the citizen's target group: case 5 and 6 are "aeldre", the Odense case "unge".
+    assert figures(odense, data.m1, "aeldre") == [0, 2, 0, 0, 7.0]
+    assert figures(aarhus, data.m1, "unge") == [0, 0, 0, 1, None]
+    assert figures(aarhus, data.m2) == [0, 0, 0, 0, None]
+
+
+def test_declined_referrals_by_kind_of_reason(world, data):
+    case = data.cases[4]
+    m1 = data.m1
+    for kind in ["other", "other", ""]:
+        Effort.objects.create(
+            case=case,
+            title="Henvisning",
+            receiving_organisation=world.voluntary,
+            status=Effort.Status.DECLINED,
+            decline_reason="Fritekst",
+            decline_reason_kind=kind,
+            responsible=world.coordinator,
+            referred_at=report_fixture.at(m1, 9),
+            answered_at=report_fixture.at(m1, 10),
+        )
+    compute_reports()
+    every = row(world.municipality, m1)
+    kinds = [getattr(every, f"declined_{k}") for k in Effort.DeclineKind.values]
+    # no capacity, outside target group, citizen declined, not reachable, other
+    assert kinds == [1, 0, 0, 0, 2]
+    # Four declined, one before its kind was recorded (counted only in the total).
+    assert every.referrals_declined == 4
+    assert row(world.municipality, m1, "unge").declined_other == 2
+    assert row(None, m1, kind="frivillig").declined_other == 2
+
+
+def test_channels_and_framework_documents_past_their_review_date(world, data):
+    import datetime
+
+    from django.utils import timezone
+
+    from samarbejde.models import Channel, FrameworkDocument
+
+    today = timezone.localdate()
+    yesterday, tomorrow = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+    aarhus, odense = world.municipality, world.other_municipality
+    for topic, due in [("Tolk", yesterday), ("Bolig", tomorrow), ("Sundhed", None), ("I dag", today)]:
+        Channel.objects.create(
+            municipality=aarhus, topic=topic, way="telefon", contact_details="1", review_due=due
+        )
+    for municipality, title, review in [
+        (aarhus, "Overdragelse", yesterday),
+        (aarhus, "Modtagelse", tomorrow),
+        (odense, "Samarbejdsaftale", yesterday),
+    ]:
+        FrameworkDocument.objects.create(
+            municipality=municipality, kind="plan", title=title, owner=world.coordinator, review_date=review
+        )
+    compute_reports()
+    current = month_start(today)
+    fields = [
+        "channels",
+        "channels_review_overdue",
+        "framework_documents",
+        "framework_documents_review_overdue",
+    ]
+
+    def figures(municipality):
+        r = row(municipality, current)
+        return [getattr(r, f) for f in fields]
+
+    # Passed: yesterday's; not today's, tomorrow's or one without a review date.
+    assert figures(aarhus) == [4, 1, 2, 1]
+    assert figures(odense) == [0, 0, 1, 1]
+    assert figures(None) == [4, 1, 3, 2]

@@ -151,6 +151,10 @@ def test_pages_read_only_the_summary_tables_in_a_fixed_number_of_queries(client,
                 municipality=municipality,
                 month=data.m1,
                 open_cases=10 + i,
+                transfers_in=i,
+                declined_other=i,
+                channels=i,
+                channels_review_overdue=i // 2,
                 computed_at=data.cases[1].created_at,
             )
             for _ in range(1)
@@ -162,3 +166,142 @@ def test_pages_read_only_the_summary_tables_in_a_fixed_number_of_queries(client,
         # is not report data.)
         report_sql = [sql for sql in large if "core_notification" not in sql]
         assert not [sql for sql in report_sql if "borgerforloeb_" in sql], url
+        # The framework's review figures come from the summary rows too, not the framework tables.
+        framework = ("samarbejde_channel", "samarbejde_frameworkdocument", "tilbud_")
+        assert not [sql for sql in report_sql if any(t in sql for t in framework)], url
+
+
+def test_transfers_are_shown_suppressed_on_both_pages_and_exports(client, world, data, analyst):
+    from rapporter.reports import month_label
+
+    report = municipality_report(world.municipality, _filters())
+    table = next(t for t in report.tables if t.slug == "transfers")
+    m1 = dict(table.rows)[month_label(data.m1)]
+    # Two sent, one declined: under 5, hidden, and so is the median of those received.
+    assert [c.text for c in m1] == ["< 5"] * 5
+    national = national_report(_filters())
+    comparison = next(t for t in national.tables if t.slug == "transfer_comparison")
+    assert {c.text for _label, cells in comparison.rows for c in cells} == {"< 5"}
+    monthly = next(t for t in national.tables if t.slug == "national_transfers")
+    assert [c.text for c in dict(monthly.rows)[month_label(data.m1)]] == ["< 5", "< 5", "< 5"]
+    client.force_login(analyst)
+    body = client.get(reverse("rapporter:national")).content.decode()
+    assert "Overdragelser mellem kommuner i perioden per kommune" in body
+    assert "Ikke bosat her" not in body
+    url = reverse("rapporter:national_export", args=["csv"])
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert [month_label(data.m1), "< 5", "< 5", "< 5"] in rows
+
+
+def test_transfers_of_five_or_more_are_shown_with_their_median(world, data):
+    from borgerforloeb.models import Case, CaseTransfer, Citizen
+    from rapporter.reports import month_label
+
+    aarhus, odense = world.municipality, world.other_municipality
+    for days in (1, 2, 3, 20):
+        citizen = Citizen.objects.create(full_name="Flytter", municipality=odense, target_groups=[])
+        case = Case.objects.create(citizen=citizen, municipality=odense, start_date=data.m2)
+        CaseTransfer.objects.create(
+            case=case,
+            from_municipality=odense,
+            to_municipality=aarhus,
+            move_date=data.m1,
+            status="accepted",
+            started_at=report_fixture.at(data.m1, 1),
+            accepted_at=report_fixture.at(data.m1, 1 + days),
+        )
+    compute_reports(full=True)
+    report = municipality_report(aarhus, _filters())
+    table = next(t for t in report.tables if t.slug == "transfers")
+    # Aarhus received four (the fixture has none to Aarhus): under 5, hidden; one more shows them.
+    assert dict(table.rows)[month_label(data.m1)][1].text == "< 5"
+    citizen = Citizen.objects.create(full_name="Flytter", municipality=odense, target_groups=[])
+    case = Case.objects.create(citizen=citizen, municipality=odense, start_date=data.m2)
+    CaseTransfer.objects.create(
+        case=case,
+        from_municipality=odense,
+        to_municipality=aarhus,
+        move_date=data.m1,
+        status="accepted",
+        started_at=report_fixture.at(data.m1, 1),
+        accepted_at=report_fixture.at(data.m1, 6),
+    )
+    compute_reports(full=True)
+    report = municipality_report(aarhus, _filters())
+    table = next(t for t in report.tables if t.slug == "transfers")
+    m1 = dict(table.rows)[month_label(data.m1)]
+    # Five received after 1, 2, 3, 5 and 20 days: median 3.
+    assert (m1[1].text, m1[4].text) == ("5", "3")
+
+
+def test_declines_by_kind_of_reason_are_shown_suppressed(client, world, data, analyst):
+    from borgerforloeb.models import Effort
+
+    def declines(report):
+        table = next(t for t in report.tables if t.slug == "declines_by_reason")
+        return {label: cells[0].text for label, cells in table.rows}
+
+    # The fixture's one decline (no capacity): hidden.
+    shown = declines(municipality_report(world.municipality, _filters()))
+    assert shown["Ingen ledig kapacitet"] == "< 5" and shown["Afvist i alt"] == "< 5"
+    # Seven more, outside the target group, and one declined before kinds were recorded.
+    for kind in ["outside_target_group"] * 7 + [""]:
+        Effort.objects.create(
+            case=data.cases[4],
+            title="Henvisning",
+            receiving_organisation=world.voluntary,
+            status=Effort.Status.DECLINED,
+            decline_reason="Fritekst om borgeren",
+            decline_reason_kind=kind,
+            responsible=world.coordinator,
+            referred_at=report_fixture.at(data.m1, 9),
+            answered_at=report_fixture.at(data.m1, 10),
+        )
+    compute_reports()
+    shown = declines(municipality_report(world.municipality, _filters()))
+    assert shown["Uden for målgruppen"] == "7"
+    # Nine declined, but hidden: with the period's answered referrals published, it would give
+    # away the one accepted (answered − declined).
+    assert shown["Afvist i alt"] == "< 5"
+    assert shown["Ingen ledig kapacitet"] == "< 5"
+    assert shown["Ikke angivet (afvist før årsagen blev registreret)"] == "< 5"
+    assert declines(national_report(_filters()))["Uden for målgruppen"] == "7"
+    client.force_login(analyst)
+    body = client.get(reverse("rapporter:municipality", args=[world.municipality.slug])).content.decode()
+    assert "Afviste henvisninger i perioden efter årsag" in body and "Fritekst om borgeren" not in body
+
+
+def test_framework_review_figures_are_shown_without_suppression(client, world, data, analyst):
+    import datetime
+
+    from django.utils import timezone
+
+    from samarbejde.models import Channel
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for topic in ("Tolk", "Bolig"):
+        Channel.objects.create(
+            municipality=world.municipality,
+            topic=topic,
+            way="telefon",
+            contact_details="1",
+            review_due=yesterday,
+        )
+    Channel.objects.create(
+        municipality=world.municipality, topic="Sundhed", way="telefon", contact_details="1"
+    )
+    compute_reports()
+    report = municipality_report(world.municipality, _filters())
+    table = next(t for t in report.tables if t.slug == "framework_review")
+    assert [[c.text for c in cells] for _label, cells in table.rows] == [["3", "2"], ["0", "0"]]
+    assert "rammedata" in table.note
+    national = national_report(_filters())
+    table = next(t for t in national.tables if t.slug == "framework_review_comparison")
+    assert [c.text for c in dict(table.rows)["Aarhus"]] == ["3", "2", "0", "0"]
+    assert [c.text for c in dict(table.rows)["Hele landet"]] == ["3", "2", "0", "0"]
+    client.force_login(world.caseworker)
+    body = client.get(reverse("rapporter:municipality", args=[world.municipality.slug])).content.decode()
+    assert "Revisionsdato overskredet" in body and "ikke oplysninger om borgere" in body
+    url = reverse("rapporter:municipality_export", args=[world.municipality.slug, "csv"])
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert ["Kommunikationsveje", "3", "2"] in rows

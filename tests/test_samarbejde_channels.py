@@ -112,6 +112,28 @@ def test_channel_needs_someone_responsible(client, municipality, organisation, m
 
 
 @pytest.mark.django_db
+def test_channel_review_date_is_edited_in_its_form(client, municipality, organisation, make_user):
+    import datetime
+
+    admin = make_user(role=Role.ADMINISTRATOR, organisation=organisation)
+    client.force_login(admin)
+    data = {"topic": "Bestilling af tolk", "way": "telefon", "contact_details": "Tlf. 1"}
+    data["organisation"] = organisation.pk
+    response = client.post(reverse("samarbejde:channel_create", args=[municipality.slug]), data)
+    assert response.status_code == 302
+    channel = Channel.objects.get(municipality=municipality, topic="Bestilling af tolk")
+    assert channel.review_due is None  # optional
+    url = reverse("samarbejde:channel_edit", args=[municipality.slug, channel.pk])
+    assert 'name="review_due"' in client.get(url).content.decode()
+    response = client.post(url, {**data, "review_due": "2027-03-01"})
+    assert response.status_code == 302
+    channel.refresh_from_db()
+    assert channel.review_due == datetime.date(2027, 3, 1)
+    response = client.post(url, {**data, "review_due": "1. marts"})
+    assert response.status_code == 200 and "Indtast en gyldig dato." in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_knowledge_page_markdown_is_sanitised(client):
     page = KnowledgePage.objects.create(
         title="Grønlandsk kultur og sprog",

@@ -36,6 +36,16 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings):
     for login in DEMO_LOGINS:
         assert login in text
     assert "Samarbejde-demo-2026" in text
+    # The reports have a channel past its review date in every demo municipality.
+    from rapporter.models import MonthlyFigures
+
+    national = MonthlyFigures.objects.filter(municipality=None, target_group="", organisation_kind="")
+    assert national.filter(channels_review_overdue=5).exists()
+    # Declined demo referrals carry the kind of reason the reports count.
+    from borgerforloeb.models import Effort
+
+    declined = Effort.objects.filter(status=Effort.Status.DECLINED)
+    assert declined.count() == 2 and not declined.filter(decline_reason_kind="").exists()
 
 
 @pytest.mark.django_db

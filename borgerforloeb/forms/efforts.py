@@ -50,6 +50,12 @@ class EffortForm(forms.Form):
         error_messages={"required": _("Vælg én ansvarlig person.")},
     )
     status = forms.ChoiceField(label=_("Status"), choices=Effort.Status.choices)
+    decline_reason_kind = forms.ChoiceField(
+        label=_("Årsag til afvisning"),
+        required=False,
+        choices=[("", _("Vælg årsag")), *Effort.DeclineKind.choices],
+        help_text=_("Skal vælges, hvis indsatsen er afvist. Årsagen indgår i rapporterne."),
+    )
     decline_reason = forms.CharField(
         label=_("Begrundelse for afvisning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -67,6 +73,8 @@ class EffortForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("status") == Effort.Status.DECLINED and not data.get("decline_reason_kind"):
+            self.add_error("decline_reason_kind", _("Vælg hvorfor indsatsen er afvist."))
         if data.get("status") == Effort.Status.DECLINED and not (data.get("decline_reason") or "").strip():
             self.add_error("decline_reason", _("Skriv hvorfor indsatsen er afvist."))
         if data.get("status") == Effort.Status.REFERRED and not (
@@ -113,6 +121,12 @@ class ReferralAnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg om I accepterer eller afviser.")},
     )
+    reason_kind = forms.ChoiceField(
+        label=_("Årsag til afvisning"),
+        required=False,
+        choices=[("", _("Vælg årsag")), *Effort.DeclineKind.choices],
+        help_text=_("Skal vælges, hvis henvisningen afvises. Årsagen indgår i rapporterne."),
+    )
     reason = forms.CharField(
         label=_("Begrundelse"),
         required=False,
@@ -122,6 +136,8 @@ class ReferralAnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("answer") == "decline" and not data.get("reason_kind"):
+            self.add_error("reason_kind", _("Vælg hvorfor henvisningen afvises."))
         if data.get("answer") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Skriv hvorfor henvisningen afvises."))
         return data

@@ -21,6 +21,7 @@ EFFORT_FIELDS = [
     "responsible",
     "status",
     "decline_reason",
+    "decline_reason_kind",
     "start_date",
     "end_date",
 ]
@@ -36,6 +37,7 @@ def _apply_effort_status(effort: Effort, status: str, now):
         effort.end_date = timezone.localdate()
     if status != Effort.Status.DECLINED:
         effort.decline_reason = ""
+        effort.decline_reason_kind = ""
     if status == Effort.Status.REFERRED:
         effort.answered_at = None
         effort.answered_by = None
@@ -49,6 +51,13 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
     if fields.get("responsible") is None and effort is None:
         raise ValidationError({"responsible": _("En indsats skal have én ansvarlig.")}, code="required")
     status = fields.get("status")
+    if (
+        status == Effort.Status.DECLINED
+        and fields.get("decline_reason_kind") not in Effort.DeclineKind.values
+    ):
+        raise ValidationError(
+            {"decline_reason_kind": _("Vælg hvorfor indsatsen er afvist.")}, code="reason_kind_required"
+        )
     if status == Effort.Status.DECLINED and not (fields.get("decline_reason") or "").strip():
         raise ValidationError(
             {"decline_reason": _("Skriv hvorfor indsatsen er afvist.")}, code="reason_required"
@@ -70,6 +79,8 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
             setattr(effort, key, value)
         if effort.status != old_status:
             _apply_effort_status(effort, effort.status, now)
+        if effort.status != Effort.Status.DECLINED:
+            effort.decline_reason_kind = ""
         effort.full_clean()
         effort.save()
         after = plain_values(snapshot(effort, EFFORT_FIELDS))
@@ -105,9 +116,16 @@ def save_effort(*, actor, case: Case, effort: Effort | None = None, request=None
     return effort
 
 
-def answer_referral(*, actor, effort: Effort, accept: bool, reason: str = "", request=None) -> Effort:
-    """The receiving organisation accepts or declines a referred effort (a reason is required to
-    decline). Only a referred effort can be answered."""
+def answer_referral(
+    *, actor, effort: Effort, accept: bool, reason: str = "", reason_kind: str = "", request=None
+) -> Effort:
+    """The receiving organisation accepts or declines a referred effort (to decline, a kind of
+    reason from ``Effort.DeclineKind`` and a reason in words are required). Only a referred effort
+    can be answered."""
+    if not accept and reason_kind not in Effort.DeclineKind.values:
+        raise ValidationError(
+            {"reason_kind": _("Vælg hvorfor henvisningen afvises.")}, code="reason_kind_required"
+        )
     if not accept and not (reason or "").strip():
         raise ValidationError({"reason": _("Skriv hvorfor henvisningen afvises.")}, code="reason_required")
     with transaction.atomic():
@@ -116,9 +134,19 @@ def answer_referral(*, actor, effort: Effort, accept: bool, reason: str = "", re
             raise ValidationError(_("Henvisningen er allerede besvaret."), code="answered")
         effort.status = Effort.Status.ACCEPTED if accept else Effort.Status.DECLINED
         effort.decline_reason = "" if accept else reason.strip()
+        effort.decline_reason_kind = "" if accept else reason_kind
         effort.answered_at = timezone.now()
         effort.answered_by = acting_user(actor)
-        effort.save(update_fields=["status", "decline_reason", "answered_at", "answered_by", "updated_at"])
+        effort.save(
+            update_fields=[
+                "status",
+                "decline_reason",
+                "decline_reason_kind",
+                "answered_at",
+                "answered_by",
+                "updated_at",
+            ]
+        )
         if accept:
             summary = _("%(organisation)s har accepteret henvisningen: %(title)s")
         else:
@@ -128,7 +156,11 @@ def answer_referral(*, actor, effort: Effort, accept: bool, reason: str = "", re
             case=effort.case,
             action=AuditEvent.Action.UPDATE,
             obj=effort,
-            changes={"status": ["referred", effort.status], "decline_reason": [None, effort.decline_reason]},
+            changes={
+                "status": ["referred", effort.status],
+                "decline_reason": [None, effort.decline_reason],
+                "decline_reason_kind": [None, effort.decline_reason_kind],
+            },
             note="referral_answer",
             request=request,
             kind=TimelineEvent.Kind.EFFORT,

@@ -171,6 +171,7 @@ def referral_answer(request, effort_pk):
                 effort=effort,
                 accept=data["answer"] == "accept",
                 reason=data["reason"],
+                reason_kind=data["reason_kind"],
                 request=request,
             ),
             success=_("Svaret er sendt til tovholderen."),
