@@ -104,3 +104,14 @@ def test_fixed_number_of_queries_at_two_sizes(client, world, receiver_user):
     small = _queries(client, world.coordinator)
     add_duties(world, 15, receiver_user)
     assert _queries(client, world.coordinator) == small
+
+
+def test_the_page_counts_its_duties_once_for_itself_and_the_nav(client, world, receiver_user):
+    add_duties(world, 2, receiver_user)
+    client.force_login(world.coordinator)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL)
+    task_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "borgerforloeb_task"' in q["sql"]]
+    assert len(task_reads) == 1, task_reads  # the tasks group, no second count for the nav
+    assert response.context["todo_count"] == todo.total(world.coordinator) == 8
