@@ -504,6 +504,7 @@ def case_page_rows(today, now) -> dict[str, Rows]:
                 "status",
                 "answered_at",
                 "decline_reason",
+                "decline_reason_kind",
                 "receiving_organisation_id",
                 "receiving_organisation__id",
                 "receiving_organisation__name",

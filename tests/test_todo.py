@@ -115,3 +115,11 @@ def test_the_page_counts_its_duties_once_for_itself_and_the_nav(client, world, r
     task_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "borgerforloeb_task"' in q["sql"]]
     assert len(task_reads) == 1, task_reads  # the tasks group, no second count for the nav
     assert response.context["todo_count"] == todo.total(world.coordinator) == 8
+
+
+def test_the_nav_count_is_compiled_once_and_still_counts_new_duties(world, receiver_user):
+    add_duties(world, 1, receiver_user)
+    before = todo.total(world.coordinator)
+    assert todo.count_sql(world.coordinator) is todo.count_sql(world.coordinator)  # compiled once
+    add_duties(world, 2, receiver_user)
+    assert todo.total(world.coordinator) > before  # the statement reads the data, not the cache
