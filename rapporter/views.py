@@ -37,6 +37,24 @@ def _export_url(request, name, kwargs, fmt):
     return reverse(name, kwargs={**kwargs, "fmt": fmt}) + (f"?{query}" if query else "")
 
 
+def _body_key(export_name, export_kwargs, form, last_run) -> str:
+    """What the rendered tables and charts depend on: the report, its (valid) filters and the run
+    that computed the figures. Without a finished run nothing is kept."""
+    if last_run is None:
+        return ""
+    filters = form.filters()
+    return ":".join(
+        str(part)
+        for part in (
+            export_name,
+            *export_kwargs.values(),
+            *(filters[name] for name in sorted(filters)),
+            last_run.pk,
+            last_run.finished_at.timestamp(),
+        )
+    )
+
+
 def _page(request, report, export_name, export_kwargs, form):
     last_run = ReportRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
     return render(
@@ -48,6 +66,9 @@ def _page(request, report, export_name, export_kwargs, form):
             "csv_url": _export_url(request, export_name, export_kwargs, "csv"),
             "xlsx_url": _export_url(request, export_name, export_kwargs, "xlsx"),
             "last_run": last_run,
+            # The figures change only with a run: their rendering is kept in the cache until then.
+            "body_key": _body_key(export_name, export_kwargs, form, last_run),
+            "body_seconds": 24 * 3600,
         },
     )
 

@@ -305,3 +305,22 @@ def test_framework_review_figures_are_shown_without_suppression(client, world, d
     url = reverse("rapporter:municipality_export", args=[world.municipality.slug, "csv"])
     rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert ["Kommunikationsveje", "3", "2"] in rows
+
+
+def test_the_rendered_figures_are_kept_until_the_next_run(client, world, data):
+    from samarbejde.models import Channel
+
+    def figures():
+        body = client.get(url).content.decode()
+        return body[body.index('<section class="mb-5"') : body.index("</main>")]
+
+    client.force_login(world.caseworker)
+    url = reverse("rapporter:municipality", args=[world.municipality.slug])
+    first = figures()
+    # A change without a run leaves the page as computed (the figures are the last run's) ...
+    MonthlyFigures.objects.filter(municipality=world.municipality).delete()
+    assert figures() == first
+    # ... and the next run's figures are shown at once.
+    Channel.objects.create(municipality=world.municipality, topic="Ny", way="telefon", contact_details="1")
+    compute_reports(full=True)
+    assert figures() != first
