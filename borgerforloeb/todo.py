@@ -64,7 +64,12 @@ def _first_name(citizen) -> str:
 
 
 def _visible_cases(user):
-    return Case.objects.visible_to(user).filter(status=Case.Status.OPEN).values("pk")
+    """The user's open visible cases as a subquery, built once per user object (one request)."""
+    if "_todo_visible_cases" not in user.__dict__:
+        user.__dict__["_todo_visible_cases"] = (
+            Case.objects.visible_to(user).filter(status=Case.Status.OPEN).values("pk")
+        )
+    return user.__dict__["_todo_visible_cases"]
 
 
 def _coordinated_cases(user):
