@@ -117,10 +117,10 @@ class Processes:
 
     def start(self, name: str, args: list[str], env: dict | None = None, as_user=None) -> subprocess.Popen:
         kwargs = {}
-        if as_user is not None:
+        if as_user is not None and os.geteuid() == 0 and as_user.pw_uid != 0:
             kwargs.update(user=as_user.pw_uid, group=as_user.pw_gid, extra_groups=[])
         out = self.log_path(name).open("ab")
-        if as_user is not None:
+        if kwargs:
             os.chown(self.log_path(name), as_user.pw_uid, as_user.pw_gid)
         process = subprocess.Popen(
             args,
@@ -282,6 +282,7 @@ class ScaleTest:
             f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
             f"auth_type = scram-sha-256\nauth_file = {folder / 'userlist.txt'}\n"
             "pool_mode = transaction\nmax_client_conn = 500\ndefault_pool_size = 40\n"
+            "admin_users = postgres\n"
             "ignore_startup_parameters = extra_float_digits,options\n"
         )
         for path in (folder, folder / "userlist.txt", folder / "pgbouncer.ini"):
@@ -290,6 +291,7 @@ class ScaleTest:
         self.processes.start("pgbouncer", ["pgbouncer", str(folder / "pgbouncer.ini")], as_user=owner)
         if not wait_for_port(port, 15):
             raise Failed(f"PgBouncer did not start: {self.processes.tail('pgbouncer', 3)}")
+        self.pgbouncer_admin = f"postgresql://postgres:{password}@127.0.0.1:{port}/pgbouncer"
         return f"postgres://postgres:{password}@127.0.0.1:{port}/portal"
 
     def django_env(self, pooler_url: str, smtp_port: int) -> dict:
@@ -641,6 +643,9 @@ class ScaleTest:
         failures = self.haproxy_failures()
         down = events.get("down")
         after_down = [f for f in failures if down and f[0] > down]
+        served_after = sum(
+            1 for t, status in self.haproxy_requests() if down and t > down and 0 < status < 500
+        )
         self.check(
             "HAProxy marked the killed node down",
             down is not None,
@@ -648,8 +653,9 @@ class ScaleTest:
         )
         self.check(
             "no failed request after the node was marked down",
-            down is not None and not after_down,
-            f"{len(after_down)} failed after, {len(failures)} in all (HAProxy log)",
+            down is not None and not after_down and served_after > 0,
+            f"{len(after_down)} failed and {served_after} served after it, {len(failures)} failed in all "
+            "(HAProxy log)",
         )
         stopped = events.get("replica stopped")
         after_replica = [f for f in failures if stopped and f[0] >= stopped]
@@ -658,6 +664,38 @@ class ScaleTest:
             "stopping the replica mid-run causes no error (reads fall back to the primary)",
             stopped is not None and not after_replica and set(later) == {200},
             f"{len(after_replica)} failed after it stopped; directory and HSDS afterwards: {dict(later)}",
+        )
+
+    def haproxy_requests(self) -> list[tuple[float, int]]:
+        """(time, status) of every request in HAProxy's log."""
+        found = []
+        for line in self.processes.log_path("haproxy").read_text(errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) >= 4 and re.fullmatch(r"\d+\.\d+", parts[0]):
+                found.append((float(parts[0]), int(parts[1])))
+        return found
+
+    def check_pooler(self) -> None:
+        """The web nodes' and workers' transactions went through PgBouncer in transaction mode."""
+        psql = self.primary.bindir() / "psql"
+
+        def show(what: str) -> list[dict]:
+            result = subprocess.run(
+                [str(psql), self.pgbouncer_admin, "--csv", "-c", f"SHOW {what}"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+            return list(csv.DictReader(io.StringIO(result.stdout)))
+
+        stats = [row for row in show("STATS") if row.get("database") == "portal"]
+        modes = {row.get("pool_mode") for row in show("POOLS") if row.get("database") == "portal"}
+        transactions = int(stats[0]["total_xact_count"]) if stats else 0
+        self.check(
+            "web nodes and workers reach the primary through PgBouncer in transaction mode",
+            transactions > 0 and modes == {"transaction"},
+            f"{transactions} transactions through PgBouncer, pool mode {', '.join(sorted(map(str, modes)))}",
         )
 
     def haproxy_failures(self) -> list[tuple[float, str]]:
@@ -720,6 +758,7 @@ class ScaleTest:
             log(f"mixed load through HAProxy for {SECONDS} s")
             self.run_load()
             self.check_emails()
+            self.check_pooler()
         except (Failed, ServiceError, subprocess.TimeoutExpired) as exc:
             self.check("the run itself", False, str(exc))
         except Interrupted:
@@ -749,6 +788,8 @@ class ScaleTest:
 
     def cleanup(self) -> None:
         signal.alarm(0)
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C does not cut the cleanup short
+            signal.signal(signum, signal.SIG_IGN)
         with contextlib.suppress(Exception):
             self.processes.stop_all()
         if self.smtp is not None:
