@@ -2,8 +2,8 @@
 # Make sure the system tools a make target needs are installed:
 #   scripts/ensure-tools.sh TOOL...
 # Tools: chromium, wrk, docker-compose, postgresql (initdb/pg_ctl/postgres), redis-server, haproxy,
-# pgbouncer, gettext,
-# weasyprint (the Pango libraries and a font WeasyPrint needs to write the PDF forms).
+# pgbouncer, gettext, weasyprint (the Pango libraries and a font WeasyPrint needs to write the PDF
+# forms).
 # Missing ones are installed from Debian's packages when we are root and have apt (apt-get update
 # once, then one quiet install). Otherwise it stops at once with one line naming the packages.
 set -euo pipefail
