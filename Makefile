@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: compile-messages runtime-libs install install-runtime run test lint format e2e bench reliability messages migrate seed backup restore clean clean-local
+.PHONY: compile-messages runtime-libs install install-runtime run test lint format e2e bench reliability scale-test messages migrate seed backup restore clean clean-local
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ reliability: install
 	@bash scripts/ensure-tools.sh wrk redis-server postgresql
 	$(MANAGE) preflight
 	RELIABILITY_SLOW=1 $(VENV)/bin/pytest tests/reliability -p no:cacheprovider
+
+# Three web nodes behind HAProxy, PgBouncer, a streaming replica, two workers and two beats, all on
+# loopback and under load; a node and the replica fail mid-run (README "Running on many machines").
+scale-test: install
+	@bash scripts/ensure-tools.sh postgresql redis-server haproxy pgbouncer wrk
+	$(PY) scripts/scale_test.py
 
 backup: install-runtime
 	@bash scripts/backup.sh

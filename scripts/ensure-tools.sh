@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Make sure the system tools a make target needs are installed:
 #   scripts/ensure-tools.sh TOOL...
-# Tools: chromium, wrk, docker-compose, postgresql (initdb/pg_ctl/postgres), redis-server, gettext,
-# weasyprint (the Pango libraries and a font WeasyPrint needs to write the PDF forms).
+# Tools: chromium, wrk, docker-compose, postgresql (initdb/pg_ctl/postgres), redis-server, haproxy,
+# pgbouncer, gettext, weasyprint (the Pango libraries and a font WeasyPrint needs to write the PDF
+# forms).
 # Missing ones are installed from Debian's packages when we are root and have apt (apt-get update
 # once, then one quiet install). Otherwise it stops at once with one line naming the packages.
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 # The Debian packages that provide a tool.
 package() {
   case $1 in
-    chromium | wrk | docker-compose | postgresql | redis-server | gettext) echo "$1" ;;
+    chromium | wrk | docker-compose | postgresql | redis-server | haproxy | pgbouncer | gettext) echo "$1" ;;
     weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core" ;;
     *) echo "ensure-tools: unknown tool '$1'" >&2; exit 2 ;;
   esac

@@ -48,3 +48,13 @@ def test_weasyprint_names_its_debian_packages(tmp_path):
     assert (
         'weasyprint) echo "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"' in script
     )
+
+
+def test_the_scale_tests_load_balancer_and_pooler_are_debian_packages(tmp_path):
+    # make scale-test needs HAProxy and PgBouncer; out of reach, they are named for apt.
+    result = ensure("haproxy", "pgbouncer", path=str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Missing system packages: install Debian's haproxy pgbouncer "
+        "(sudo apt-get install haproxy pgbouncer)."
+    ]
