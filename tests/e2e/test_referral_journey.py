@@ -92,10 +92,12 @@ def test_refer_from_directory_answer_and_tell_the_coordinator(journey_factory, r
     journey.tab_to(page.get_by_label("Accepter henvisningen"))  # a radio group: arrows choose
     page.keyboard.press("ArrowDown")
     expect(page.get_by_label("Afvis henvisningen")).to_be_checked()
+    journey.choose(page.get_by_label("Årsag til afvisning"), "Ingen ledig kapacitet")
     journey.type_into(page.get_by_label("Begrundelse"), "Ingen ledige pladser før i februar")
     journey.activate(page.get_by_role("button", name="Send svar"), step="answered")
     effort.refresh_from_db()
     assert effort.status == Effort.Status.DECLINED
+    assert effort.decline_reason_kind == Effort.DeclineKind.NO_CAPACITY
     sign_out(journey)
 
     # 3. The coordinator sees the answer as a notification and on the case's timeline.
