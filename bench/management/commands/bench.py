@@ -37,6 +37,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from borgerforloeb.models import Case, CoordinatorAssignment, Task
+from core.startup import freeze_loaded_heap
 from samarbejde.models import Municipality
 from tilbud.models import Offer
 from tilbud.search import Search
@@ -489,6 +490,7 @@ class Command(BaseCommand):
         if "testserver" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         world = self._pick_world()
+        freeze_loaded_heap()  # as config/wsgi.py does in the web server
         results: list[PageResult] = []
         port = None
         gunicorn = None
