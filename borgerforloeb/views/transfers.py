@@ -120,19 +120,41 @@ def transfer_detail(request, pk):
     return _detail_page(request, _visible_transfer(request.user, pk))
 
 
-@login_required
-@require_POST
-def transfer_accept(request, pk):
+def _open_transfer_or_redirect(request, pk):
+    """The visible transfer while it is open, else a redirect to it with a message."""
     transfer = _visible_transfer(request.user, pk)
     if transfer.status != CaseTransfer.Status.PENDING:
         messages.warning(request, _("Overdragelsen er ikke længere åben."))
-        return redirect(transfer)
+        return transfer, redirect(transfer)
+    return transfer, None
+
+
+def _answer(request, pk, *, form_class, form_name, form_kwargs, act, success, redirect_to):
+    """Accept or decline: only the receiving municipality's caseworkers, only while open; a bad
+    answer shows the transfer's page again with the form's errors."""
+    transfer, closed = _open_transfer_or_redirect(request, pk)
+    if closed is not None:
+        return closed
     require(permissions.can_answer_transfer(request.user, transfer))
-    form = AcceptTransferForm(request.POST, transfer=transfer)
+    form = form_class(request.POST, **form_kwargs(transfer))
     answer = handle_post(
+        request, form, lambda data: act(transfer, data), success=success, redirect_to=redirect_to
+    )
+    if answer is not None:
+        return answer
+    return _detail_page(request, transfer, **{form_name: form})
+
+
+@login_required
+@require_POST
+def transfer_accept(request, pk):
+    return _answer(
         request,
-        form,
-        lambda data: accept_transfer(
+        pk,
+        form_class=AcceptTransferForm,
+        form_name="accept_form",
+        form_kwargs=lambda transfer: {"transfer": transfer},
+        act=lambda transfer, data: accept_transfer(
             actor=request.user,
             transfer=transfer,
             new_coordinator=data["new_coordinator"],
@@ -142,41 +164,31 @@ def transfer_accept(request, pk):
         success=_("Forløbet er modtaget. Begge tovholdere og borgeren får besked."),
         redirect_to=lambda accepted: accepted.case,
     )
-    if answer is not None:
-        return answer
-    return _detail_page(request, transfer, accept_form=form)
 
 
 @login_required
 @require_POST
 def transfer_decline(request, pk):
-    transfer = _visible_transfer(request.user, pk)
-    if transfer.status != CaseTransfer.Status.PENDING:
-        messages.warning(request, _("Overdragelsen er ikke længere åben."))
-        return redirect(transfer)
-    require(permissions.can_answer_transfer(request.user, transfer))
-    form = DeclineTransferForm(request.POST)
-    answer = handle_post(
+    return _answer(
         request,
-        form,
-        lambda data: decline_transfer(
+        pk,
+        form_class=DeclineTransferForm,
+        form_name="decline_form",
+        form_kwargs=lambda transfer: {},
+        act=lambda transfer, data: decline_transfer(
             actor=request.user, transfer=transfer, reason=data["reason"], request=request
         ),
         success=_("Overdragelsen er afvist. Den afsendende kommune kan se begrundelsen."),
         redirect_to="borgerforloeb:transfer_list",
     )
-    if answer is not None:
-        return answer
-    return _detail_page(request, transfer, decline_form=form)
 
 
 @login_required
 @require_POST
 def transfer_withdraw(request, pk):
-    transfer = _visible_transfer(request.user, pk)
-    if transfer.status != CaseTransfer.Status.PENDING:
-        messages.warning(request, _("Overdragelsen er ikke længere åben."))
-        return redirect(transfer)
+    transfer, closed = _open_transfer_or_redirect(request, pk)
+    if closed is not None:
+        return closed
     require(permissions.can_withdraw_transfer(request.user, transfer))
     try:
         withdraw_transfer(actor=request.user, transfer=transfer, request=request)
