@@ -172,7 +172,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Sessions live in the database and the cache in Redis, shared by every web node (core/cache.py):
 # when Redis is down the cache answers from process memory, so pages keep working; only
 # background work waits for it.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "core.sessions"  # Redis in front of the database (core/sessions.py)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)  # logged out after 1 h inactivity
 # Idle timeout: core.middleware.SlidingSessionMiddleware pushes the expiry ahead at most once a minute.
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)

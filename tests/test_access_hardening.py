@@ -109,11 +109,18 @@ def test_activity_pushes_the_session_expiry_ahead_at_most_once_a_minute(
 def test_expired_session_sends_to_login(client, make_user, organisation, settings):
     from datetime import timedelta
 
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
     from django.contrib.sessions.models import Session
+    from django.core.cache import cache
     from django.utils import timezone
 
     client.force_login(make_user(role=Role.CASEWORKER, organisation=organisation))
     assert client.get(reverse("borgerforloeb:my_cases")).status_code == 200
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    # Redis's copy of the session lives exactly as long (its time-to-live is set from the same age
+    # whenever the session is saved): let it expire too.
+    key = cache.make_key(KEY_PREFIX + client.session.session_key)
+    assert cache._cache.get_client(key).ttl(key) > settings.SESSION_COOKIE_AGE - 60
+    cache.delete(KEY_PREFIX + client.session.session_key)
     response = client.get(reverse("borgerforloeb:my_cases"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

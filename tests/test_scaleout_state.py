@@ -153,3 +153,48 @@ def test_uploaded_files_go_to_s3_compatible_storage_by_configuration():
     env["FILE_STORAGE"] = "ftp"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert "FILE_STORAGE must be 'local' or 's3'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_reads_its_session_from_redis_not_the_database(client, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert django_settings.SESSION_ENGINE == "core.sessions"
+    client.force_login(make_user())
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not [q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_session_signed_out_while_redis_is_down_does_not_return_with_redis():
+    from core.sessions import SessionStore
+
+    def store(shared, key=None):
+        session = SessionStore(key)
+        session._cache = shared
+        return session
+
+    server = RedisServer()
+    server.start()
+    try:
+        shared = backend(server.url, RETRY_AFTER=1.0)
+        signed_in = store(shared)
+        signed_in["_auth_user_id"] = "42"
+        signed_in.create()
+        key = signed_in.session_key
+        assert store(shared, key).load() == {"_auth_user_id": "42"}  # from Redis
+        redis.Redis.from_url(server.url).client_pause(1200)  # Redis stops answering, keeps its data
+
+        assert store(shared, key).load() == {"_auth_user_id": "42"}  # Redis down: the database
+        assert not shared.redis_up
+        store(shared, key).delete()  # signed out on this node during the outage
+        assert store(shared, key).load() == {}
+
+        time.sleep(1.6)  # Redis answers again, with the session it held before the outage
+        assert store(shared, key).load() == {}  # still signed out
+        assert shared.redis_up
+    finally:
+        server.stop()
