@@ -40,6 +40,17 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_directory_answers():
+    """Each test rolls its database back, not the cache: it starts with a new directory version, so
+    no cached directory answer (tilbud/answers.py) of another test's offers is found."""
+    from django.core.cache import cache
+
+    from tilbud.answers import VERSION_KEY
+
+    cache.delete(VERSION_KEY)
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_passed_on_force_login(request, monkeypatch):
     """``client.force_login(user)`` stands for a completed sign-in: for a user who must use two
     factors (core/two_factor.py) that includes the second one, as if they had entered a code from

@@ -103,8 +103,8 @@ def add_phone(offer, number="12 34 56 78"):
 def bulk_offers(n, *, organisation, municipalities=(), categories=(), target_groups=(), name="Masseoffer"):
     """n offers in a handful of queries (for query-count tests and the benchmark).
 
-    Bulk writes bypass the signals, so the offers' search data is refreshed once at the end, as any
-    bulk loader does."""
+    Bulk writes bypass the signals, so the offers' search data is refreshed once at the end and the
+    directory's cached answers are dropped, as any bulk loader does."""
     offers = Offer.objects.bulk_create(
         Offer(
             organisation=organisation,
@@ -122,9 +122,11 @@ def bulk_offers(n, *, organisation, municipalities=(), categories=(), target_gro
         through = getattr(Offer, field).through
         for value in values:
             through.objects.bulk_create(through(offer_id=offer.pk, **{column: value.pk}) for offer in offers)
+    from tilbud.answers import directory_changed
     from tilbud.search import refresh_offers
 
     fresh = refresh_offers([offer.pk for offer in offers])
+    directory_changed()
     for offer in offers:
         for field, value in fresh[offer.pk].items():
             setattr(offer, field, value)

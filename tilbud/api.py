@@ -25,7 +25,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Avg, Exists, F, FloatField, JSONField, OuterRef, Q, Value
 from django.db.models.functions import ACos, Cast, Cos, JSONObject, Least, Radians, Sin
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET
 
 from samarbejde.models import Municipality, Organisation
 from tilbud import regions, search
+from tilbud.answers import answer
 from tilbud.models import (
     LOCAL_TZ,
     Contact,
@@ -166,7 +167,20 @@ def api_view(extra_params=None, *, detail=False):
                 params.setdefault("format", "json")
                 params.setdefault("minimal", False)
             try:
-                return func(request, params, *args, **kwargs)
+                if detail or params["format"] != "json":
+                    return func(request, params, *args, **kwargs)
+
+                # A list page is a cached answer until the directory changes (tilbud/answers.py).
+                def compute():
+                    response = func(request, params, *args, **kwargs)
+                    return response.status_code, response.content
+
+                status, body = answer(
+                    ("hsds", request.get_host(), request.get_full_path()),
+                    compute,
+                    signed_in=request.user.is_authenticated and request.user.is_active,
+                )
+                return HttpResponse(body, status=status, content_type="application/json")
             except ParameterError as error:
                 return error_response(error.parameter, error.message)
 

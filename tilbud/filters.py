@@ -1,5 +1,7 @@
 """The directory's filters (django-filter) and the facet counts shown beside the results."""
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.replica import read_connection
 from samarbejde.models import Municipality, Organisation
 from tilbud import search
+from tilbud.answers import answer
 from tilbud.models import Language, Offer, TargetGroup, open_condition
 
 ACCESS_CHOICES = [
@@ -233,16 +236,24 @@ def _facet_sql(filterset, page=None):
         return cursor.fetchall()
 
 
-def facets(filterset, page=None):
+def facets(filterset, page=None, *, signed_in: bool | None = None):
     """Each facet's values with the number of offers that choosing it would give.
 
     One query whatever the data: a single statement for all counts and the labels. With ``page``
     = (offset, size) it also selects that page of results: ``result["page_ids"]``, the ids of the
-    offers on it in order.
+    offers on it in order. With ``signed_in`` (the filterset's queryset is then the directory as
+    that audience sees it) the statement's rows are a cached answer (``tilbud/answers.py``).
     """
     data = filterset.data
+    if signed_in is None:
+        rows = _facet_sql(filterset, page)
+    else:
+        question = ("facets", tuple(sorted((k, tuple(v)) for k, v in data.lists() if k != "page")), page)
+        rows = answer(
+            question, partial(_facet_sql, filterset, page), signed_in=signed_in, moment=filterset.now
+        )
     counts: dict[str, list] = {}
-    for facet, value, label, n, parent, position in _facet_sql(filterset, page):
+    for facet, value, label, n, parent, position in rows:
         counts.setdefault(facet, []).append((value, label, n, parent, position))
     result = {"page_ids": [row[0] for row in sorted(counts.get("page", []), key=lambda row: row[4])]}
 

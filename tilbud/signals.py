@@ -7,6 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from samarbejde.models import Municipality, Organisation
+from tilbud.answers import directory_changed
 from tilbud.models import Language, Offer, TargetGroup, TaxonomyTerm
 from tilbud.search import refresh_offers
 
@@ -76,3 +77,16 @@ def vocabulary_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Municipality, dispatch_uid="tilbud_search_municipality_deleted")
 def vocabulary_deleted(sender, instance, **kwargs):
     refresh_offers(getattr(instance, "_tilbud_offers", []))
+
+
+# Any write to the directory makes its cached answers stale (tilbud/answers.py).
+def _describes_offers(sender) -> bool:
+    return sender._meta.app_label == "tilbud" or sender in (Organisation, Municipality)
+
+
+@receiver(post_save, dispatch_uid="tilbud_answers_saved")
+@receiver(post_delete, dispatch_uid="tilbud_answers_deleted")
+@receiver(m2m_changed, dispatch_uid="tilbud_answers_links")
+def directory_written(sender, **kwargs):
+    if _describes_offers(sender):
+        directory_changed()

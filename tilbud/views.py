@@ -38,7 +38,8 @@ def _results(filterset, current, number):
     again, as a subquery of the page's query. The same number of queries either way.
     """
     guess = _page_guess(number)
-    facet_data = facets(filterset, page=((guess - 1) * PAGE_SIZE, PAGE_SIZE))
+    signed_in = filterset.request.user.is_authenticated
+    facet_data = facets(filterset, page=((guess - 1) * PAGE_SIZE, PAGE_SIZE), signed_in=signed_in)
     page = Paginator(range(facet_data["total"]), PAGE_SIZE).get_page(number)
     if page.number == guess:
         ids = facet_data["page_ids"]

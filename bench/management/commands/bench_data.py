@@ -417,10 +417,12 @@ class Command(BaseCommand):
         )
         # COPY bypasses the signals: the offers' search documents, facet ids and typo words, set-based
         # in one statement by the same function the app uses on every write.
+        from tilbud.answers import directory_changed
         from tilbud.search import refresh_offers
 
         start = time.monotonic()
         refresh_offers(Offer.objects.all())
+        directory_changed()
         self.stdout.write(
             f"  {'offer search documents':<28} {s['offers']:>10,} rows  {time.monotonic() - start:6.1f} s"
         )
