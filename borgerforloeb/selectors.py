@@ -6,7 +6,8 @@ import difflib
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
@@ -51,6 +52,7 @@ from borgerforloeb.models import (
 )
 from core.audit import CITIZEN_VIEW_NOTE
 from core.models import AuditEvent
+from core.pages import page_of, user_key
 from core.roles import Role
 from core.rows import Rows
 from samarbejde.models import Membership, Organisation
@@ -124,6 +126,42 @@ def my_cases(user, *, all_visible: bool = False):
     return with_overview(cases).order_by(status_order, "-i_coordinate", "citizen__full_name", "pk")
 
 
+MY_CASES_FIELDS = (
+    "id",
+    "status",
+    "citizen__full_name",
+    "citizen__preferred_name",
+    "municipality__name",
+    "coordinator_name",
+    "i_coordinate",
+    "my_role",
+    "open_task_count",
+    "overdue_task_count",
+    "next_meeting_at",
+)
+
+
+def my_cases_page(user, *, all_visible: bool, number, size: int) -> Page:
+    """A page of ``my_cases`` in one statement compiled once per (user, list, day): what the list
+    shows of each case, with the name of its active coordinator."""
+
+    def build() -> Rows:
+        coordinator = CoordinatorAssignment.objects.active().filter(case=OuterRef("pk"))
+        cases = (
+            my_cases(user, all_visible=all_visible)
+            .prefetch_related(None)
+            .annotate(coordinator_name=Subquery(coordinator.values("person__full_name")[:1]))
+        )
+        return Rows(cases, MY_CASES_FIELDS)
+
+    key = ("my_cases", user_key(user), all_visible, timezone.localdate())
+    page = page_of(key, build, number, size)
+    for case in page.object_list:
+        if case.next_meeting_at:
+            case.next_meeting_at = datetime.fromisoformat(case.next_meeting_at)
+    return page
+
+
 def my_tasks(user, *, include_done: bool = False):
     """Tasks the user is responsible for, in cases they may still see; overdue first."""
     tasks = Task.objects.filter(responsible=user, case__in=Case.objects.visible_to(user).values("pk"))
@@ -145,6 +183,29 @@ def my_tasks(user, *, include_done: bool = False):
             "pk",
         )
     )
+
+
+MY_TASKS_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "due_date",
+    "overdue",
+    "case__id",
+    "case__citizen__full_name",
+    "case__citizen__preferred_name",
+)
+
+
+def my_tasks_page(user, *, include_done: bool, number, size: int) -> Page:
+    """A page of ``my_tasks`` in one statement compiled once per (user, list, day)."""
+    key = ("my_tasks", user_key(user), include_done, timezone.localdate())
+    return page_of(key, partial(_task_rows, user, include_done), number, size)
+
+
+def _task_rows(user, include_done: bool) -> Rows:
+    return Rows(my_tasks(user, include_done=include_done), MY_TASKS_FIELDS)
 
 
 # --- Likely duplicates without CPR ---------------------------------------------------------------

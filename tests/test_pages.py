@@ -1,53 +1,52 @@
-"""Base layout, error pages and security headers."""
+"""A list page in one statement, compiled once per (user, list, day): the count and the rows come
+from the data on every request, pages out of range show the nearest page, and the rows carry what
+the template shows without asking the database again."""
+
+from __future__ import annotations
 
 import pytest
-from django.urls import path
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import pages
+from tests.case_factories import make_case, make_citizen
+
+pytestmark = pytest.mark.django_db
+URL = reverse("borgerforloeb:my_cases")
 
 
-def boom(request):
-    raise RuntimeError("secret internals")
+def test_my_cases_is_one_statement_compiled_once_that_still_reads_new_cases(client, world):
+    client.force_login(world.coordinator)
+    client.get(URL)
+    key = next(k for k in pages._COMPILED if k[0] == "my_cases" and k[1][0] == world.coordinator.pk)
+    statement = pages._COMPILED[key]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL)
+    case_reads = [
+        q
+        for q in ctx.captured_queries
+        if '"borgerforloeb_case"' in q["sql"] and "todo_visible" not in q["sql"]
+    ]
+    assert len(case_reads) == 1  # the count and the page together
+    assert pages._COMPILED[key] is statement  # not compiled again
+    row = response.context["cases"][0]
+    assert row.pk == world.case.pk and row.coordinator_name == world.coordinator.full_name
+    assert row.citizen.display_name in response.content.decode()
+
+    citizen = make_citizen(world.municipality, full_name="Aviaja Ny")
+    make_case(
+        world.municipality, citizen=citizen, coordinator=world.coordinator, coordinator_org=world.voluntary
+    )
+    response = client.get(URL)
+    assert response.context["page"].paginator.count == 2
+    assert "Aviaja Ny" in response.content.decode()
 
 
-urlpatterns = [path("boom/", boom)]
-
-
-@pytest.mark.django_db
-def test_404_is_danish_and_in_the_layout(client):
-    response = client.get("/findes-ikke/")
-    assert response.status_code == 404
-    assert "Siden findes ikke" in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_500_shows_no_trace(client, settings):
-    settings.ROOT_URLCONF = "tests.test_pages"
-    client.raise_request_exception = False
-    response = client.get("/boom/")
-    assert response.status_code == 500
-    html = response.content.decode()
-    assert "Der opstod en fejl" in html
-    assert "secret internals" not in html
-    assert "Traceback" not in html
-
-
-@pytest.mark.django_db
-def test_security_headers(client):
-    response = client.get("/")
-    csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp
-    assert "unsafe-inline" not in csp
-    assert response["X-Frame-Options"] == "DENY"
-    assert response["X-Content-Type-Options"] == "nosniff"
-
-
-@pytest.mark.django_db
-def test_bootstrap_is_vendored_not_from_a_cdn(client):
-    html = client.get("/").content.decode()
-    assert "/static/vendor/bootstrap/bootstrap.min.css" in html
-    assert "cdn" not in html.lower()
-
-
-@pytest.mark.django_db
-def test_admin_requires_login(client):
-    response = client.get("/admin/")
-    assert response.status_code == 302
+def test_a_page_out_of_range_shows_the_last_page(client, world):
+    client.force_login(world.coordinator)
+    for number in ("999", "x", "-3"):
+        response = client.get(URL, {"side": number})
+        assert response.status_code == 200
+        assert [case.pk for case in response.context["cases"]] == [world.case.pk]
+        assert response.context["page"].number == 1

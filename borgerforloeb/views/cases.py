@@ -48,8 +48,8 @@ from core.forms import apply_errors, handle_post
 def my_cases(request):
     """Mine forløb: cases I coordinate or take part in; caseworkers may list all they can see."""
     all_visible = request.GET.get("alle") == "1"
-    page = Paginator(selectors.my_cases(request.user, all_visible=all_visible), PAGE_SIZE).get_page(
-        request.GET.get("side")
+    page = selectors.my_cases_page(
+        request.user, all_visible=all_visible, number=request.GET.get("side"), size=PAGE_SIZE
     )
     roles = dict(Participant.Role.choices)
     for case in page.object_list:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from borgerforloeb.forms.tasks import TaskForm
 from borgerforloeb.models import Case, Task
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.tasks import complete_task, create_task
-from borgerforloeb.views.helpers import form_page, require
+from borgerforloeb.views.helpers import PAGE_SIZE, form_page, require
 from core.forms import handle_post
 from core.http import safe_next_url
 
@@ -24,8 +23,8 @@ from core.http import safe_next_url
 def my_tasks(request):
     """Mine opgaver: open tasks I am responsible for; overdue ones first and highlighted."""
     include_done = request.GET.get("udfoerte") == "1"
-    page = Paginator(selectors.my_tasks(request.user, include_done=include_done), 50).get_page(
-        request.GET.get("side")
+    page = selectors.my_tasks_page(
+        request.user, include_done=include_done, number=request.GET.get("side"), size=PAGE_SIZE
     )
     return render(
         request,
