@@ -15,7 +15,6 @@ each (user, roles, day) and only run afterwards; everything else the rule depend
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -33,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from borgerforloeb.models import Case, CitizenMessage, CoordinatorAssignment, Effort, PlanVersion, Task
 from borgerforloeb.services.transfers import inbound_transfers_for
-from core.roles import Role
+from core.pages import compiled, user_key
 from samarbejde.models import ForumAction, Membership
 
 ROW_LIMIT = 100  # per group; the page says when a group has more
@@ -285,32 +284,15 @@ class Statement:
     groups: tuple[tuple[Group, int | None], ...]
 
 
-_COMPILED: OrderedDict = OrderedDict()
-COMPILED_MAX = 4096
-
-
-def _cache_key(user, what: str) -> tuple:
-    return (
-        what,
-        user.pk,
-        user.is_active,
-        user.is_superuser,
-        frozenset(role for role in Role if user.has_role(role)),
+def _compiled(user, what: str, compile_: Callable[[object], object]):
+    key = (
+        ("todo", what),
+        user_key(user),
         timezone.localdate(),
         settings.REMINDER_PLAN_REVIEW_NOTICE_DAYS,
         get_language(),
     )
-
-
-def _compiled(user, what: str, compile_: Callable[[object], object]):
-    key = _cache_key(user, what)
-    if key in _COMPILED:
-        _COMPILED.move_to_end(key)
-        return _COMPILED[key]
-    value = _COMPILED[key] = compile_(user)
-    if len(_COMPILED) > COMPILED_MAX:
-        _COMPILED.popitem(last=False)
-    return value
+    return compiled(key, lambda: compile_(user))
 
 
 def _with_visible(user, select: str, params: list) -> tuple[str, tuple]:
