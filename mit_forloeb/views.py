@@ -474,6 +474,16 @@ def my_data(request):
     return render(request, "mit_forloeb/my_data.html", {"citizen": citizen, "case": case})
 
 
+# The citizen's copy of their data, in either format: an export of the citizen, audited as such.
+_citizen_export = audited_read(
+    "borgerforloeb.citizen",
+    kwarg=None,
+    note=invitations.CITIZEN_VIEW_NOTE,
+    action=AuditEvent.Action.EXPORT,
+    citizen=True,
+)
+
+
 def _download(request, fmt: str):
     """Everything about the citizen (the staff export's content); the coordinator is told."""
     citizen = request.citizen
@@ -487,13 +497,7 @@ def _download(request, fmt: str):
     return sections
 
 
-@audited_read(
-    "borgerforloeb.citizen",
-    kwarg=None,
-    note=invitations.CITIZEN_VIEW_NOTE,
-    action=AuditEvent.Action.EXPORT,
-    citizen=True,
-)
+@_citizen_export
 @citizen_required
 def my_data_html(request):
     sections = _download(request, "html")
@@ -502,13 +506,7 @@ def my_data_html(request):
     )
 
 
-@audited_read(
-    "borgerforloeb.citizen",
-    kwarg=None,
-    note=invitations.CITIZEN_VIEW_NOTE,
-    action=AuditEvent.Action.EXPORT,
-    citizen=True,
-)
+@_citizen_export
 @citizen_required
 def my_data_json(request):
     sections = _download(request, "json")

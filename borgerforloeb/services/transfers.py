@@ -531,40 +531,26 @@ def _propose_meeting(*, actor, case, citizen, people, starts_at, source, target,
 # --- Reads ---------------------------------------------------------------------------------------
 
 
+def _listed(transfers):
+    """``transfers`` with what a list of them shows (``transfer_summary``), in the order shown:
+    one query whatever the number of transfers."""
+    return transfers.select_related(*SUMMARY_RELATED).order_by("move_date", "started_at", "pk")
+
+
 def inbound_transfers_for(user):
     """Open transfers waiting for ``user``'s answer: to the municipalities where they are a
     caseworker. Only for the summary (``transfer_summary``): the case is not visible yet.
     A fixed number of queries (one) whatever the number of transfers."""
-    return (
-        CaseTransfer.objects.inbound_for(user)
-        .select_related(
-            "case__citizen",
-            "from_municipality",
-            "to_municipality",
-            "started_by",
-            "from_coordinator",
-            "consent",
-        )
-        .order_by("move_date", "started_at", "pk")
-    )
+    return _listed(CaseTransfer.objects.inbound_for(user))
 
 
 def outbound_transfers_for(user):
     """Open transfers the user's side started: from their municipalities, or started by them or
     of a case they coordinate."""
-    return (
+    return _listed(
         CaseTransfer.objects.visible_to(user)
         .open()
         .exclude(pk__in=CaseTransfer.objects.inbound_for(user).values("pk"))
-        .select_related(
-            "case__citizen",
-            "from_municipality",
-            "to_municipality",
-            "started_by",
-            "from_coordinator",
-            "consent",
-        )
-        .order_by("move_date", "started_at", "pk")
     )
 
 
