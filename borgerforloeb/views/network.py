@@ -17,7 +17,7 @@ from borgerforloeb.forms.network import NetworkPersonForm, NetworkVersionForm
 from borgerforloeb.models import NetworkMapVersion, NetworkPerson
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services import network
-from borgerforloeb.views.helpers import require
+from borgerforloeb.views.helpers import compared_versions, require
 from core import audit
 from core.forms import handle_post
 
@@ -178,16 +178,7 @@ def network_compare(request, pk):
     if len(versions) < 2:
         messages.info(request, _("Der skal være to versioner af kortet, før de kan sammenlignes."))
         return redirect(_map_url(case))
-    by_number = {v.number: v for v in versions}
-
-    def pick(param, default):
-        try:
-            return by_number.get(int(request.GET.get(param, "")), default)
-        except ValueError:
-            return default
-
-    new = pick("ny", versions[0])
-    old = pick("gammel", versions[1] if new is versions[0] else versions[-1])
+    old, new = compared_versions(request, versions)
     old_map, new_map = network.version_map(old), network.version_map(new)
     return render(
         request,
