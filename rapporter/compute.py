@@ -69,6 +69,21 @@ _CASE_ENDED_ON = "COALESCE(c.end_date, CASE WHEN c.status = 'closed' THEN c.upda
 
 # Target group dimension: every case once under "" (all) and once under each of its groups.
 _TARGET_GROUPS = "CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || cz.target_groups) AS tg(target_group)"
+# The case's citizen, under each of the citizen's target groups.
+_CITIZEN_GROUPS = f"JOIN {T['citizen']} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}"
+
+
+def _in_month(column: str) -> str:
+    """``column`` (a timestamp) falls in the month ``mo``."""
+    return f"{column} >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND {column} < mo.month_end"
+
+
+def _per_month(municipality: str, *dimensions: str) -> str:
+    """Rows per municipality (``municipality``: the column naming it), month and target group (and
+    ``dimensions``), and the same for the whole country."""
+    common = ", ".join(["mo.month", "tg.target_group", *dimensions])
+    return f"GROUP BY GROUPING SETS (({municipality}, {common}), ({common}))"
+
 
 OPEN_CASES_SQL = f"""
 WITH {_MONTHS},
@@ -123,10 +138,10 @@ SELECT c.municipality_id, mo.month, tg.target_group, count(*),
     percentile_cont(0.5) WITHIN GROUP (
         ORDER BY GREATEST((f.first_at AT TIME ZONE %(tz)s)::date - c.start_date, 0))
 FROM months mo
-JOIN firsts f ON f.first_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND f.first_at < mo.month_end
+JOIN firsts f ON {_in_month("f.first_at")}
 JOIN {T["case"]} c ON c.id = f.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+{_CITIZEN_GROUPS}
+{_per_month("c.municipality_id")}
 """
 FIRST_COORDINATOR_FIELDS = ["first_coordinator_cases", "first_coordinator_days_median"]
 
@@ -138,13 +153,12 @@ SELECT c.municipality_id, mo.month, tg.target_group,
     count(*) FILTER (WHERE pa.citizen_participation = 'phone'),
     count(*) FILTER (WHERE pa.citizen_participation = 'interpreter')
 FROM months mo
-JOIN {T["acceptance"]} pa ON pa.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND pa.accepted_at < mo.month_end
+JOIN {T["acceptance"]} pa ON {_in_month("pa.accepted_at")}
 JOIN {T["version"]} pv ON pv.id = pa.version_id
 JOIN {T["plan"]} p ON p.id = pv.plan_id
 JOIN {T["case"]} c ON c.id = p.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+{_CITIZEN_GROUPS}
+{_per_month("c.municipality_id")}
 """
 ACCEPTANCES_FIELDS = ["accepted_present", "accepted_phone", "accepted_interpreter"]
 
@@ -154,11 +168,10 @@ WITH {_MONTHS}
 SELECT c.municipality_id, mo.month, tg.target_group,
     count(*), count(*) FILTER (WHERE m.interpreter_booked)
 FROM months mo
-JOIN {T["meeting"]} m ON m.interpreter_needed
-    AND m.starts_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND m.starts_at < mo.month_end
+JOIN {T["meeting"]} m ON m.interpreter_needed AND {_in_month("m.starts_at")}
 JOIN {T["case"]} c ON c.id = m.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+{_CITIZEN_GROUPS}
+{_per_month("c.municipality_id")}
 """
 INTERPRETERS_FIELDS = ["interpreter_needed", "interpreter_booked"]
 
@@ -182,13 +195,11 @@ SELECT c.municipality_id, mo.month, tg.target_group, k.kind,
     count(*) FILTER (WHERE e.status NOT IN ('accepted', 'started', 'ended', 'declined')),
     {_DECLINE_KIND_COUNTS}
 FROM months mo
-JOIN {T["effort"]} e ON e.referred_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND e.referred_at < mo.month_end
+JOIN {T["effort"]} e ON {_in_month("e.referred_at")}
 LEFT JOIN {T["organisation"]} o ON o.id = e.receiving_organisation_id
 JOIN {T["case"]} c ON c.id = e.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
-                        (mo.month, tg.target_group, k.kind))
+{_CITIZEN_GROUPS} {_KINDS}
+{_per_month("c.municipality_id", "k.kind")}
 """
 REFERRALS_FIELDS = [
     "referrals_sent",
@@ -205,36 +216,33 @@ SELECT c.municipality_id, mo.month, tg.target_group, k.kind, count(*),
     percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(
         (e.answered_at AT TIME ZONE %(tz)s)::date - (e.referred_at AT TIME ZONE %(tz)s)::date, 0))
 FROM months mo
-JOIN {T["effort"]} e ON e.referred_at IS NOT NULL
-    AND e.answered_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND e.answered_at < mo.month_end
+JOIN {T["effort"]} e ON e.referred_at IS NOT NULL AND {_in_month("e.answered_at")}
 LEFT JOIN {T["organisation"]} o ON o.id = e.receiving_organisation_id
 JOIN {T["case"]} c ON c.id = e.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
-                        (mo.month, tg.target_group, k.kind))
+{_CITIZEN_GROUPS} {_KINDS}
+{_per_month("c.municipality_id", "k.kind")}
 """
 ANSWERS_FIELDS = ["answers", "answer_days_median"]
+
+# Transfers accepted or declined in the month, with their case's citizen.
+_TRANSFERS_ANSWERED = f"""JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
+    AND {_in_month("COALESCE(t.accepted_at, t.declined_at)")}
+JOIN {T["case"]} c ON c.id = t.case_id
+{_CITIZEN_GROUPS}"""
 
 # Transfers answered in the month, by the receiving municipality: accepted (with the days from
 # start to acceptance) and declined.
 TRANSFERS_IN_SQL = f"""
 WITH {_MONTHS}
 SELECT t.to_municipality_id, mo.month, tg.target_group,
-    count(*) FILTER (WHERE t.status = 'accepted'
-        AND t.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.accepted_at < mo.month_end),
-    count(*) FILTER (WHERE t.status = 'declined'
-        AND t.declined_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.declined_at < mo.month_end),
+    count(*) FILTER (WHERE t.status = 'accepted' AND {_in_month("t.accepted_at")}),
+    count(*) FILTER (WHERE t.status = 'declined' AND {_in_month("t.declined_at")}),
     percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(
         (t.accepted_at AT TIME ZONE %(tz)s)::date - (t.started_at AT TIME ZONE %(tz)s)::date, 0))
-        FILTER (WHERE t.status = 'accepted'
-        AND t.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.accepted_at < mo.month_end)
+        FILTER (WHERE t.status = 'accepted' AND {_in_month("t.accepted_at")})
 FROM months mo
-JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
-    AND COALESCE(t.accepted_at, t.declined_at) >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND COALESCE(t.accepted_at, t.declined_at) < mo.month_end
-JOIN {T["case"]} c ON c.id = t.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((t.to_municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+{_TRANSFERS_ANSWERED}
+{_per_month("t.to_municipality_id")}
 """
 TRANSFERS_IN_FIELDS = ["transfers_in", "transfers_in_declined", "transfer_days_median"]
 
@@ -244,12 +252,8 @@ WITH {_MONTHS}
 SELECT t.from_municipality_id, mo.month, tg.target_group,
     count(*) FILTER (WHERE t.status = 'accepted'), count(*) FILTER (WHERE t.status = 'declined')
 FROM months mo
-JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
-    AND COALESCE(t.accepted_at, t.declined_at) >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND COALESCE(t.accepted_at, t.declined_at) < mo.month_end
-JOIN {T["case"]} c ON c.id = t.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((t.from_municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
+{_TRANSFERS_ANSWERED}
+{_per_month("t.from_municipality_id")}
 """
 TRANSFERS_OUT_FIELDS = ["transfers_out", "transfers_out_declined"]
 
