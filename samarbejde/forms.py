@@ -19,6 +19,23 @@ from samarbejde.models import (
 from samarbejde.uploads import max_upload_bytes, validate_guidance_file
 
 
+def _others(form, **lookups):
+    """The rows of the model form's model matching ``lookups``, but for the row being edited."""
+    rows = form._meta.model.objects.filter(**lookups)
+    if not form.instance._state.adding:
+        rows = rows.exclude(pk=form.instance.pk)
+    return rows
+
+
+def _unique_name(form, taken, **scope):
+    """The form's name without surrounding spaces, unless another row in ``scope`` has that name
+    (in any case): then the error ``taken``."""
+    name = form.cleaned_data["name"].strip()
+    if _others(form, name__iexact=name, **scope).exists():
+        raise forms.ValidationError(taken)
+    return name
+
+
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https")
 
@@ -100,15 +117,14 @@ class ChannelForm(forms.ModelForm):
         if not (cleaned.get("organisation") or cleaned.get("unit") or cleaned.get("contact_person")):
             raise forms.ValidationError(_("Angiv den ansvarlige: en organisation, en enhed eller en person."))
         topic, way = cleaned.get("topic"), cleaned.get("way")
-        if topic and way:
-            clash = Channel.objects.filter(municipality=self.municipality, topic__iexact=topic, way=way)
-            if not self.instance._state.adding:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error(
-                    "topic",
-                    _("Der findes allerede en kommunikationsvej med dette emne og denne kontaktform."),
-                )
+        if (
+            topic
+            and way
+            and _others(self, municipality=self.municipality, topic__iexact=topic, way=way).exists()
+        ):
+            self.add_error(
+                "topic", _("Der findes allerede en kommunikationsvej med dette emne og denne kontaktform.")
+            )
         return cleaned
 
     def validate_unique(self):
@@ -137,13 +153,9 @@ class ForumForm(forms.ModelForm):
         )
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Forum.objects.filter(municipality=self.municipality, name__iexact=name)
-        if not self.instance._state.adding:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Der findes allerede et forum med dette navn i kommunen."))
-        return name
+        return _unique_name(
+            self, _("Der findes allerede et forum med dette navn i kommunen."), municipality=self.municipality
+        )
 
     def validate_unique(self):
         pass
@@ -225,13 +237,9 @@ class WorkToolForm(forms.ModelForm):
         self.municipality = municipality
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = WorkTool.objects.filter(municipality=self.municipality, name__iexact=name)
-        if not self.instance._state.adding:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Der findes allerede et arbejdsredskab med dette navn."))
-        return name
+        return _unique_name(
+            self, _("Der findes allerede et arbejdsredskab med dette navn."), municipality=self.municipality
+        )
 
     def validate_unique(self):
         pass
@@ -279,13 +287,11 @@ class UnitForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Unit.objects.filter(organisation=self.instance.organisation, name__iexact=name)
-        if not self.instance._state.adding:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Der findes allerede en enhed med dette navn i organisationen."))
-        return name
+        return _unique_name(
+            self,
+            _("Der findes allerede en enhed med dette navn i organisationen."),
+            organisation=self.instance.organisation,
+        )
 
     def validate_unique(self):
         pass
