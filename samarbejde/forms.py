@@ -36,16 +36,24 @@ def _unique_name(form, taken, **scope):
     return name
 
 
-class OrganisationForm(forms.ModelForm):
+class MunicipalityRowForm(forms.ModelForm):
+    """A model form of a row of the municipality given as ``municipality``. A unique name (or
+    topic) is checked by the form, case-insensitively, and by the database; not by the model."""
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def validate_unique(self):
+        pass
+
+
+class OrganisationForm(MunicipalityRowForm):
     website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation
         fields = ["name", "kind", "role_in_effort", "description", "website", "email", "phone", "cvr"]
-
-    def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
 
     def clean_cvr(self):
         cvr = self.cleaned_data.get("cvr", "").strip()
@@ -64,10 +72,6 @@ class OrganisationForm(forms.ModelForm):
             raise forms.ValidationError(duplicate_message(existing))
         return name
 
-    def validate_unique(self):
-        # Uniqueness is checked case-insensitively in clean_name and by the database.
-        pass
-
 
 def duplicate_message(existing):
     return format_html(
@@ -78,7 +82,7 @@ def duplicate_message(existing):
     )
 
 
-class ChannelForm(forms.ModelForm):
+class ChannelForm(MunicipalityRowForm):
     class Meta:
         model = Channel
         fields = [
@@ -101,8 +105,7 @@ class ChannelForm(forms.ModelForm):
         }
 
     def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
+        super().__init__(*args, municipality=municipality, **kwargs)
         organisations = Organisation.objects.filter(municipality=municipality).active()
         self.fields["organisation"].queryset = organisations
         self.fields["unit"].queryset = Unit.objects.filter(organisation__in=organisations).select_related(
@@ -127,11 +130,8 @@ class ChannelForm(forms.ModelForm):
             )
         return cleaned
 
-    def validate_unique(self):
-        pass
 
-
-class ForumForm(forms.ModelForm):
+class ForumForm(MunicipalityRowForm):
     class Meta:
         model = Forum
         fields = ["name", "purpose", "cadence", "member_organisations", "member_users"]
@@ -141,8 +141,7 @@ class ForumForm(forms.ModelForm):
         }
 
     def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
+        super().__init__(*args, municipality=municipality, **kwargs)
         self.fields["member_organisations"].queryset = Organisation.objects.filter(
             municipality=municipality
         ).active()
@@ -156,9 +155,6 @@ class ForumForm(forms.ModelForm):
         return _unique_name(
             self, _("Der findes allerede et forum med dette navn i kommunen."), municipality=self.municipality
         )
-
-    def validate_unique(self):
-        pass
 
 
 class ForumMeetingForm(forms.ModelForm):
@@ -226,23 +222,16 @@ ForumActionFormSet = forms.modelformset_factory(
 )
 
 
-class WorkToolForm(forms.ModelForm):
+class WorkToolForm(MunicipalityRowForm):
     class Meta:
         model = WorkTool
         fields = ["kind", "name", "description", "template_body"]
         widgets = {"template_body": forms.Textarea(attrs={"rows": 10})}
 
-    def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
-
     def clean_name(self):
         return _unique_name(
             self, _("Der findes allerede et arbejdsredskab med dette navn."), municipality=self.municipality
         )
-
-    def validate_unique(self):
-        pass
 
 
 class GuidanceDocumentForm(forms.Form):
