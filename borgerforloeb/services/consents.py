@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Citizen, Consent, TimelineEvent
 from borgerforloeb.services.citizens import citizen_sign_in_audit
-from borgerforloeb.services.events import acting_user, record_case_event
+from borgerforloeb.services.events import acting_user, record_case_event, save_values
 from core import audit
 from core.models import AuditEvent
 
@@ -106,19 +106,13 @@ def withdraw_consent(
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_at is not None:
             return consent
-        consent.withdrawn_at = timezone.now()
-        consent.withdrawn_by = acting_user(actor)
-        consent.withdrawal_note = note
-        consent.withdrawn_sign_in = citizen_sign_in
-        consent.withdrawn_invitation = invitation
-        consent.save(
-            update_fields=[
-                "withdrawn_at",
-                "withdrawn_by",
-                "withdrawal_note",
-                "withdrawn_sign_in",
-                "withdrawn_invitation",
-            ]
+        save_values(
+            consent,
+            withdrawn_at=timezone.now(),
+            withdrawn_by=acting_user(actor),
+            withdrawal_note=note,
+            withdrawn_sign_in=citizen_sign_in,
+            withdrawn_invitation=invitation,
         )
         cases = [consent.case] if consent.case_id else list(consent.citizen.cases.all())
         signed_in = citizen_sign_in_audit(citizen_sign_in, invitation)

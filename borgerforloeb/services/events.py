@@ -36,6 +36,13 @@ def acting_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def save_values(obj, **values) -> None:
+    """Set ``values`` on ``obj`` and save those fields only."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(values))
+
+
 def plain_values(snapshot: dict) -> dict:
     return {k: (str(v) if hasattr(v, "pk") else v) for k, v in snapshot.items()}
 

@@ -41,7 +41,7 @@ from borgerforloeb.models import (
 from borgerforloeb.permissions import is_municipal_caseworker
 from borgerforloeb.services.cases import hand_over_case
 from borgerforloeb.services.consents import record_consent
-from borgerforloeb.services.events import acting_user, record_case_event
+from borgerforloeb.services.events import acting_user, record_case_event, save_values
 from borgerforloeb.services.meetings import save_meeting
 from borgerforloeb.services.participants import add_participant, end_participation
 from core import audit
@@ -349,11 +349,13 @@ def decline_transfer(*, actor, transfer: CaseTransfer, reason: str, request=None
         )
     with transaction.atomic():
         transfer = _lock_open(transfer)
-        transfer.status = CaseTransfer.Status.DECLINED
-        transfer.declined_at = timezone.now()
-        transfer.decline_reason = reason.strip()
-        transfer.answered_by = acting_user(actor)
-        transfer.save(update_fields=["status", "declined_at", "decline_reason", "answered_by"])
+        save_values(
+            transfer,
+            status=CaseTransfer.Status.DECLINED,
+            declined_at=timezone.now(),
+            decline_reason=reason.strip(),
+            answered_by=acting_user(actor),
+        )
         record_case_event(
             actor=actor,
             case=transfer.case,
@@ -373,10 +375,12 @@ def withdraw_transfer(*, actor, transfer: CaseTransfer, request=None) -> CaseTra
     """The sending side withdraws an open transfer; nothing else changes."""
     with transaction.atomic():
         transfer = _lock_open(transfer)
-        transfer.status = CaseTransfer.Status.WITHDRAWN
-        transfer.withdrawn_at = timezone.now()
-        transfer.answered_by = acting_user(actor)
-        transfer.save(update_fields=["status", "withdrawn_at", "answered_by"])
+        save_values(
+            transfer,
+            status=CaseTransfer.Status.WITHDRAWN,
+            withdrawn_at=timezone.now(),
+            answered_by=acting_user(actor),
+        )
         record_case_event(
             actor=actor,
             case=transfer.case,
