@@ -347,50 +347,54 @@ def decline_transfer(*, actor, transfer: CaseTransfer, reason: str, request=None
         raise ValidationError(
             _("Kun sagsbehandlere i den modtagende kommune kan afvise forløbet."), code="not_receiver"
         )
-    with transaction.atomic():
-        transfer = _lock_open(transfer)
-        save_values(
-            transfer,
-            status=CaseTransfer.Status.DECLINED,
-            declined_at=timezone.now(),
-            decline_reason=reason.strip(),
-            answered_by=acting_user(actor),
-        )
-        record_case_event(
-            actor=actor,
-            case=transfer.case,
-            action=AuditEvent.Action.UPDATE,
-            obj=transfer,
-            changes={"status": [CaseTransfer.Status.PENDING, transfer.status], "reason": [None, reason]},
-            note="declined",
-            request=request,
-            kind=TimelineEvent.Kind.TRANSFER,
-            summary=_("%(to)s afviste overdragelsen: %(reason)s")
-            % {"to": transfer.to_municipality, "reason": reason.strip()},
-        )
-    return transfer
+    return _answer_unaccepted(
+        actor=actor,
+        transfer=transfer,
+        status=CaseTransfer.Status.DECLINED,
+        at="declined_at",
+        values={"decline_reason": reason.strip()},
+        changes={"reason": [None, reason]},
+        note="declined",
+        summary=_("%(to)s afviste overdragelsen: %(reason)s"),
+        words={"reason": reason.strip()},
+        request=request,
+    )
 
 
 def withdraw_transfer(*, actor, transfer: CaseTransfer, request=None) -> CaseTransfer:
     """The sending side withdraws an open transfer; nothing else changes."""
+    return _answer_unaccepted(
+        actor=actor,
+        transfer=transfer,
+        status=CaseTransfer.Status.WITHDRAWN,
+        at="withdrawn_at",
+        note="withdrawn",
+        summary=_("Overdragelsen til %(to)s blev trukket tilbage"),
+        request=request,
+    )
+
+
+def _answer_unaccepted(
+    *, actor, transfer, status, at, note, summary, values=None, changes=None, words=None, request=None
+) -> CaseTransfer:
+    """The open ``transfer`` ends without a move: ``status`` from now (the field ``at``), and
+    ``values`` of its other fields, answered by ``actor``; the timeline says ``summary`` (with
+    ``%(to)s``, the receiving municipality, and ``words``). Only the transfer row changes."""
     with transaction.atomic():
         transfer = _lock_open(transfer)
         save_values(
-            transfer,
-            status=CaseTransfer.Status.WITHDRAWN,
-            withdrawn_at=timezone.now(),
-            answered_by=acting_user(actor),
+            transfer, status=status, answered_by=acting_user(actor), **{at: timezone.now()}, **(values or {})
         )
         record_case_event(
             actor=actor,
             case=transfer.case,
             action=AuditEvent.Action.UPDATE,
             obj=transfer,
-            changes={"status": [CaseTransfer.Status.PENDING, transfer.status]},
-            note="withdrawn",
+            changes={"status": [CaseTransfer.Status.PENDING, transfer.status], **(changes or {})},
+            note=note,
             request=request,
             kind=TimelineEvent.Kind.TRANSFER,
-            summary=_("Overdragelsen til %(to)s blev trukket tilbage") % {"to": transfer.to_municipality},
+            summary=summary % {"to": transfer.to_municipality, **(words or {})},
         )
     return transfer
 
