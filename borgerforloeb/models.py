@@ -346,6 +346,13 @@ class Case(TimeStamped, CreatedBy):
         return self.coordinator_assignments.active().select_related("person").first()
 
 
+def case_row_link(related_name):
+    """The case a row belongs to; the row is deleted with its case."""
+    return models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name=related_name
+    )
+
+
 class CoordinatorAssignmentQuerySet(models.QuerySet):
     def active(self):
         """The assignments not ended: at most one per case (a partial unique constraint)."""
@@ -355,9 +362,7 @@ class CoordinatorAssignmentQuerySet(models.QuerySet):
 class CoordinatorAssignment(models.Model):
     """Who holds the threads (tovholder) and when. History is kept; one active row per case."""
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="coordinator_assignments"
-    )
+    case = case_row_link("coordinator_assignments")
     person = models.ForeignKey(
         USER, verbose_name=_("tovholder"), on_delete=models.PROTECT, related_name="coordinator_assignments"
     )
@@ -413,9 +418,7 @@ class Participant(models.Model):
         INTERPRETER = "interpreter", _("Tolk")
         OTHER = "other", _("Andet")
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="participants"
-    )
+    case = case_row_link("participants")
     user = models.ForeignKey(
         USER,
         verbose_name=_("person"),
@@ -771,7 +774,7 @@ class Effort(TimeStamped):
         OTHER = "other", _("Anden årsag")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="efforts")
+    case = case_row_link("efforts")
     offer = models.ForeignKey(
         "tilbud.Offer",
         verbose_name=_("tilbud"),
@@ -853,7 +856,7 @@ class Task(CreatedAt, CreatedBy):
         DONE = "done", _("Udført")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="tasks")
+    case = case_row_link("tasks")
     title = models.CharField(_("opgave"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
     responsible = models.ForeignKey(
@@ -906,9 +909,7 @@ class Task(CreatedAt, CreatedBy):
 
 class Meeting(CreatedAt, CreatedBy):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="meetings"
-    )
+    case = case_row_link("meetings")
     title = models.CharField(_("titel"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starter"))
     ends_at = models.DateTimeField(_("slutter"), null=True, blank=True)
@@ -1013,9 +1014,7 @@ class AttentionPoint(models.Model):
         HANDLED = "handled", _("Håndteret")
         NOT_RELEVANT = "not_relevant", _("Ikke relevant")
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="attention_points"
-    )
+    case = case_row_link("attention_points")
     key = models.SlugField(_("nøgle"), max_length=50)
     label = models.CharField(_("punkt"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_ASSESSED)
@@ -1040,9 +1039,7 @@ class Decision(models.Model):
     """A decision in the case and how the citizen was involved (mandatory)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="decisions"
-    )
+    case = case_row_link("decisions")
     text = models.TextField(_("beslutning"))
     decided_by = models.CharField(_("besluttet af"), max_length=300)
     decided_on = models.DateField(_("dato"), default=date.today)
@@ -1092,9 +1089,7 @@ class TimelineEvent(models.Model):
         TRANSFER = "transfer", _("Overdragelse mellem kommuner")
 
     id = models.BigAutoField(primary_key=True)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="timeline"
-    )
+    case = case_row_link("timeline")
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     actor = optional_link(USER, _("udført af"))
@@ -1134,9 +1129,7 @@ class CitizenInvitation(models.Model):
     MAX_ATTEMPTS = 5
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="citizen_invitations"
-    )
+    case = case_row_link("citizen_invitations")
     token_hash = models.CharField(_("link (hash)"), max_length=64, unique=True, editable=False)
     code_hash = models.CharField(_("kode (hash)"), max_length=200, editable=False)
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
@@ -1187,9 +1180,7 @@ class CitizenMessage(models.Model):
         DATA_DOWNLOADED = "data_downloaded", _("Hentede sine data")
 
     id = models.BigAutoField(primary_key=True)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="citizen_messages"
-    )
+    case = case_row_link("citizen_messages")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("besked"), blank=True)
     plan_version = optional_link(PlanVersion, _("planversion"))
@@ -1305,9 +1296,7 @@ class CaseTransfer(models.Model):
         WITHDRAWN = "withdrawn", _("Trukket tilbage")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="transfers"
-    )
+    case = case_row_link("transfers")
     from_municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("afsendende kommune"),
@@ -1459,9 +1448,7 @@ class NetworkPerson(TimeStamped):
         MIDDLE = 2, _("Mellem")
         FAR = 3, _("Længere væk")
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_people"
-    )
+    case = case_row_link("network_people")
     name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(
         _("relation"), max_length=200, blank=True, help_text=_("Fx søster, nabo, mentor, læge.")
@@ -1518,9 +1505,7 @@ class NetworkMapVersion(models.Model):
     """The map as it was agreed with the citizen: when, who took part and how, like a plan's
     acceptance (``PlanAcceptance``), with a snapshot of the people so versions can be compared."""
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_versions"
-    )
+    case = case_row_link("network_versions")
     number = models.PositiveIntegerField(_("versionsnummer"))
     held_on = models.DateField(_("dato"), default=date.today)
     citizen_participation = models.CharField(
