@@ -18,7 +18,7 @@ from borgerforloeb.forms.plan import AcceptPlanForm, GoalFormSet, PlanVersionFor
 from borgerforloeb.models import PlanVersion
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services import documents
-from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
+from borgerforloeb.services.plan import PLAN_FIELDS, accept_plan_version, new_plan_version, save_plan_version
 from borgerforloeb.views.helpers import compared_versions, managed_case
 from core import audit
 from core.forms import handle_post
@@ -128,14 +128,7 @@ def plan_edit(request, pk, number):
             return answer
     else:
         form = PlanVersionForm(
-            initial={
-                "purpose": version.purpose,
-                "efforts": version.efforts,
-                "expected_duration": version.expected_duration,
-                "other_matters": version.other_matters,
-                "next_review": version.next_review,
-                "lock_version": version.lock_version,
-            }
+            initial={name: getattr(version, name) for name in [*PLAN_FIELDS, "lock_version"]}
         )
         goals = GoalFormSet(initial=_goal_initial(version), prefix="goals")
     return render(
