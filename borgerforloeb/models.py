@@ -1318,54 +1318,18 @@ class CaseTransfer(models.Model):
     )
     message = models.TextField(_("besked til den modtagende kommune"), blank=True)
     sender_stays = models.BooleanField(_("tovholderen fortsætter som deltager"), default=False)
-    consent = models.ForeignKey(
-        Consent,
-        verbose_name=_("samtykke"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="transfers",
-    )
+    consent = optional_link(Consent, _("samtykke"), blank=False, related_name="transfers")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     started_at = models.DateTimeField(_("startet"), default=timezone.now)
-    started_by = models.ForeignKey(
-        USER, verbose_name=_("startet af"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_coordinator = models.ForeignKey(
-        USER,
-        verbose_name=_("afsendende tovholder"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    started_by = optional_link(USER, _("startet af"), blank=False)
+    from_coordinator = optional_link(USER, _("afsendende tovholder"))
     accepted_at = models.DateTimeField(_("modtaget"), null=True, blank=True)
     declined_at = models.DateTimeField(_("afvist"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("trukket tilbage"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        USER,
-        verbose_name=_("besvaret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = optional_link(USER, _("besvaret af"))
     decline_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
-    new_coordinator = models.ForeignKey(
-        USER,
-        verbose_name=_("ny tovholder"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    handover_meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("overdragelsesmøde"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    new_coordinator = optional_link(USER, _("ny tovholder"))
+    handover_meeting = optional_link(Meeting, _("overdragelsesmøde"))
     plan_carried_over = models.BooleanField(_("planen fulgte med"), null=True, blank=True)
     withheld = models.JSONField(
         _("ikke overdraget (arkiv for afsendende kommune)"),
@@ -1458,22 +1422,8 @@ class NetworkPerson(TimeStamped):
     note = models.TextField(_("note"), blank=True)
     how_to_reach = models.CharField(_("sådan kontaktes personen"), max_length=300, blank=True)
     wants_involved = models.BooleanField(_("borgeren ønsker personen inddraget"), default=False)
-    user = models.ForeignKey(
-        USER,
-        verbose_name=_("person med login"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = optional_link(USER, _("person med login"))
+    organisation = optional_link(Organisation, _("organisation"))
     participant = models.OneToOneField(
         Participant,
         verbose_name=_("deltager i forløbet"),
@@ -1519,9 +1469,7 @@ class NetworkMapVersion(models.Model):
     note = models.TextField(_("bemærkning"), blank=True)
     snapshot = models.JSONField(_("kortet"), default=list, editable=False)
     recorded_at = models.DateTimeField(_("registreret"), default=timezone.now)
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("registreret af"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = optional_link(USER, _("registreret af"), blank=False)
 
     class Meta:
         verbose_name = _("version af netværkskort")

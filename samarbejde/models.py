@@ -61,13 +61,9 @@ class Municipality(models.Model):
     # citizen asks about an access to their case ("Hvem har set mit forløb").
     dpo_name = models.CharField(_("databeskyttelsesrådgiver"), max_length=200, blank=True, db_default="")
     dpo_email = models.EmailField(_("databeskyttelsesrådgiverens e-mail"), blank=True, db_default="")
-    dpo_user = models.ForeignKey(
+    dpo_user = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("databeskyttelsesrådgiver i portalen"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("databeskyttelsesrådgiver i portalen"),
         help_text=_("Får besked i portalen, når en borger spørger om en adgang til sit forløb."),
     )
     interpreter_notice_days = models.PositiveSmallIntegerField(
@@ -532,14 +528,7 @@ class GuidanceDocument(models.Model):
     file = models.FileField(_("fil"), upload_to=guidance_upload_to, max_length=300)
     content_type = models.CharField(_("filtype"), max_length=100, editable=False)
     size = models.PositiveBigIntegerField(_("størrelse"), editable=False, default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploadet af"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    uploaded_by = optional_link(settings.AUTH_USER_MODEL, _("uploadet af"), blank=False, editable=False)
     uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
 
     objects = GuidanceDocumentQuerySet.as_manager()
@@ -564,15 +553,7 @@ class KnowledgePage(models.Model):
     summary = models.CharField(_("kort beskrivelse"), max_length=300, blank=True)
     body = models.TextField(_("indhold"), help_text=_("Skrives i Markdown."))
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ændret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    updated_by = optional_link(settings.AUTH_USER_MODEL, _("ændret af"), editable=False)
 
     class Meta:
         verbose_name = _("videnside")
@@ -610,12 +591,10 @@ class FrameworkDocument(UpdatedAt):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("titel"), max_length=200)
     summary = models.CharField(_("kort beskrivelse"), max_length=300, blank=True)
-    owner = models.ForeignKey(
+    owner = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("ejer"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("ejer"),
+        blank=False,
         help_text=_("Den der holder dokumentet opdateret og får påmindelsen om revision."),
     )
     review_date = models.DateField(_("revideres senest"))
@@ -661,15 +640,7 @@ class FrameworkDocumentVersion(CreatedAt):
     number = models.PositiveIntegerField(_("versionsnummer"), editable=False)
     body = models.TextField(_("indhold"), help_text=_("Skrives i Markdown."))
     change_note = models.CharField(_("hvad er ændret"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("oprettet af"), editable=False)
 
     objects = FrameworkDocumentVersionQuerySet.as_manager()
 
