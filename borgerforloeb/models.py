@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from borgerforloeb import cpr as cprlib
 from core.models import CreatedAt, CreatedBy, TimeStamped, UpdatedAt, optional_link
 from core.roles import Role
-from samarbejde.models import Municipality, Organisation
+from samarbejde.models import Municipality, Organisation, municipality_link
 
 USER = settings.AUTH_USER_MODEL
 
@@ -144,9 +144,7 @@ class Citizen(TimeStamped, CreatedBy):
         default=ContactPreference.ANY,
     )
     contact_notes = models.CharField(_("bemærkning om kontakt"), max_length=300, blank=True)
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="citizens"
-    )
+    municipality = municipality_link("citizens")
     target_groups = ArrayField(
         models.CharField(max_length=30, choices=TargetGroup.choices),
         verbose_name=_("målgrupper"),
@@ -303,9 +301,7 @@ class Case(TimeStamped, CreatedBy):
     citizen = models.ForeignKey(
         Citizen, verbose_name=_("borger"), on_delete=models.PROTECT, related_name="cases"
     )
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="cases"
-    )
+    municipality = municipality_link("cases")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_reason = models.TextField(_("begrundelse for afslutning"), blank=True)
     start_date = models.DateField(_("startdato"), default=date.today)
@@ -1297,18 +1293,8 @@ class CaseTransfer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = case_row_link("transfers")
-    from_municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("afsendende kommune"),
-        on_delete=models.PROTECT,
-        related_name="outbound_transfers",
-    )
-    to_municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("modtagende kommune"),
-        on_delete=models.PROTECT,
-        related_name="inbound_transfers",
-    )
+    from_municipality = municipality_link("outbound_transfers", verbose_name=_("afsendende kommune"))
+    to_municipality = municipality_link("inbound_transfers", verbose_name=_("modtagende kommune"))
     move_date = models.DateField(_("flyttedato"))
     parts = ArrayField(
         models.CharField(max_length=20, choices=TransferPart.choices),

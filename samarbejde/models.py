@@ -97,6 +97,18 @@ class Municipality(models.Model):
         return reverse("samarbejde:municipality_detail", kwargs={"slug": self.slug})
 
 
+def municipality_link(related_name, *, verbose_name=None, **options):
+    """The municipality a row belongs to (a municipality with rows is not deleted); ``options``:
+    the foreign key's other options."""
+    return models.ForeignKey(
+        Municipality,
+        verbose_name=verbose_name or _("kommune"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        **options,
+    )
+
+
 class OrganisationQuerySet(MunicipalityScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -118,12 +130,7 @@ class Organisation(TimeStamped):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("navn"), max_length=200)
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("kommune"),
-        on_delete=models.PROTECT,
-        related_name="organisations",
-    )
+    municipality = municipality_link("organisations")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("beskrivelse"), blank=True)
     role_in_effort = models.TextField(
@@ -280,9 +287,7 @@ class Channel(UpdatedAt):
         WALK_IN = "personligt", _("Personligt fremmøde")
         MEETING = "moede", _("Møde")
 
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="channels"
-    )
+    municipality = municipality_link("channels")
     topic = models.CharField(_("emne"), max_length=200, help_text=_("F.eks. Bestilling af tolk."))
     description = models.TextField(_("beskrivelse"), blank=True)
     organisation = optional_link(Organisation, _("ansvarlig organisation"), related_name="channels")
@@ -342,9 +347,7 @@ class Forum(models.Model):
         YEARLY = "aarlig", _("Årligt")
         AD_HOC = "efter_behov", _("Efter behov")
 
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="forums"
-    )
+    municipality = municipality_link("forums")
     name = models.CharField(_("navn"), max_length=200)
     purpose = models.TextField(_("formål"), blank=True)
     cadence = models.CharField(_("mødekadence"), max_length=20, choices=Cadence.choices)
@@ -470,14 +473,8 @@ class WorkTool(UpdatedAt):
         GOALS = "maal_og_aftaler", _("Mål- og aftaleskema")
         OTHER = "andet", _("Andet")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("kommune"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="work_tools",
-        help_text=_("Tom: fælles redskab for alle kommuner."),
+    municipality = municipality_link(
+        "work_tools", null=True, blank=True, help_text=_("Tom: fælles redskab for alle kommuner.")
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("navn"), max_length=200)
@@ -585,9 +582,7 @@ class FrameworkDocument(UpdatedAt):
         PLAN = "plan", _("Plan")
         WORKFLOW = "arbejdsgang", _("Arbejdsgang")
 
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="framework_documents"
-    )
+    municipality = municipality_link("framework_documents")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("titel"), max_length=200)
     summary = models.CharField(_("kort beskrivelse"), max_length=300, blank=True)
