@@ -20,7 +20,7 @@ def add_timeline(*, case, kind, actor, summary, obj=None, at=None) -> TimelineEv
     return TimelineEvent.objects.create(
         case=case,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         summary=audit.redact(str(summary))[:300],
         object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
