@@ -321,7 +321,7 @@ for _model, _model_admin in admin.site._registry.items():
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(PortalModelAdmin):
+class RetentionRunAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
     """The nightly retention runs (counts only) and, on its own page, what the next run will do."""
 
     change_list_template = "admin/borgerforloeb/retentionrun/change_list.html"
@@ -335,15 +335,6 @@ class RetentionRunAdmin(PortalModelAdmin):
         "audit_cutoff",
         "error",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)

@@ -167,11 +167,8 @@ def seed(stdout):
                 organisation=house_kbh,
                 reason="Har tæt kontakt til borgeren gennem Det Grønlandske Hus.",
             )
-        if (
-            slug == "koebenhavn"
-            and not Participant.objects.filter(case=case, user=caseworker, active=True).exists()
-        ):
-            add_participant(
+        if slug == "koebenhavn":
+            _ensure_participant(
                 actor=caseworker,
                 case=case,
                 user=caseworker,
@@ -179,12 +176,8 @@ def seed(stdout):
                 role=Participant.Role.CASEWORKER,
                 responsibility="Handleplan efter § 141, bevillinger og boligsag.",
             )
-        if (
-            index == 0
-            and volunteer is not None
-            and not Participant.objects.filter(case=case, user=volunteer, active=True).exists()
-        ):
-            add_participant(
+        if index == 0 and volunteer is not None:
+            _ensure_participant(
                 actor=coordinator,
                 case=case,
                 user=volunteer,
@@ -228,6 +221,12 @@ REFERRALS = {
     2: ("Samtalegruppe på grønlandsk", False, Effort.DeclineKind.CITIZEN_DECLINED, "Borgeren vil vente."),
     3: ("Værested med frokost", True, "", ""),
 }
+
+
+def _ensure_participant(*, actor, case, user, **fields):
+    """Add ``user`` to the case unless they already take part (seeding runs again safely)."""
+    if not Participant.objects.filter(case=case, user=user, active=True).exists():
+        add_participant(actor=actor, case=case, user=user, **fields)
 
 
 def _referral(case, index, *, coordinator, receiver):

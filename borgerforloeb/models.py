@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from borgerforloeb import cpr as cprlib
 from core.models import CreatedAt, CreatedBy, TimeStamped, UpdatedAt, optional_link
 from core.roles import Role
-from samarbejde.models import Municipality, Organisation
+from samarbejde.models import Municipality, Organisation, municipality_link
 
 USER = settings.AUTH_USER_MODEL
 
@@ -144,9 +144,7 @@ class Citizen(TimeStamped, CreatedBy):
         default=ContactPreference.ANY,
     )
     contact_notes = models.CharField(_("bemærkning om kontakt"), max_length=300, blank=True)
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="citizens"
-    )
+    municipality = municipality_link("citizens")
     target_groups = ArrayField(
         models.CharField(max_length=30, choices=TargetGroup.choices),
         verbose_name=_("målgrupper"),
@@ -303,9 +301,7 @@ class Case(TimeStamped, CreatedBy):
     citizen = models.ForeignKey(
         Citizen, verbose_name=_("borger"), on_delete=models.PROTECT, related_name="cases"
     )
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="cases"
-    )
+    municipality = municipality_link("cases")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_reason = models.TextField(_("begrundelse for afslutning"), blank=True)
     start_date = models.DateField(_("startdato"), default=date.today)
@@ -346,6 +342,13 @@ class Case(TimeStamped, CreatedBy):
         return self.coordinator_assignments.active().select_related("person").first()
 
 
+def case_row_link(related_name):
+    """The case a row belongs to; the row is deleted with its case."""
+    return models.ForeignKey(
+        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name=related_name
+    )
+
+
 class CoordinatorAssignmentQuerySet(models.QuerySet):
     def active(self):
         """The assignments not ended: at most one per case (a partial unique constraint)."""
@@ -355,9 +358,7 @@ class CoordinatorAssignmentQuerySet(models.QuerySet):
 class CoordinatorAssignment(models.Model):
     """Who holds the threads (tovholder) and when. History is kept; one active row per case."""
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="coordinator_assignments"
-    )
+    case = case_row_link("coordinator_assignments")
     person = models.ForeignKey(
         USER, verbose_name=_("tovholder"), on_delete=models.PROTECT, related_name="coordinator_assignments"
     )
@@ -413,9 +414,7 @@ class Participant(models.Model):
         INTERPRETER = "interpreter", _("Tolk")
         OTHER = "other", _("Andet")
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="participants"
-    )
+    case = case_row_link("participants")
     user = models.ForeignKey(
         USER,
         verbose_name=_("person"),
@@ -771,7 +770,7 @@ class Effort(TimeStamped):
         OTHER = "other", _("Anden årsag")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="efforts")
+    case = case_row_link("efforts")
     offer = models.ForeignKey(
         "tilbud.Offer",
         verbose_name=_("tilbud"),
@@ -853,7 +852,7 @@ class Task(CreatedAt, CreatedBy):
         DONE = "done", _("Udført")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="tasks")
+    case = case_row_link("tasks")
     title = models.CharField(_("opgave"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
     responsible = models.ForeignKey(
@@ -906,9 +905,7 @@ class Task(CreatedAt, CreatedBy):
 
 class Meeting(CreatedAt, CreatedBy):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="meetings"
-    )
+    case = case_row_link("meetings")
     title = models.CharField(_("titel"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starter"))
     ends_at = models.DateTimeField(_("slutter"), null=True, blank=True)
@@ -1013,9 +1010,7 @@ class AttentionPoint(models.Model):
         HANDLED = "handled", _("Håndteret")
         NOT_RELEVANT = "not_relevant", _("Ikke relevant")
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="attention_points"
-    )
+    case = case_row_link("attention_points")
     key = models.SlugField(_("nøgle"), max_length=50)
     label = models.CharField(_("punkt"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_ASSESSED)
@@ -1040,9 +1035,7 @@ class Decision(models.Model):
     """A decision in the case and how the citizen was involved (mandatory)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="decisions"
-    )
+    case = case_row_link("decisions")
     text = models.TextField(_("beslutning"))
     decided_by = models.CharField(_("besluttet af"), max_length=300)
     decided_on = models.DateField(_("dato"), default=date.today)
@@ -1092,9 +1085,7 @@ class TimelineEvent(models.Model):
         TRANSFER = "transfer", _("Overdragelse mellem kommuner")
 
     id = models.BigAutoField(primary_key=True)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="timeline"
-    )
+    case = case_row_link("timeline")
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     actor = optional_link(USER, _("udført af"))
@@ -1134,9 +1125,7 @@ class CitizenInvitation(models.Model):
     MAX_ATTEMPTS = 5
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="citizen_invitations"
-    )
+    case = case_row_link("citizen_invitations")
     token_hash = models.CharField(_("link (hash)"), max_length=64, unique=True, editable=False)
     code_hash = models.CharField(_("kode (hash)"), max_length=200, editable=False)
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
@@ -1187,9 +1176,7 @@ class CitizenMessage(models.Model):
         DATA_DOWNLOADED = "data_downloaded", _("Hentede sine data")
 
     id = models.BigAutoField(primary_key=True)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="citizen_messages"
-    )
+    case = case_row_link("citizen_messages")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("besked"), blank=True)
     plan_version = optional_link(PlanVersion, _("planversion"))
@@ -1305,21 +1292,9 @@ class CaseTransfer(models.Model):
         WITHDRAWN = "withdrawn", _("Trukket tilbage")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="transfers"
-    )
-    from_municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("afsendende kommune"),
-        on_delete=models.PROTECT,
-        related_name="outbound_transfers",
-    )
-    to_municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("modtagende kommune"),
-        on_delete=models.PROTECT,
-        related_name="inbound_transfers",
-    )
+    case = case_row_link("transfers")
+    from_municipality = municipality_link("outbound_transfers", verbose_name=_("afsendende kommune"))
+    to_municipality = municipality_link("inbound_transfers", verbose_name=_("modtagende kommune"))
     move_date = models.DateField(_("flyttedato"))
     parts = ArrayField(
         models.CharField(max_length=20, choices=TransferPart.choices),
@@ -1329,54 +1304,18 @@ class CaseTransfer(models.Model):
     )
     message = models.TextField(_("besked til den modtagende kommune"), blank=True)
     sender_stays = models.BooleanField(_("tovholderen fortsætter som deltager"), default=False)
-    consent = models.ForeignKey(
-        Consent,
-        verbose_name=_("samtykke"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="transfers",
-    )
+    consent = optional_link(Consent, _("samtykke"), blank=False, related_name="transfers")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     started_at = models.DateTimeField(_("startet"), default=timezone.now)
-    started_by = models.ForeignKey(
-        USER, verbose_name=_("startet af"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_coordinator = models.ForeignKey(
-        USER,
-        verbose_name=_("afsendende tovholder"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    started_by = optional_link(USER, _("startet af"), blank=False)
+    from_coordinator = optional_link(USER, _("afsendende tovholder"))
     accepted_at = models.DateTimeField(_("modtaget"), null=True, blank=True)
     declined_at = models.DateTimeField(_("afvist"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("trukket tilbage"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        USER,
-        verbose_name=_("besvaret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = optional_link(USER, _("besvaret af"))
     decline_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
-    new_coordinator = models.ForeignKey(
-        USER,
-        verbose_name=_("ny tovholder"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    handover_meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("overdragelsesmøde"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    new_coordinator = optional_link(USER, _("ny tovholder"))
+    handover_meeting = optional_link(Meeting, _("overdragelsesmøde"))
     plan_carried_over = models.BooleanField(_("planen fulgte med"), null=True, blank=True)
     withheld = models.JSONField(
         _("ikke overdraget (arkiv for afsendende kommune)"),
@@ -1459,9 +1398,7 @@ class NetworkPerson(TimeStamped):
         MIDDLE = 2, _("Mellem")
         FAR = 3, _("Længere væk")
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_people"
-    )
+    case = case_row_link("network_people")
     name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(
         _("relation"), max_length=200, blank=True, help_text=_("Fx søster, nabo, mentor, læge.")
@@ -1471,22 +1408,8 @@ class NetworkPerson(TimeStamped):
     note = models.TextField(_("note"), blank=True)
     how_to_reach = models.CharField(_("sådan kontaktes personen"), max_length=300, blank=True)
     wants_involved = models.BooleanField(_("borgeren ønsker personen inddraget"), default=False)
-    user = models.ForeignKey(
-        USER,
-        verbose_name=_("person med login"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = optional_link(USER, _("person med login"))
+    organisation = optional_link(Organisation, _("organisation"))
     participant = models.OneToOneField(
         Participant,
         verbose_name=_("deltager i forløbet"),
@@ -1518,9 +1441,7 @@ class NetworkMapVersion(models.Model):
     """The map as it was agreed with the citizen: when, who took part and how, like a plan's
     acceptance (``PlanAcceptance``), with a snapshot of the people so versions can be compared."""
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("forløb"), on_delete=models.CASCADE, related_name="network_versions"
-    )
+    case = case_row_link("network_versions")
     number = models.PositiveIntegerField(_("versionsnummer"))
     held_on = models.DateField(_("dato"), default=date.today)
     citizen_participation = models.CharField(
@@ -1534,9 +1455,7 @@ class NetworkMapVersion(models.Model):
     note = models.TextField(_("bemærkning"), blank=True)
     snapshot = models.JSONField(_("kortet"), default=list, editable=False)
     recorded_at = models.DateTimeField(_("registreret"), default=timezone.now)
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("registreret af"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = optional_link(USER, _("registreret af"), blank=False)
 
     class Meta:
         verbose_name = _("version af netværkskort")

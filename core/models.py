@@ -13,9 +13,10 @@ from core.roles import Role, has_role
 _TRAILING_ORDER = ("created_at", "updated_at", "created_by")
 
 
-def optional_link(to, verbose_name, *, blank=True, related_name="+"):
+def optional_link(to, verbose_name, *, blank=True, related_name="+", **options):
     """A link that may be empty and is emptied when the row it points to is deleted (who
-    recorded, changed or answered something; the invitation or meeting it came from)."""
+    recorded, changed or answered something; the invitation or meeting it came from).
+    ``options``: the foreign key's other options (``help_text``, ``editable``)."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,
@@ -23,6 +24,7 @@ def optional_link(to, verbose_name, *, blank=True, related_name="+"):
         blank=blank,
         on_delete=models.SET_NULL,
         related_name=related_name,
+        **options,
     )
 
 

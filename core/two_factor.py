@@ -138,6 +138,11 @@ def new_recovery_codes(user) -> list[str]:
     return codes
 
 
+def _record(request, action, obj, note) -> None:
+    """The audit row of what the signed-in user did with their own second factor."""
+    audit.record(actor=request.user, action=action, obj=obj, request=request, note=note)
+
+
 def confirm_app(request, device: TOTPDevice, code: str) -> list[str] | None:
     """Finish setting up: the first code from the app confirms it. Returns the new recovery codes
     (to show once) and marks this session as having passed its second factor; None for a wrong
@@ -151,13 +156,7 @@ def confirm_app(request, device: TOTPDevice, code: str) -> list[str] | None:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         codes = new_recovery_codes(user)
-        audit.record(
-            actor=user,
-            action=AuditEvent.Action.CREATE,
-            obj=device,
-            request=request,
-            note="two-factor set up",
-        )
+        _record(request, AuditEvent.Action.CREATE, device, "two-factor set up")
     _passed(request, device)
     return codes
 
@@ -167,13 +166,7 @@ def disable(request) -> None:
     user = request.user
     with transaction.atomic():
         for device in TOTPDevice.objects.filter(user=user):
-            audit.record(
-                actor=user,
-                action=AuditEvent.Action.DELETE,
-                obj=device,
-                request=request,
-                note="two-factor turned off",
-            )
+            _record(request, AuditEvent.Action.DELETE, device, "two-factor turned off")
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
     request.session.pop(SESSION_KEY, None)
@@ -201,16 +194,13 @@ def verify(request, code: str):
             if candidate.verify_token(token):
                 device = candidate
                 break
-        audit.record(
-            actor=user,
-            action=AuditEvent.Action.LOGIN if device else AuditEvent.Action.OTHER,
-            obj=user,
-            request=request,
-            note=(
-                ("second factor: recovery code" if isinstance(device, StaticDevice) else "second factor: app")
-                if device
-                else "second factor: wrong code"
-            ),
+        _record(
+            request,
+            AuditEvent.Action.LOGIN if device else AuditEvent.Action.OTHER,
+            user,
+            ("second factor: recovery code" if isinstance(device, StaticDevice) else "second factor: app")
+            if device
+            else "second factor: wrong code",
         )
     if device is not None:
         _passed(request, device)

@@ -27,41 +27,33 @@ class CodeForm(forms.Form):
     )
 
 
-class ChangeRequestForm(forms.Form):
-    text = forms.CharField(
-        label=_("Hvad vil du gerne have ændret?"),
+def citizen_text(label, required):
+    """The citizen's own words, at most 2000 characters; ``required``: what to say when empty."""
+    return forms.CharField(
+        label=label,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Skriv, hvad du gerne vil have ændret."),
-            "max_length": _("Skriv højst %(limit_value)d tegn."),
-        },
+        error_messages={"required": required, "max_length": _("Skriv højst %(limit_value)d tegn.")},
     )
+
+
+class CitizenTextForm(forms.Form):
+    """A form of the citizen's words in ``text``: words of only spaces count as none."""
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
         if not text:
-            raise forms.ValidationError(_("Skriv, hvad du gerne vil have ændret."))
+            raise forms.ValidationError(self.fields["text"].error_messages["required"])
         return text
+
+
+class ChangeRequestForm(CitizenTextForm):
+    text = citizen_text(_("Hvad vil du gerne have ændret?"), _("Skriv, hvad du gerne vil have ændret."))
 
 
 class AcceptPlanForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AccessQuestionForm(forms.Form):
-    text = forms.CharField(
-        label=_("Hvad vil du gerne vide om denne adgang?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Skriv dit spørgsmål."),
-            "max_length": _("Skriv højst %(limit_value)d tegn."),
-        },
-    )
-
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError(_("Skriv dit spørgsmål."))
-        return text
+class AccessQuestionForm(CitizenTextForm):
+    text = citizen_text(_("Hvad vil du gerne vide om denne adgang?"), _("Skriv dit spørgsmål."))

@@ -45,7 +45,7 @@ from borgerforloeb.models import (
     citizen_sign_in_label,
 )
 from borgerforloeb.services.citizens import citizen_sign_in_audit
-from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.events import record_case_event
 from borgerforloeb.services.handoffs import announce_citizen_message
 from core import audit
 from core.models import AuditEvent
@@ -100,20 +100,15 @@ def create_invitation(*, actor, case: Case, request=None, now=None) -> IssuedInv
             created_at=now,
             expires_at=now + INVITATION_LIFETIME,
         )
-        audit.record(
+        record_case_event(
             actor=actor,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=invitation,
-            case_id=case.pk,
             changes={"expires_at": [None, invitation.expires_at.isoformat()]},
             request=request,
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.CASE,
-            actor=actor,
             summary=_("Borgeren er inviteret til Mit forløb"),
-            obj=invitation,
         )
     return IssuedInvitation(invitation=invitation, token=token, code=code)
 
@@ -281,20 +276,15 @@ def request_new_link(*, token: str, request=None) -> bool:
         if not already:
             message = CitizenMessage.objects.create(case=invitation.case, kind=CitizenMessage.Kind.NEW_LINK)
             announce_citizen_message(message)
-            audit.record(
+            record_case_event(
                 actor=None,
+                case=invitation.case,
                 action=AuditEvent.Action.CREATE,
                 obj=message,
-                case_id=invitation.case_id,
                 request=request,
                 note="citizen",
-            )
-            add_timeline(
-                case=invitation.case,
                 kind=TimelineEvent.Kind.CASE,
-                actor=None,
                 summary=_("Borgeren beder om et nyt link til Mit forløb"),
-                obj=message,
             )
     return True
 

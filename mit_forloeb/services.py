@@ -23,7 +23,7 @@ from borgerforloeb.models import (
 from borgerforloeb.services import consents as consent_services
 from borgerforloeb.services import data_rights
 from borgerforloeb.services import plan as plan_services
-from borgerforloeb.services.events import add_timeline
+from borgerforloeb.services.events import add_timeline, record_case_event
 from borgerforloeb.services.handoffs import announce_citizen_message
 from core import audit
 from core.models import AuditEvent, NotificationKind
@@ -42,6 +42,27 @@ def _how(sign_in) -> str:
     return f" ({label})" if label else ""
 
 
+def _signed_in(sign_in) -> dict:
+    """How the citizen signed in, as the case services keep it on what the citizen did."""
+    return {
+        "citizen_sign_in": sign_in.via if sign_in else "",
+        "invitation": sign_in.invitation if sign_in else None,
+    }
+
+
+def _sign_in_audit(sign_in) -> dict:
+    return sign_in.audit() if sign_in else {}
+
+
+def _tell_coordinator(*, case: Case, kind, timeline_kind, summary, **fields) -> CitizenMessage:
+    """The message the coordinator sees on the case page for what the citizen did (the case
+    service has written the audit row), announced, and its timeline entry."""
+    message = CitizenMessage.objects.create(case=case, kind=kind, **fields)
+    announce_citizen_message(message)
+    add_timeline(case=case, kind=timeline_kind, actor=None, summary=summary, obj=message)
+    return message
+
+
 def withdraw_consent(*, case: Case, consent: Consent, request=None, sign_in=None) -> Consent:
     """Withdraw at once (the case service ends access); the coordinator is told.
 
@@ -54,21 +75,16 @@ def withdraw_consent(*, case: Case, consent: Consent, request=None, sign_in=None
             consent=consent,
             note=_("Trukket tilbage af borgeren selv i Mit forløb"),
             request=request,
-            citizen_sign_in=sign_in.via if sign_in else "",
-            invitation=sign_in.invitation if sign_in else None,
+            **_signed_in(sign_in),
         )
         names = ", ".join(o.name for o in consent.organisations.all())
-        message = CitizenMessage.objects.create(
-            case=case, kind=CitizenMessage.Kind.CONSENT_WITHDRAWN, text=names
-        )
-        announce_citizen_message(message)
-        add_timeline(
+        _tell_coordinator(
             case=case,
-            kind=TimelineEvent.Kind.CONSENT,
-            actor=None,
+            kind=CitizenMessage.Kind.CONSENT_WITHDRAWN,
+            timeline_kind=TimelineEvent.Kind.CONSENT,
             summary=_("Borgeren trak selv samtykket tilbage i Mit forløb (%(names)s)") % {"names": names}
             + _how(sign_in),
-            obj=message,
+            text=names,
         )
     return consent
 
@@ -85,21 +101,16 @@ def accept_plan_version(
             note=SELF_SERVICE_NOTE,
             lock_version=lock_version,
             request=request,
-            citizen_sign_in=sign_in.via if sign_in else "",
-            invitation=sign_in.invitation if sign_in else None,
+            **_signed_in(sign_in),
         )
-        message = CitizenMessage.objects.create(
-            case=case, kind=CitizenMessage.Kind.PLAN_ACCEPTED, plan_version=version
-        )
-        announce_citizen_message(message)
-        add_timeline(
+        _tell_coordinator(
             case=case,
-            kind=TimelineEvent.Kind.PLAN,
-            actor=None,
+            kind=CitizenMessage.Kind.PLAN_ACCEPTED,
+            timeline_kind=TimelineEvent.Kind.PLAN,
             summary=_("Borgeren sagde selv ja til planversion %(number)s i Mit forløb")
             % {"number": version.number}
             + _how(sign_in),
-            obj=message,
+            plan_version=version,
         )
     return acceptance
 
@@ -114,21 +125,16 @@ def ask_for_change(
             case=case, kind=CitizenMessage.Kind.CHANGE_REQUEST, text=text, plan_version=plan_version
         )
         announce_citizen_message(message)
-        audit.record(
+        record_case_event(
             actor=None,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=message,
-            case_id=case.pk,
-            changes={"text": [None, text], **(sign_in.audit() if sign_in else {})},
+            changes={"text": [None, text], **_sign_in_audit(sign_in)},
             request=request,
             note="citizen",
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.PLAN if plan_version else TimelineEvent.Kind.NOTE,
-            actor=None,
             summary=_("Besked fra borgeren: %(text)s") % {"text": text[:250]},
-            obj=message,
         )
     return message
 
@@ -164,21 +170,16 @@ def ask_about_access(*, case: Case, event: AuditEvent, text: str, request=None, 
         message = CitizenMessage.objects.create(
             case=case, kind=CitizenMessage.Kind.ACCESS_QUESTION, text=body
         )
-        audit.record(
+        record_case_event(
             actor=None,
+            case=case,
             action=AuditEvent.Action.CREATE,
             obj=message,
-            case_id=case.pk,
-            changes={"about_audit_event": [None, event.pk], **(sign_in.audit() if sign_in else {})},
+            changes={"about_audit_event": [None, event.pk], **_sign_in_audit(sign_in)},
             request=request,
             note="citizen",
-        )
-        add_timeline(
-            case=case,
             kind=TimelineEvent.Kind.NOTE,
-            actor=None,
             summary=_("Borgeren spørger om en adgang til forløbet: %(text)s") % {"text": body[:250]},
-            obj=message,
         )
         coordinator = (
             CoordinatorAssignment.objects.active().filter(case=case).values_list("person_id", flat=True)

@@ -69,6 +69,19 @@ def citizen_required(view):
     return wrapper
 
 
+def citizen_page(object_type: str, **declaration):
+    """A signed-in citizen's page (``citizen_required``) reading their own ``object_type``,
+    declared as the citizen's read (``audited_read``, with ``declaration`` besides)."""
+    declare = audited_read(
+        object_type, kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True, **declaration
+    )
+
+    def decorate(view):
+        return declare(citizen_required(view))
+
+    return decorate
+
+
 def citizen_case(citizen: Citizen) -> Case:
     """The citizen's current case (the newest one that is not closed)."""
     case = (
@@ -170,8 +183,7 @@ def sign_out(request):
 # --- The citizen's own view --------------------------------------------------------------------
 
 
-@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.case")
 def home(request):
     citizen = request.citizen
     try:
@@ -228,8 +240,7 @@ def home(request):
     return render(request, "mit_forloeb/home.html", context)
 
 
-@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.case")
 def consent_withdraw(request, pk):
     citizen = request.citizen
     case = citizen_case(citizen)
@@ -275,8 +286,7 @@ def plan_accept(request, pk):
     return redirect("citizen:home")
 
 
-@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.case")
 def network_map(request):
     """The citizen's own network map, drawn and as a table (no internal notes)."""
     case = citizen_case(request.citizen)
@@ -294,8 +304,7 @@ def network_map(request):
     )
 
 
-@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.case")
 def change_request(request):
     case = citizen_case(request.citizen)
     draft = PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.DRAFT).first()
@@ -336,8 +345,7 @@ def _citizen_document(request, kind):
     return document
 
 
-@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.case")
 def document_print(request, kind):
     document = _citizen_document(request, kind)
     query = request.GET.urlencode()
@@ -345,8 +353,7 @@ def document_print(request, kind):
     return HttpResponse(documents.render_html(document, back_url=reverse("citizen:home"), pdf_url=pdf_url))
 
 
-@audited_read("borgerforloeb.case", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.case")
 def document_pdf(request, kind):
     document = _citizen_document(request, kind)
     response = HttpResponse(documents.render_pdf(document), content_type="application/pdf")
@@ -412,8 +419,7 @@ def _own_case_or_none(citizen):
         return None
 
 
-@audited_read("borgerforloeb.citizen", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.citizen")
 def access_log(request):
     """Every read and change of the citizen's case and record by staff, newest first."""
     citizen = request.citizen
@@ -431,8 +437,7 @@ def access_log(request):
     )
 
 
-@audited_read("borgerforloeb.citizen", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.citizen")
 def access_question(request, event_pk):
     citizen = request.citizen
     event = get_object_or_404(selectors.citizen_audit_events(citizen), pk=event_pk)
@@ -463,8 +468,7 @@ def access_question(request, event_pk):
     )
 
 
-@audited_read("borgerforloeb.citizen", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.citizen")
 def my_data(request):
     citizen = request.citizen
     case = _own_case_or_none(citizen)
@@ -487,14 +491,7 @@ def _download(request, fmt: str):
     return sections
 
 
-@audited_read(
-    "borgerforloeb.citizen",
-    kwarg=None,
-    note=invitations.CITIZEN_VIEW_NOTE,
-    action=AuditEvent.Action.EXPORT,
-    citizen=True,
-)
-@citizen_required
+@citizen_page("borgerforloeb.citizen", action=AuditEvent.Action.EXPORT)
 def my_data_html(request):
     sections = _download(request, "html")
     return render(
@@ -502,14 +499,7 @@ def my_data_html(request):
     )
 
 
-@audited_read(
-    "borgerforloeb.citizen",
-    kwarg=None,
-    note=invitations.CITIZEN_VIEW_NOTE,
-    action=AuditEvent.Action.EXPORT,
-    citizen=True,
-)
-@citizen_required
+@citizen_page("borgerforloeb.citizen", action=AuditEvent.Action.EXPORT)
 def my_data_json(request):
     sections = _download(request, "json")
     body = data_rights.citizen_data_json(request.citizen, sections)
@@ -518,8 +508,7 @@ def my_data_json(request):
     return response
 
 
-@audited_read("borgerforloeb.consent", kwarg=None, note=invitations.CITIZEN_VIEW_NOTE, citizen=True)
-@citizen_required
+@citizen_page("borgerforloeb.consent")
 def consent_receipt(request, pk):
     """A printable receipt of exactly what the citizen agreed to (and, if so, when they withdrew)."""
     citizen = request.citizen

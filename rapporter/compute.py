@@ -69,6 +69,30 @@ _CASE_ENDED_ON = "COALESCE(c.end_date, CASE WHEN c.status = 'closed' THEN c.upda
 
 # Target group dimension: every case once under "" (all) and once under each of its groups.
 _TARGET_GROUPS = "CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || cz.target_groups) AS tg(target_group)"
+# The case's citizen, under each of the citizen's target groups.
+_CITIZEN_GROUPS = f"JOIN {T['citizen']} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}"
+
+
+def _in_month(column: str) -> str:
+    """``column`` (a timestamp) falls in the month ``mo``."""
+    return f"{column} >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND {column} < mo.month_end"
+
+
+def _monthly(municipality: str, figures: str, joins: str, *dimensions: str, also_with: str = "") -> str:
+    """A query of ``figures`` (SQL columns) from ``joins`` (joined to the months ``mo``, ``also_with``
+    adding to its WITH) for each municipality (``municipality``: the column naming it), month and
+    target group (and ``dimensions``), and the same for the whole country."""
+    common = ", ".join(["mo.month", "tg.target_group", *dimensions])
+    with_ = f"{_MONTHS},\n{also_with}" if also_with else _MONTHS
+    return f"""
+WITH {with_}
+SELECT {municipality}, {common},
+    {figures}
+FROM months mo
+{joins}
+GROUP BY GROUPING SETS (({municipality}, {common}), ({common}))
+"""
+
 
 OPEN_CASES_SQL = f"""
 WITH {_MONTHS},
@@ -114,52 +138,42 @@ OPEN_CASES_FIELDS = [
 ]
 
 # Cases that got their first coordinator in the month: days from the case's start.
-FIRST_COORDINATOR_SQL = f"""
-WITH {_MONTHS},
-firsts AS (
-    SELECT ca.case_id, min(ca.started_at) AS first_at FROM {T["coordinator"]} ca GROUP BY ca.case_id
-)
-SELECT c.municipality_id, mo.month, tg.target_group, count(*),
+FIRST_COORDINATOR_SQL = _monthly(
+    "c.municipality_id",
+    """count(*),
     percentile_cont(0.5) WITHIN GROUP (
-        ORDER BY GREATEST((f.first_at AT TIME ZONE %(tz)s)::date - c.start_date, 0))
-FROM months mo
-JOIN firsts f ON f.first_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND f.first_at < mo.month_end
+        ORDER BY GREATEST((f.first_at AT TIME ZONE %(tz)s)::date - c.start_date, 0))""",
+    f"""JOIN firsts f ON {_in_month("f.first_at")}
 JOIN {T["case"]} c ON c.id = f.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
-"""
+{_CITIZEN_GROUPS}""",
+    also_with=f"""firsts AS (
+    SELECT ca.case_id, min(ca.started_at) AS first_at FROM {T["coordinator"]} ca GROUP BY ca.case_id
+)""",
+)
 FIRST_COORDINATOR_FIELDS = ["first_coordinator_cases", "first_coordinator_days_median"]
 
 # Plan acceptances in the month by how the citizen took part.
-ACCEPTANCES_SQL = f"""
-WITH {_MONTHS}
-SELECT c.municipality_id, mo.month, tg.target_group,
-    count(*) FILTER (WHERE pa.citizen_participation = 'present'),
+ACCEPTANCES_SQL = _monthly(
+    "c.municipality_id",
+    """count(*) FILTER (WHERE pa.citizen_participation = 'present'),
     count(*) FILTER (WHERE pa.citizen_participation = 'phone'),
-    count(*) FILTER (WHERE pa.citizen_participation = 'interpreter')
-FROM months mo
-JOIN {T["acceptance"]} pa ON pa.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND pa.accepted_at < mo.month_end
+    count(*) FILTER (WHERE pa.citizen_participation = 'interpreter')""",
+    f"""JOIN {T["acceptance"]} pa ON {_in_month("pa.accepted_at")}
 JOIN {T["version"]} pv ON pv.id = pa.version_id
 JOIN {T["plan"]} p ON p.id = pv.plan_id
 JOIN {T["case"]} c ON c.id = p.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
-"""
+{_CITIZEN_GROUPS}""",
+)
 ACCEPTANCES_FIELDS = ["accepted_present", "accepted_phone", "accepted_interpreter"]
 
 # Meetings in the month that needed an interpreter, and those with one booked.
-INTERPRETERS_SQL = f"""
-WITH {_MONTHS}
-SELECT c.municipality_id, mo.month, tg.target_group,
-    count(*), count(*) FILTER (WHERE m.interpreter_booked)
-FROM months mo
-JOIN {T["meeting"]} m ON m.interpreter_needed
-    AND m.starts_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND m.starts_at < mo.month_end
+INTERPRETERS_SQL = _monthly(
+    "c.municipality_id",
+    "count(*), count(*) FILTER (WHERE m.interpreter_booked)",
+    f"""JOIN {T["meeting"]} m ON m.interpreter_needed AND {_in_month("m.starts_at")}
 JOIN {T["case"]} c ON c.id = m.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
-"""
+{_CITIZEN_GROUPS}""",
+)
 INTERPRETERS_FIELDS = ["interpreter_needed", "interpreter_booked"]
 
 # Referrals sent in the month (by the referring case's municipality) and where they stand now;
@@ -168,28 +182,26 @@ _KINDS = (
     "CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || (CASE WHEN o.kind IS NULL "
     "THEN ARRAY[]::varchar[] ELSE ARRAY[o.kind]::varchar[] END)) AS k(kind)"
 )
+# The referral's receiving organisation (its kind), case and citizen.
+_REFERRAL_JOINS = f"""LEFT JOIN {T["organisation"]} o ON o.id = e.receiving_organisation_id
+JOIN {T["case"]} c ON c.id = e.case_id
+{_CITIZEN_GROUPS} {_KINDS}"""
 # Declined referrals by the kind of reason chosen (a choice, never the reason's text).
 DECLINE_KINDS = list(Effort.DeclineKind.values)
 _DECLINE_KIND_COUNTS = ", ".join(
     f"count(*) FILTER (WHERE e.status = 'declined' AND e.decline_reason_kind = '{kind}')"
     for kind in DECLINE_KINDS
 )
-REFERRALS_SQL = f"""
-WITH {_MONTHS}
-SELECT c.municipality_id, mo.month, tg.target_group, k.kind,
-    count(*), count(*) FILTER (WHERE e.status IN ('accepted', 'started', 'ended')),
+REFERRALS_SQL = _monthly(
+    "c.municipality_id",
+    f"""count(*), count(*) FILTER (WHERE e.status IN ('accepted', 'started', 'ended')),
     count(*) FILTER (WHERE e.status = 'declined'),
     count(*) FILTER (WHERE e.status NOT IN ('accepted', 'started', 'ended', 'declined')),
-    {_DECLINE_KIND_COUNTS}
-FROM months mo
-JOIN {T["effort"]} e ON e.referred_at >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND e.referred_at < mo.month_end
-LEFT JOIN {T["organisation"]} o ON o.id = e.receiving_organisation_id
-JOIN {T["case"]} c ON c.id = e.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
-                        (mo.month, tg.target_group, k.kind))
-"""
+    {_DECLINE_KIND_COUNTS}""",
+    f"""JOIN {T["effort"]} e ON {_in_month("e.referred_at")}
+{_REFERRAL_JOINS}""",
+    "k.kind",
+)
 REFERRALS_FIELDS = [
     "referrals_sent",
     "referrals_accepted",
@@ -199,58 +211,42 @@ REFERRALS_FIELDS = [
 ]
 
 # Referrals answered in the month: days from referral to answer.
-ANSWERS_SQL = f"""
-WITH {_MONTHS}
-SELECT c.municipality_id, mo.month, tg.target_group, k.kind, count(*),
+ANSWERS_SQL = _monthly(
+    "c.municipality_id",
+    """count(*),
     percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(
-        (e.answered_at AT TIME ZONE %(tz)s)::date - (e.referred_at AT TIME ZONE %(tz)s)::date, 0))
-FROM months mo
-JOIN {T["effort"]} e ON e.referred_at IS NOT NULL
-    AND e.answered_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND e.answered_at < mo.month_end
-LEFT JOIN {T["organisation"]} o ON o.id = e.receiving_organisation_id
-JOIN {T["case"]} c ON c.id = e.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS} {_KINDS}
-GROUP BY GROUPING SETS ((c.municipality_id, mo.month, tg.target_group, k.kind),
-                        (mo.month, tg.target_group, k.kind))
-"""
+        (e.answered_at AT TIME ZONE %(tz)s)::date - (e.referred_at AT TIME ZONE %(tz)s)::date, 0))""",
+    f"""JOIN {T["effort"]} e ON e.referred_at IS NOT NULL AND {_in_month("e.answered_at")}
+{_REFERRAL_JOINS}""",
+    "k.kind",
+)
 ANSWERS_FIELDS = ["answers", "answer_days_median"]
+
+# Transfers accepted or declined in the month, with their case's citizen.
+_TRANSFERS_ANSWERED = f"""JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
+    AND {_in_month("COALESCE(t.accepted_at, t.declined_at)")}
+JOIN {T["case"]} c ON c.id = t.case_id
+{_CITIZEN_GROUPS}"""
 
 # Transfers answered in the month, by the receiving municipality: accepted (with the days from
 # start to acceptance) and declined.
-TRANSFERS_IN_SQL = f"""
-WITH {_MONTHS}
-SELECT t.to_municipality_id, mo.month, tg.target_group,
-    count(*) FILTER (WHERE t.status = 'accepted'
-        AND t.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.accepted_at < mo.month_end),
-    count(*) FILTER (WHERE t.status = 'declined'
-        AND t.declined_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.declined_at < mo.month_end),
+TRANSFERS_IN_SQL = _monthly(
+    "t.to_municipality_id",
+    f"""count(*) FILTER (WHERE t.status = 'accepted' AND {_in_month("t.accepted_at")}),
+    count(*) FILTER (WHERE t.status = 'declined' AND {_in_month("t.declined_at")}),
     percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(
         (t.accepted_at AT TIME ZONE %(tz)s)::date - (t.started_at AT TIME ZONE %(tz)s)::date, 0))
-        FILTER (WHERE t.status = 'accepted'
-        AND t.accepted_at >= (mo.month::timestamp AT TIME ZONE %(tz)s) AND t.accepted_at < mo.month_end)
-FROM months mo
-JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
-    AND COALESCE(t.accepted_at, t.declined_at) >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND COALESCE(t.accepted_at, t.declined_at) < mo.month_end
-JOIN {T["case"]} c ON c.id = t.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((t.to_municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
-"""
+        FILTER (WHERE t.status = 'accepted' AND {_in_month("t.accepted_at")})""",
+    _TRANSFERS_ANSWERED,
+)
 TRANSFERS_IN_FIELDS = ["transfers_in", "transfers_in_declined", "transfer_days_median"]
 
 # The same transfers by the sending municipality.
-TRANSFERS_OUT_SQL = f"""
-WITH {_MONTHS}
-SELECT t.from_municipality_id, mo.month, tg.target_group,
-    count(*) FILTER (WHERE t.status = 'accepted'), count(*) FILTER (WHERE t.status = 'declined')
-FROM months mo
-JOIN {T["transfer"]} t ON t.status IN ('accepted', 'declined')
-    AND COALESCE(t.accepted_at, t.declined_at) >= (mo.month::timestamp AT TIME ZONE %(tz)s)
-    AND COALESCE(t.accepted_at, t.declined_at) < mo.month_end
-JOIN {T["case"]} c ON c.id = t.case_id
-JOIN {T["citizen"]} cz ON cz.id = c.citizen_id {_TARGET_GROUPS}
-GROUP BY GROUPING SETS ((t.from_municipality_id, mo.month, tg.target_group), (mo.month, tg.target_group))
-"""
+TRANSFERS_OUT_SQL = _monthly(
+    "t.from_municipality_id",
+    "count(*) FILTER (WHERE t.status = 'accepted'), count(*) FILTER (WHERE t.status = 'declined')",
+    _TRANSFERS_ANSWERED,
+)
 TRANSFERS_OUT_FIELDS = ["transfers_out", "transfers_out_declined"]
 
 CASE_QUERIES = [

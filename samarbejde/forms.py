@@ -19,16 +19,41 @@ from samarbejde.models import (
 from samarbejde.uploads import max_upload_bytes, validate_guidance_file
 
 
-class OrganisationForm(forms.ModelForm):
+def _others(form, **lookups):
+    """The rows of the model form's model matching ``lookups``, but for the row being edited."""
+    rows = form._meta.model.objects.filter(**lookups)
+    if not form.instance._state.adding:
+        rows = rows.exclude(pk=form.instance.pk)
+    return rows
+
+
+def _unique_name(form, taken, **scope):
+    """The form's name without surrounding spaces, unless another row in ``scope`` has that name
+    (in any case): then the error ``taken``."""
+    name = form.cleaned_data["name"].strip()
+    if _others(form, name__iexact=name, **scope).exists():
+        raise forms.ValidationError(taken)
+    return name
+
+
+class MunicipalityRowForm(forms.ModelForm):
+    """A model form of a row of the municipality given as ``municipality``. A unique name (or
+    topic) is checked by the form, case-insensitively, and by the database; not by the model."""
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def validate_unique(self):
+        pass
+
+
+class OrganisationForm(MunicipalityRowForm):
     website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation
         fields = ["name", "kind", "role_in_effort", "description", "website", "email", "phone", "cvr"]
-
-    def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
 
     def clean_cvr(self):
         cvr = self.cleaned_data.get("cvr", "").strip()
@@ -47,10 +72,6 @@ class OrganisationForm(forms.ModelForm):
             raise forms.ValidationError(duplicate_message(existing))
         return name
 
-    def validate_unique(self):
-        # Uniqueness is checked case-insensitively in clean_name and by the database.
-        pass
-
 
 def duplicate_message(existing):
     return format_html(
@@ -61,7 +82,7 @@ def duplicate_message(existing):
     )
 
 
-class ChannelForm(forms.ModelForm):
+class ChannelForm(MunicipalityRowForm):
     class Meta:
         model = Channel
         fields = [
@@ -84,8 +105,7 @@ class ChannelForm(forms.ModelForm):
         }
 
     def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
+        super().__init__(*args, municipality=municipality, **kwargs)
         organisations = Organisation.objects.filter(municipality=municipality).active()
         self.fields["organisation"].queryset = organisations
         self.fields["unit"].queryset = Unit.objects.filter(organisation__in=organisations).select_related(
@@ -100,22 +120,18 @@ class ChannelForm(forms.ModelForm):
         if not (cleaned.get("organisation") or cleaned.get("unit") or cleaned.get("contact_person")):
             raise forms.ValidationError(_("Angiv den ansvarlige: en organisation, en enhed eller en person."))
         topic, way = cleaned.get("topic"), cleaned.get("way")
-        if topic and way:
-            clash = Channel.objects.filter(municipality=self.municipality, topic__iexact=topic, way=way)
-            if not self.instance._state.adding:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error(
-                    "topic",
-                    _("Der findes allerede en kommunikationsvej med dette emne og denne kontaktform."),
-                )
+        if (
+            topic
+            and way
+            and _others(self, municipality=self.municipality, topic__iexact=topic, way=way).exists()
+        ):
+            self.add_error(
+                "topic", _("Der findes allerede en kommunikationsvej med dette emne og denne kontaktform.")
+            )
         return cleaned
 
-    def validate_unique(self):
-        pass
 
-
-class ForumForm(forms.ModelForm):
+class ForumForm(MunicipalityRowForm):
     class Meta:
         model = Forum
         fields = ["name", "purpose", "cadence", "member_organisations", "member_users"]
@@ -125,8 +141,7 @@ class ForumForm(forms.ModelForm):
         }
 
     def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
+        super().__init__(*args, municipality=municipality, **kwargs)
         self.fields["member_organisations"].queryset = Organisation.objects.filter(
             municipality=municipality
         ).active()
@@ -137,16 +152,9 @@ class ForumForm(forms.ModelForm):
         )
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Forum.objects.filter(municipality=self.municipality, name__iexact=name)
-        if not self.instance._state.adding:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Der findes allerede et forum med dette navn i kommunen."))
-        return name
-
-    def validate_unique(self):
-        pass
+        return _unique_name(
+            self, _("Der findes allerede et forum med dette navn i kommunen."), municipality=self.municipality
+        )
 
 
 class ForumMeetingForm(forms.ModelForm):
@@ -214,27 +222,16 @@ ForumActionFormSet = forms.modelformset_factory(
 )
 
 
-class WorkToolForm(forms.ModelForm):
+class WorkToolForm(MunicipalityRowForm):
     class Meta:
         model = WorkTool
         fields = ["kind", "name", "description", "template_body"]
         widgets = {"template_body": forms.Textarea(attrs={"rows": 10})}
 
-    def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
-
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = WorkTool.objects.filter(municipality=self.municipality, name__iexact=name)
-        if not self.instance._state.adding:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Der findes allerede et arbejdsredskab med dette navn."))
-        return name
-
-    def validate_unique(self):
-        pass
+        return _unique_name(
+            self, _("Der findes allerede et arbejdsredskab med dette navn."), municipality=self.municipality
+        )
 
 
 class GuidanceDocumentForm(forms.Form):
@@ -279,13 +276,11 @@ class UnitForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Unit.objects.filter(organisation=self.instance.organisation, name__iexact=name)
-        if not self.instance._state.adding:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Der findes allerede en enhed med dette navn i organisationen."))
-        return name
+        return _unique_name(
+            self,
+            _("Der findes allerede en enhed med dette navn i organisationen."),
+            organisation=self.instance.organisation,
+        )
 
     def validate_unique(self):
         pass

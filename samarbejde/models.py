@@ -61,13 +61,9 @@ class Municipality(models.Model):
     # citizen asks about an access to their case ("Hvem har set mit forløb").
     dpo_name = models.CharField(_("databeskyttelsesrådgiver"), max_length=200, blank=True, db_default="")
     dpo_email = models.EmailField(_("databeskyttelsesrådgiverens e-mail"), blank=True, db_default="")
-    dpo_user = models.ForeignKey(
+    dpo_user = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("databeskyttelsesrådgiver i portalen"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("databeskyttelsesrådgiver i portalen"),
         help_text=_("Får besked i portalen, når en borger spørger om en adgang til sit forløb."),
     )
     interpreter_notice_days = models.PositiveSmallIntegerField(
@@ -101,6 +97,18 @@ class Municipality(models.Model):
         return reverse("samarbejde:municipality_detail", kwargs={"slug": self.slug})
 
 
+def municipality_link(related_name, *, verbose_name=None, **options):
+    """The municipality a row belongs to (a municipality with rows is not deleted); ``options``:
+    the foreign key's other options."""
+    return models.ForeignKey(
+        Municipality,
+        verbose_name=verbose_name or _("kommune"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        **options,
+    )
+
+
 class OrganisationQuerySet(MunicipalityScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -122,12 +130,7 @@ class Organisation(TimeStamped):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("navn"), max_length=200)
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("kommune"),
-        on_delete=models.PROTECT,
-        related_name="organisations",
-    )
+    municipality = municipality_link("organisations")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("beskrivelse"), blank=True)
     role_in_effort = models.TextField(
@@ -284,9 +287,7 @@ class Channel(UpdatedAt):
         WALK_IN = "personligt", _("Personligt fremmøde")
         MEETING = "moede", _("Møde")
 
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="channels"
-    )
+    municipality = municipality_link("channels")
     topic = models.CharField(_("emne"), max_length=200, help_text=_("F.eks. Bestilling af tolk."))
     description = models.TextField(_("beskrivelse"), blank=True)
     organisation = optional_link(Organisation, _("ansvarlig organisation"), related_name="channels")
@@ -346,9 +347,7 @@ class Forum(models.Model):
         YEARLY = "aarlig", _("Årligt")
         AD_HOC = "efter_behov", _("Efter behov")
 
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="forums"
-    )
+    municipality = municipality_link("forums")
     name = models.CharField(_("navn"), max_length=200)
     purpose = models.TextField(_("formål"), blank=True)
     cadence = models.CharField(_("mødekadence"), max_length=20, choices=Cadence.choices)
@@ -474,14 +473,8 @@ class WorkTool(UpdatedAt):
         GOALS = "maal_og_aftaler", _("Mål- og aftaleskema")
         OTHER = "andet", _("Andet")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("kommune"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="work_tools",
-        help_text=_("Tom: fælles redskab for alle kommuner."),
+    municipality = municipality_link(
+        "work_tools", null=True, blank=True, help_text=_("Tom: fælles redskab for alle kommuner.")
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("navn"), max_length=200)
@@ -532,14 +525,7 @@ class GuidanceDocument(models.Model):
     file = models.FileField(_("fil"), upload_to=guidance_upload_to, max_length=300)
     content_type = models.CharField(_("filtype"), max_length=100, editable=False)
     size = models.PositiveBigIntegerField(_("størrelse"), editable=False, default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploadet af"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    uploaded_by = optional_link(settings.AUTH_USER_MODEL, _("uploadet af"), blank=False, editable=False)
     uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
 
     objects = GuidanceDocumentQuerySet.as_manager()
@@ -564,15 +550,7 @@ class KnowledgePage(models.Model):
     summary = models.CharField(_("kort beskrivelse"), max_length=300, blank=True)
     body = models.TextField(_("indhold"), help_text=_("Skrives i Markdown."))
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ændret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    updated_by = optional_link(settings.AUTH_USER_MODEL, _("ændret af"), editable=False)
 
     class Meta:
         verbose_name = _("videnside")
@@ -604,18 +582,14 @@ class FrameworkDocument(UpdatedAt):
         PLAN = "plan", _("Plan")
         WORKFLOW = "arbejdsgang", _("Arbejdsgang")
 
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="framework_documents"
-    )
+    municipality = municipality_link("framework_documents")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("titel"), max_length=200)
     summary = models.CharField(_("kort beskrivelse"), max_length=300, blank=True)
-    owner = models.ForeignKey(
+    owner = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("ejer"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("ejer"),
+        blank=False,
         help_text=_("Den der holder dokumentet opdateret og får påmindelsen om revision."),
     )
     review_date = models.DateField(_("revideres senest"))
@@ -661,15 +635,7 @@ class FrameworkDocumentVersion(CreatedAt):
     number = models.PositiveIntegerField(_("versionsnummer"), editable=False)
     body = models.TextField(_("indhold"), help_text=_("Skrives i Markdown."))
     change_note = models.CharField(_("hvad er ændret"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oprettet af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("oprettet af"), editable=False)
 
     objects = FrameworkDocumentVersionQuerySet.as_manager()
 

@@ -343,6 +343,14 @@ def _model_form_page(request, form, save, *, success, redirect_to, **page):
     return response or _form_page(request, form, **page)
 
 
+def _framework_page(obj, municipality, *, creating, new_title) -> dict:
+    """The title and cancel link of the form page of a municipality's ``obj``: ``new_title`` and
+    back to the municipality when creating it, "Rediger <name>" and back to it when editing."""
+    title = new_title if creating else _("Rediger %(name)s") % {"name": obj.name}
+    back = municipality if creating else obj
+    return {"title": title, "municipality": municipality, "cancel_url": back.get_absolute_url()}
+
+
 def _create_and_edit(model, form_page):
     """The create and edit views of a ``model`` that belongs to a municipality: both show
     ``form_page(request, municipality, obj)``, creating in a municipality the user administers,
@@ -381,9 +389,7 @@ def _organisation_form(request, municipality, organisation):
     return _form_page(
         request,
         form,
-        title=_("Ny organisation") if creating else _("Rediger %(name)s") % {"name": organisation.name},
-        municipality=municipality,
-        cancel_url=municipality.get_absolute_url() if creating else organisation.get_absolute_url(),
+        **_framework_page(organisation, municipality, creating=creating, new_title=_("Ny organisation")),
     )
 
 
@@ -534,11 +540,7 @@ def _forum_form(request, municipality, forum):
         redirect_to=lambda saved: saved.get_absolute_url(),
     )
     return response or _form_page(
-        request,
-        form,
-        title=_("Nyt forum") if creating else _("Rediger %(name)s") % {"name": forum.name},
-        municipality=municipality,
-        cancel_url=municipality.get_absolute_url() if creating else forum.get_absolute_url(),
+        request, form, **_framework_page(forum, municipality, creating=creating, new_title=_("Nyt forum"))
     )
 
 

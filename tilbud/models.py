@@ -299,14 +299,7 @@ class Offer(TimeStamped):
     capacity_maximum = models.PositiveIntegerField(_("pladser i alt"), null=True, blank=True)
     capacity_unit = models.CharField(_("pladsenhed"), max_length=50, blank=True, help_text=_("F.eks. senge"))
     capacity_updated_at = models.DateTimeField(_("pladser opdateret"), null=True, blank=True)
-    capacity_updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("pladser opdateret af"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    capacity_updated_by = optional_link(settings.AUTH_USER_MODEL, _("pladser opdateret af"))
     internal = models.BooleanField(
         _("internt"), default=False, help_text=_("Kun synligt for brugere, der er logget ind.")
     )

@@ -40,6 +40,8 @@ FORMAT = _param(
     "json (paginated) or ndjson (every matching item, one JSON object per line, no pagination).",
     {"type": "string", "enum": ["json", "ndjson"], "default": "json"},
 )
+# A searchable list's own parameters: the search, its pages and the format they come in.
+SEARCHED_PAGES = [SEARCH, PAGE, PER_PAGE, FORMAT]
 TERM_ID = _param(
     "taxonomy_term_id",
     "Only services with this category (a main category includes its sub-categories).",
@@ -168,10 +170,7 @@ ORGANIZATION_EXTENSION = _obj(
 def document(request):
     base = request.build_absolute_uri(reverse("hsds:index")).rstrip("/")
     service_params = [
-        SEARCH,
-        PAGE,
-        PER_PAGE,
-        FORMAT,
+        *SEARCHED_PAGES,
         TERM_ID,
         TAXONOMY_ID,
         ORGANIZATION_ID,
@@ -249,18 +248,13 @@ def document(request):
             "/organizations/{id}": _one(
                 "One organization and its services", "organization", organization, [FULL_SERVICE]
             ),
-            "/taxonomies": _list(
-                "Taxonomies", _official("taxonomy.json"), [SEARCH, PAGE, PER_PAGE, FORMAT, MINIMAL]
-            ),
+            "/taxonomies": _list("Taxonomies", _official("taxonomy.json"), [*SEARCHED_PAGES, MINIMAL]),
             "/taxonomies/{id}": _one("One taxonomy", "taxonomy", _official("taxonomy.json")),
             "/taxonomy_terms": _list(
                 "Taxonomy terms (two levels: main categories have no parent_id)",
                 _official("taxonomy_term.json"),
                 [
-                    SEARCH,
-                    PAGE,
-                    PER_PAGE,
-                    FORMAT,
+                    *SEARCHED_PAGES,
                     TAXONOMY_ID,
                     _param("top_only", "Only main categories.", BOOL),
                     _param("parent_id", "Only children of this term.", UUID),

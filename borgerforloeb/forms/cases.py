@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from borgerforloeb.forms.fields import DATE_INPUT, PersonChoiceField, people
+from borgerforloeb.forms.fields import DATE_INPUT, PersonChoiceField, people, person_organisation_field
 from borgerforloeb.models import Case, TimelineEvent
 from samarbejde.models import Organisation
 
@@ -40,12 +40,7 @@ class CaseForm(forms.ModelForm):
 
 class AssignCoordinatorForm(forms.Form):
     person = PersonChoiceField(label=_("Tovholder"), queryset=None)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.active(),
-        required=False,
-        help_text=_("Tom: personens egen organisation."),
-    )
+    organisation = person_organisation_field()
     reason = forms.CharField(label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user=None, case=None, **kwargs):
@@ -55,12 +50,7 @@ class AssignCoordinatorForm(forms.Form):
 
 class HandoverForm(forms.Form):
     new_person = PersonChoiceField(label=_("Ny tovholder"), queryset=None)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.active(),
-        required=False,
-        help_text=_("Tom: personens egen organisation."),
-    )
+    organisation = person_organisation_field()
     reason = forms.CharField(
         label=_("Hvorfor overdrages forløbet?"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -23,6 +23,16 @@ class OfferChoiceField(forms.ModelChoiceField):
         return f"{obj.name} – {obj.organisation.name}"
 
 
+def decline_kind_field(help_text):
+    """The kind of reason a referral is declined for (the reports count it, never the text)."""
+    return forms.ChoiceField(
+        label=_("Årsag til afvisning"),
+        required=False,
+        choices=[("", _("Vælg årsag")), *Effort.DeclineKind.choices],
+        help_text=help_text,
+    )
+
+
 class EffortForm(forms.Form):
     title = forms.CharField(
         label=_("Indsats"), max_length=200, error_messages={"required": _("Skriv hvad indsatsen er.")}
@@ -50,11 +60,8 @@ class EffortForm(forms.Form):
         error_messages={"required": _("Vælg én ansvarlig person.")},
     )
     status = forms.ChoiceField(label=_("Status"), choices=Effort.Status.choices)
-    decline_reason_kind = forms.ChoiceField(
-        label=_("Årsag til afvisning"),
-        required=False,
-        choices=[("", _("Vælg årsag")), *Effort.DeclineKind.choices],
-        help_text=_("Skal vælges, hvis indsatsen er afvist. Årsagen indgår i rapporterne."),
+    decline_reason_kind = decline_kind_field(
+        _("Skal vælges, hvis indsatsen er afvist. Årsagen indgår i rapporterne.")
     )
     decline_reason = forms.CharField(
         label=_("Begrundelse for afvisning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -121,11 +128,8 @@ class ReferralAnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg om I accepterer eller afviser.")},
     )
-    reason_kind = forms.ChoiceField(
-        label=_("Årsag til afvisning"),
-        required=False,
-        choices=[("", _("Vælg årsag")), *Effort.DeclineKind.choices],
-        help_text=_("Skal vælges, hvis henvisningen afvises. Årsagen indgår i rapporterne."),
+    reason_kind = decline_kind_field(
+        _("Skal vælges, hvis henvisningen afvises. Årsagen indgår i rapporterne.")
     )
     reason = forms.CharField(
         label=_("Begrundelse"),

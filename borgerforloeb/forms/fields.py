@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from borgerforloeb.models import CoordinatorAssignment, Participant
-from samarbejde.models import Municipality
+from borgerforloeb.models import CoordinatorAssignment, Participant, PlanAcceptance
+from samarbejde.models import Municipality, Organisation
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -71,3 +71,57 @@ class CasePeopleForm(forms.Form):
 class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name or obj.email
+
+
+def people_checkboxes(label):
+    """A choice of any number of people, as checkboxes (offered by ``CasePeopleForm``)."""
+    return PersonMultipleChoiceField(
+        label=label,
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def interpreter_name_field():
+    return forms.CharField(label=_("Tolkens navn"), required=False, max_length=200)
+
+
+def internal_note_field():
+    return forms.CharField(
+        label=_("Bemærkning (intern)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def citizen_participation_field():
+    """How the citizen took part (the plan's acceptance, a version of the network map)."""
+    return forms.ChoiceField(
+        label=_("Sådan deltog borgeren"),
+        choices=PlanAcceptance.CitizenParticipation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Angiv hvordan borgeren deltog.")},
+    )
+
+
+class CitizenParticipationForm(CasePeopleForm):
+    """A case form with ``citizen_participation`` and ``interpreter_name``: the interpreter's name
+    is required when the citizen took part with an interpreter."""
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("citizen_participation") == PlanAcceptance.CitizenParticipation.INTERPRETER
+            and not (data.get("interpreter_name") or "").strip()
+        ):
+            self.add_error("interpreter_name", _("Skriv tolkens navn, når borgeren deltog med tolk."))
+        return data
+
+
+def person_organisation_field():
+    """The organisation a person takes part for; left empty, their own."""
+    return forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.active(),
+        required=False,
+        help_text=_("Tom: personens egen organisation."),
+    )

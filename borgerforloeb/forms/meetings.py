@@ -12,7 +12,8 @@ from borgerforloeb.forms.fields import (
     DATETIME_INPUT,
     CasePeopleForm,
     PersonChoiceField,
-    PersonMultipleChoiceField,
+    interpreter_name_field,
+    people_checkboxes,
 )
 
 
@@ -37,16 +38,11 @@ class MeetingForm(CasePeopleForm):
         error_messages={"invalid": _("Skriv dato og klokkeslæt.")},
     )
     place = forms.CharField(label=_("Sted"), required=False, max_length=300)
-    participants = PersonMultipleChoiceField(
-        label=_("Deltagere"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    participants = people_checkboxes(_("Deltagere"))
     interpreter_needed = forms.BooleanField(label=_("Tolk nødvendig"), required=False)
     interpreter_language = forms.CharField(label=_("Tolkesprog"), required=False, max_length=100)
     interpreter_booked = forms.BooleanField(label=_("Tolk bestilt"), required=False)
-    interpreter_name = forms.CharField(label=_("Tolkens navn"), required=False, max_length=200)
+    interpreter_name = interpreter_name_field()
     agenda = forms.CharField(label=_("Dagsorden"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean(self):

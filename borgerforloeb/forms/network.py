@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from borgerforloeb.forms.fields import (
     DATE_INPUT,
     NOT_A_MEMBER,
+    CitizenParticipationForm,
     PersonChoiceField,
-    PersonMultipleChoiceField,
-    case_people,
+    citizen_participation_field,
+    internal_note_field,
+    interpreter_name_field,
     people,
+    people_checkboxes,
 )
-from borgerforloeb.models import NetworkPerson, PlanAcceptance
+from borgerforloeb.models import NetworkPerson
 from borgerforloeb.services.network import PERSON_FIELDS
 from samarbejde.models import Organisation
 
@@ -60,38 +63,13 @@ class NetworkPersonForm(forms.ModelForm):
         return data
 
 
-class NetworkVersionForm(forms.Form):
+class NetworkVersionForm(CitizenParticipationForm):
+    case_people_fields = ("participants",)
     held_on = forms.DateField(label=_("Dato"), widget=DATE_INPUT)
-    citizen_participation = forms.ChoiceField(
-        label=_("Sådan deltog borgeren"),
-        choices=PlanAcceptance.CitizenParticipation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Angiv hvordan borgeren deltog.")},
-    )
-    interpreter_name = forms.CharField(label=_("Tolkens navn"), required=False, max_length=200)
-    participants = PersonMultipleChoiceField(
-        label=_("Hvem deltog"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    citizen_participation = citizen_participation_field()
+    interpreter_name = interpreter_name_field()
+    participants = people_checkboxes(_("Hvem deltog"))
     others_present = forms.CharField(
         label=_("Andre der deltog"), required=False, max_length=300, help_text=_("Fx pårørende uden login.")
     )
-    note = forms.CharField(
-        label=_("Bemærkning (intern)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["participants"].queryset = case_people(case)
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("citizen_participation") == PlanAcceptance.CitizenParticipation.INTERPRETER
-            and not (data.get("interpreter_name") or "").strip()
-        ):
-            self.add_error("interpreter_name", _("Skriv tolkens navn, når borgeren deltog med tolk."))
-        return data
+    note = internal_note_field()

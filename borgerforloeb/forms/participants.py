@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from borgerforloeb.forms.fields import NOT_A_MEMBER, PersonChoiceField, people
+from borgerforloeb.forms.fields import NOT_A_MEMBER, PersonChoiceField, people, person_organisation_field
 from borgerforloeb.models import Participant
-from samarbejde.models import Organisation
 
 
 class ParticipantForm(forms.Form):
@@ -20,12 +19,7 @@ class ParticipantForm(forms.Form):
     name = forms.CharField(
         label=_("Navn (person uden login)"), required=False, max_length=200, help_text=_("Fx en pårørende.")
     )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.active(),
-        required=False,
-        help_text=_("Tom: personens egen organisation."),
-    )
+    organisation = person_organisation_field()
     role = forms.ChoiceField(label=_("Rolle"), choices=Participant.Role.choices)
     responsibility = forms.CharField(
         label=_("Ansvar i forløbet"), required=False, widget=forms.Textarea(attrs={"rows": 2})

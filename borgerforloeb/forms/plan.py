@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from borgerforloeb.forms.fields import DATE_INPUT, CasePeopleForm, PersonMultipleChoiceField
-from borgerforloeb.models import PlanAcceptance
+from borgerforloeb.forms.fields import (
+    DATE_INPUT,
+    CitizenParticipationForm,
+    citizen_participation_field,
+    internal_note_field,
+    interpreter_name_field,
+    people_checkboxes,
+)
 
 
 class PlanVersionForm(forms.Form):
@@ -50,31 +55,10 @@ class GoalForm(forms.Form):
 GoalFormSet = forms.formset_factory(GoalForm, extra=2, can_delete=True)
 
 
-class AcceptPlanForm(CasePeopleForm):
+class AcceptPlanForm(CitizenParticipationForm):
     case_people_fields = ("participants",)
-    participants = PersonMultipleChoiceField(
-        label=_("Deltagere der har accepteret planen"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    citizen_participation = forms.ChoiceField(
-        label=_("Sådan deltog borgeren"),
-        choices=PlanAcceptance.CitizenParticipation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Angiv hvordan borgeren deltog.")},
-    )
-    interpreter_name = forms.CharField(label=_("Tolkens navn"), required=False, max_length=200)
-    note = forms.CharField(
-        label=_("Bemærkning (intern)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    participants = people_checkboxes(_("Deltagere der har accepteret planen"))
+    citizen_participation = citizen_participation_field()
+    interpreter_name = interpreter_name_field()
+    note = internal_note_field()
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("citizen_participation") == PlanAcceptance.CitizenParticipation.INTERPRETER
-            and not (data.get("interpreter_name") or "").strip()
-        ):
-            self.add_error("interpreter_name", _("Skriv tolkens navn, når borgeren deltog med tolk."))
-        return data

@@ -10,9 +10,32 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Citizen, Consent, TimelineEvent
 from borgerforloeb.services.citizens import citizen_sign_in_audit
-from borgerforloeb.services.events import acting_user, record_case_event
+from borgerforloeb.services.events import acting_user, record_case_event, save_values
 from core import audit
 from core.models import AuditEvent
+
+
+def _record_in_cases(
+    *, actor, consent, cases, action, changes, summary, without_case=None, note="", request=None
+) -> None:
+    """The consent's audit row and timeline entry in each of ``cases``; for a citizen without a
+    case, the audit row alone (its changes: ``without_case``)."""
+    for each in cases:
+        record_case_event(
+            actor=actor,
+            case=each,
+            action=action,
+            obj=consent,
+            changes=changes,
+            note=note,
+            request=request,
+            kind=TimelineEvent.Kind.CONSENT,
+            summary=summary,
+        )
+    if not cases:
+        audit.record(
+            actor=actor, action=action, obj=consent, changes=without_case, request=request, note=note
+        )
 
 
 def record_consent(
@@ -51,27 +74,23 @@ def record_consent(
         consent.organisations.set(organisations)
         consent.persons.set(persons)
         cases = [case] if case is not None else list(citizen.cases.all())
-        for each in cases:
-            record_case_event(
-                actor=actor,
-                case=each,
-                action=AuditEvent.Action.CREATE,
-                obj=consent,
-                changes=audit.diff(
-                    {},
-                    {
-                        "organisations": sorted(str(o) for o in consent.organisations.all()),
-                        "persons": sorted(str(p) for p in consent.persons.all()),
-                        "information_kinds": consent.information_kinds,
-                        "valid_until": valid_until,
-                    },
-                ),
-                request=request,
-                kind=TimelineEvent.Kind.CONSENT,
-                summary=_("Samtykke registreret"),
-            )
-        if not cases:
-            audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=consent, request=request)
+        _record_in_cases(
+            actor=actor,
+            consent=consent,
+            cases=cases,
+            action=AuditEvent.Action.CREATE,
+            changes=audit.diff(
+                {},
+                {
+                    "organisations": sorted(str(o) for o in consent.organisations.all()),
+                    "persons": sorted(str(p) for p in consent.persons.all()),
+                    "information_kinds": consent.information_kinds,
+                    "valid_until": valid_until,
+                },
+            ),
+            request=request,
+            summary=_("Samtykke registreret"),
+        )
     return consent
 
 
@@ -87,41 +106,25 @@ def withdraw_consent(
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_at is not None:
             return consent
-        consent.withdrawn_at = timezone.now()
-        consent.withdrawn_by = acting_user(actor)
-        consent.withdrawal_note = note
-        consent.withdrawn_sign_in = citizen_sign_in
-        consent.withdrawn_invitation = invitation
-        consent.save(
-            update_fields=[
-                "withdrawn_at",
-                "withdrawn_by",
-                "withdrawal_note",
-                "withdrawn_sign_in",
-                "withdrawn_invitation",
-            ]
+        save_values(
+            consent,
+            withdrawn_at=timezone.now(),
+            withdrawn_by=acting_user(actor),
+            withdrawal_note=note,
+            withdrawn_sign_in=citizen_sign_in,
+            withdrawn_invitation=invitation,
         )
         cases = [consent.case] if consent.case_id else list(consent.citizen.cases.all())
         signed_in = citizen_sign_in_audit(citizen_sign_in, invitation)
-        for each in cases:
-            record_case_event(
-                actor=actor,
-                case=each,
-                action=AuditEvent.Action.UPDATE,
-                obj=consent,
-                changes={"withdrawn_at": [None, consent.withdrawn_at.isoformat()], **signed_in},
-                note="withdrawn",
-                request=request,
-                kind=TimelineEvent.Kind.CONSENT,
-                summary=_("Samtykke tilbagekaldt"),
-            )
-        if not cases:
-            audit.record(
-                actor=actor,
-                action=AuditEvent.Action.UPDATE,
-                obj=consent,
-                changes=signed_in,
-                request=request,
-                note="withdrawn",
-            )
+        _record_in_cases(
+            actor=actor,
+            consent=consent,
+            cases=cases,
+            action=AuditEvent.Action.UPDATE,
+            changes={"withdrawn_at": [None, consent.withdrawn_at.isoformat()], **signed_in},
+            without_case=signed_in,
+            note="withdrawn",
+            request=request,
+            summary=_("Samtykke tilbagekaldt"),
+        )
     return consent

@@ -20,7 +20,7 @@ def add_timeline(*, case, kind, actor, summary, obj=None, at=None) -> TimelineEv
     return TimelineEvent.objects.create(
         case=case,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         summary=audit.redact(str(summary))[:300],
         object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -34,6 +34,13 @@ def snapshot(obj, fields) -> dict:
 
 def acting_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def save_values(obj, **values) -> None:
+    """Set ``values`` on ``obj`` and save those fields only."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(values))
 
 
 def plain_values(snapshot: dict) -> dict:

@@ -9,7 +9,7 @@ version. The caller has already loaded ``case`` through the visibility rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -80,17 +80,15 @@ class Entry:
         return self.kind in PARTICIPANT_ROLES and not self.participant
 
     def as_snapshot(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "relation": self.relation,
-            "kind": self.kind,
-            "ring": self.ring,
-            "how_to_reach": self.how_to_reach,
-            "wants_involved": self.wants_involved,
-            "covered": self.covered,
-            "participant": self.participant,
-        }
+        return {name: getattr(self, name) for name in SNAPSHOT_FIELDS}
+
+
+# A version's snapshot keeps all of an entry but the (internal) note.
+SNAPSHOT_FIELDS = tuple(f.name for f in fields(Entry) if f.name != "note")
+# What an entry says of its person as the person is now (besides the consent and participation).
+PERSON_ENTRY_FIELDS = ("name", "relation", "kind", "ring", "how_to_reach", "wants_involved", "note")
+# What the drawing shows of an entry, besides its number.
+NODE_FIELDS = tuple(f.name for f in fields(Node) if f.name != "number")
 
 
 @dataclass
@@ -103,16 +101,7 @@ class NetworkMap:
     @property
     def nodes(self) -> list[Node]:
         return [
-            Node(
-                number=i,
-                name=e.name,
-                kind=e.kind,
-                ring=e.ring,
-                kind_label=e.kind_label,
-                ring_label=e.ring_label,
-                covered=e.covered,
-                participant=e.participant,
-            )
+            Node(number=i, **{name: getattr(e, name) for name in NODE_FIELDS})
             for i, e in enumerate(self.entries, start=1)
         ]
 
@@ -152,16 +141,10 @@ def current_map(case: Case) -> NetworkMap:
     entries = [
         Entry(
             id=p.pk,
-            name=p.name,
-            relation=p.relation,
-            kind=p.kind,
-            ring=p.ring,
-            how_to_reach=p.how_to_reach,
-            wants_involved=p.wants_involved,
+            **{name: getattr(p, name) for name in PERSON_ENTRY_FIELDS},
             covered=(p.user_id is not None and p.user_id in users)
             or (p.organisation_id is not None and p.organisation_id in organisations),
             participant=p.participant is not None and p.participant.active,
-            note=p.note,
         )
         for p in people
     ]
@@ -170,8 +153,7 @@ def current_map(case: Case) -> NetworkMap:
 
 def version_map(version: NetworkMapVersion) -> NetworkMap:
     """The map as it was recorded in ``version`` (its snapshot)."""
-    known = {f for f in Entry.__dataclass_fields__ if f != "note"}
-    entries = [Entry(**{k: v for k, v in row.items() if k in known}) for row in version.snapshot]
+    entries = [Entry(**{k: v for k, v in row.items() if k in SNAPSHOT_FIELDS}) for row in version.snapshot]
     return NetworkMap(case=version.case, entries=_order(entries))
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Participant, TimelineEvent
 from borgerforloeb.services.cases import check_consent_covers, default_organisation
-from borgerforloeb.services.events import record_case_event
+from borgerforloeb.services.events import record_case_event, save_values
 from core import audit
 from core.models import AuditEvent
 
@@ -77,9 +77,7 @@ def end_participation(*, actor, participant: Participant, request=None) -> Parti
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         if not participant.active:
             return participant
-        participant.active = False
-        participant.ended_at = timezone.now()
-        participant.save(update_fields=["active", "ended_at"])
+        save_values(participant, active=False, ended_at=timezone.now())
         record_case_event(
             actor=actor,
             case=participant.case,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borgerforloeb.models import Case, Task, TimelineEvent
-from borgerforloeb.services.events import acting_user, create_in_case, record_case_event
+from borgerforloeb.services.events import acting_user, create_in_case, record_case_event, save_values
 from core import audit
 from core.models import AuditEvent
 
@@ -54,10 +54,9 @@ def complete_task(*, actor, task: Task, request=None) -> Task:
         task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
         if task.status == Task.Status.DONE:
             return task
-        task.status = Task.Status.DONE
-        task.completed_at = timezone.now()
-        task.completed_by = acting_user(actor)
-        task.save(update_fields=["status", "completed_at", "completed_by"])
+        save_values(
+            task, status=Task.Status.DONE, completed_at=timezone.now(), completed_by=acting_user(actor)
+        )
         record_case_event(
             actor=actor,
             case=task.case,

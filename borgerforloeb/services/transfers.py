@@ -41,7 +41,7 @@ from borgerforloeb.models import (
 from borgerforloeb.permissions import is_municipal_caseworker
 from borgerforloeb.services.cases import hand_over_case
 from borgerforloeb.services.consents import record_consent
-from borgerforloeb.services.events import acting_user, record_case_event
+from borgerforloeb.services.events import acting_user, record_case_event, save_values
 from borgerforloeb.services.meetings import save_meeting
 from borgerforloeb.services.participants import add_participant, end_participation
 from core import audit
@@ -347,46 +347,54 @@ def decline_transfer(*, actor, transfer: CaseTransfer, reason: str, request=None
         raise ValidationError(
             _("Kun sagsbehandlere i den modtagende kommune kan afvise forløbet."), code="not_receiver"
         )
-    with transaction.atomic():
-        transfer = _lock_open(transfer)
-        transfer.status = CaseTransfer.Status.DECLINED
-        transfer.declined_at = timezone.now()
-        transfer.decline_reason = reason.strip()
-        transfer.answered_by = acting_user(actor)
-        transfer.save(update_fields=["status", "declined_at", "decline_reason", "answered_by"])
-        record_case_event(
-            actor=actor,
-            case=transfer.case,
-            action=AuditEvent.Action.UPDATE,
-            obj=transfer,
-            changes={"status": [CaseTransfer.Status.PENDING, transfer.status], "reason": [None, reason]},
-            note="declined",
-            request=request,
-            kind=TimelineEvent.Kind.TRANSFER,
-            summary=_("%(to)s afviste overdragelsen: %(reason)s")
-            % {"to": transfer.to_municipality, "reason": reason.strip()},
-        )
-    return transfer
+    return _answer_unaccepted(
+        actor=actor,
+        transfer=transfer,
+        status=CaseTransfer.Status.DECLINED,
+        at="declined_at",
+        values={"decline_reason": reason.strip()},
+        changes={"reason": [None, reason]},
+        note="declined",
+        summary=_("%(to)s afviste overdragelsen: %(reason)s"),
+        words={"reason": reason.strip()},
+        request=request,
+    )
 
 
 def withdraw_transfer(*, actor, transfer: CaseTransfer, request=None) -> CaseTransfer:
     """The sending side withdraws an open transfer; nothing else changes."""
+    return _answer_unaccepted(
+        actor=actor,
+        transfer=transfer,
+        status=CaseTransfer.Status.WITHDRAWN,
+        at="withdrawn_at",
+        note="withdrawn",
+        summary=_("Overdragelsen til %(to)s blev trukket tilbage"),
+        request=request,
+    )
+
+
+def _answer_unaccepted(
+    *, actor, transfer, status, at, note, summary, values=None, changes=None, words=None, request=None
+) -> CaseTransfer:
+    """The open ``transfer`` ends without a move: ``status`` from now (the field ``at``), and
+    ``values`` of its other fields, answered by ``actor``; the timeline says ``summary`` (with
+    ``%(to)s``, the receiving municipality, and ``words``). Only the transfer row changes."""
     with transaction.atomic():
         transfer = _lock_open(transfer)
-        transfer.status = CaseTransfer.Status.WITHDRAWN
-        transfer.withdrawn_at = timezone.now()
-        transfer.answered_by = acting_user(actor)
-        transfer.save(update_fields=["status", "withdrawn_at", "answered_by"])
+        save_values(
+            transfer, status=status, answered_by=acting_user(actor), **{at: timezone.now()}, **(values or {})
+        )
         record_case_event(
             actor=actor,
             case=transfer.case,
             action=AuditEvent.Action.UPDATE,
             obj=transfer,
-            changes={"status": [CaseTransfer.Status.PENDING, transfer.status]},
-            note="withdrawn",
+            changes={"status": [CaseTransfer.Status.PENDING, transfer.status], **(changes or {})},
+            note=note,
             request=request,
             kind=TimelineEvent.Kind.TRANSFER,
-            summary=_("Overdragelsen til %(to)s blev trukket tilbage") % {"to": transfer.to_municipality},
+            summary=summary % {"to": transfer.to_municipality, **(words or {})},
         )
     return transfer
 
@@ -531,40 +539,26 @@ def _propose_meeting(*, actor, case, citizen, people, starts_at, source, target,
 # --- Reads ---------------------------------------------------------------------------------------
 
 
+def _listed(transfers):
+    """``transfers`` with what a list of them shows (``transfer_summary``), in the order shown:
+    one query whatever the number of transfers."""
+    return transfers.select_related(*SUMMARY_RELATED).order_by("move_date", "started_at", "pk")
+
+
 def inbound_transfers_for(user):
     """Open transfers waiting for ``user``'s answer: to the municipalities where they are a
     caseworker. Only for the summary (``transfer_summary``): the case is not visible yet.
     A fixed number of queries (one) whatever the number of transfers."""
-    return (
-        CaseTransfer.objects.inbound_for(user)
-        .select_related(
-            "case__citizen",
-            "from_municipality",
-            "to_municipality",
-            "started_by",
-            "from_coordinator",
-            "consent",
-        )
-        .order_by("move_date", "started_at", "pk")
-    )
+    return _listed(CaseTransfer.objects.inbound_for(user))
 
 
 def outbound_transfers_for(user):
     """Open transfers the user's side started: from their municipalities, or started by them or
     of a case they coordinate."""
-    return (
+    return _listed(
         CaseTransfer.objects.visible_to(user)
         .open()
         .exclude(pk__in=CaseTransfer.objects.inbound_for(user).values("pk"))
-        .select_related(
-            "case__citizen",
-            "from_municipality",
-            "to_municipality",
-            "started_by",
-            "from_coordinator",
-            "consent",
-        )
-        .order_by("move_date", "started_at", "pk")
     )
 
 

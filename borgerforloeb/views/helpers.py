@@ -29,3 +29,19 @@ def form_page(request, case, form, *, title, intro="", submit=None):
         "borgerforloeb/case_form_page.html",
         {"case": case, "form": form, "title": title, "intro": intro, "submit": submit or _("Gem")},
     )
+
+
+def compared_versions(request, versions):
+    """The (old, new) pair a compare page shows, by number from ``?gammel=`` and ``?ny=``; by
+    default the newest and the one before it (``versions``: newest first, at least two)."""
+    by_number = {v.number: v for v in versions}
+
+    def pick(param, default):
+        try:
+            return by_number.get(int(request.GET.get(param, "")), default)
+        except ValueError:
+            return default
+
+    new = pick("ny", versions[0])
+    old = pick("gammel", versions[1] if new is versions[0] else versions[-1])
+    return old, new

@@ -17,7 +17,7 @@ from borgerforloeb.forms.network import NetworkPersonForm, NetworkVersionForm
 from borgerforloeb.models import NetworkMapVersion, NetworkPerson
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services import network
-from borgerforloeb.views.helpers import require
+from borgerforloeb.views.helpers import compared_versions, managed_case, require
 from core import audit
 from core.forms import handle_post
 
@@ -73,8 +73,7 @@ def network_map(request, pk):
 @reads_case
 @login_required
 def network_person_edit(request, pk, person_pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     person = get_object_or_404(NetworkPerson, case=case, pk=person_pk)
     form = NetworkPersonForm(request.POST or None, instance=person, user=request.user, case=case)
     answer = handle_post(
@@ -97,8 +96,7 @@ def network_person_edit(request, pk, person_pk):
 @login_required
 @require_POST
 def network_person_remove(request, pk, person_pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     person = get_object_or_404(NetworkPerson.objects.select_related("case"), case=case, pk=person_pk)
     network.remove_person(actor=request.user, person=person, request=request)
     messages.success(request, _("%(name)s er taget af kortet.") % {"name": person.name})
@@ -108,8 +106,7 @@ def network_person_remove(request, pk, person_pk):
 @login_required
 @require_POST
 def network_make_participant(request, pk, person_pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     person = get_object_or_404(NetworkPerson, case=case, pk=person_pk)
     try:
         network.make_participant(actor=request.user, person=person, request=request)
@@ -123,8 +120,7 @@ def network_make_participant(request, pk, person_pk):
 @reads_case
 @login_required
 def network_version_create(request, pk):
-    case = selectors.visible_case(request.user, pk)
-    require(permissions.can_manage_case(request.user, case))
+    case = managed_case(request, pk)
     initial = {"held_on": timezone.localdate()}
     if case.citizen.interpreter_wanted:
         initial["citizen_participation"] = "interpreter"
@@ -178,16 +174,7 @@ def network_compare(request, pk):
     if len(versions) < 2:
         messages.info(request, _("Der skal være to versioner af kortet, før de kan sammenlignes."))
         return redirect(_map_url(case))
-    by_number = {v.number: v for v in versions}
-
-    def pick(param, default):
-        try:
-            return by_number.get(int(request.GET.get(param, "")), default)
-        except ValueError:
-            return default
-
-    new = pick("ny", versions[0])
-    old = pick("gammel", versions[1] if new is versions[0] else versions[-1])
+    old, new = compared_versions(request, versions)
     old_map, new_map = network.version_map(old), network.version_map(new)
     return render(
         request,

@@ -18,8 +18,8 @@ from borgerforloeb.forms.plan import AcceptPlanForm, GoalFormSet, PlanVersionFor
 from borgerforloeb.models import PlanVersion
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services import documents
-from borgerforloeb.services.plan import accept_plan_version, new_plan_version, save_plan_version
-from borgerforloeb.views.helpers import managed_case
+from borgerforloeb.services.plan import PLAN_FIELDS, accept_plan_version, new_plan_version, save_plan_version
+from borgerforloeb.views.helpers import compared_versions, managed_case
 from core import audit
 from core.forms import handle_post
 
@@ -78,6 +78,17 @@ def plan_new_version(request, pk):
     return redirect("borgerforloeb:plan_edit", pk=case.pk, number=version.number)
 
 
+def _managed_draft(request, pk, number, not_a_draft):
+    """The case the user manages and its plan version ``number``, or (case, None) when that
+    version is no longer a draft (the user is told ``not_a_draft``)."""
+    case = managed_case(request, pk)
+    version = _version(case, number)
+    if version.status != PlanVersion.Status.DRAFT:
+        messages.info(request, not_a_draft)
+        return case, None
+    return case, version
+
+
 def _goal_initial(version):
     return [{"text": g.text, "who_helps": g.who_helps} for g in version.goals.all()]
 
@@ -85,10 +96,10 @@ def _goal_initial(version):
 @reads_case
 @login_required
 def plan_edit(request, pk, number):
-    case = managed_case(request, pk)
-    version = _version(case, number)
-    if version.status != PlanVersion.Status.DRAFT:
-        messages.info(request, _("Kun en kladde kan ændres. Start en ny version for at ændre planen."))
+    case, version = _managed_draft(
+        request, pk, number, _("Kun en kladde kan ændres. Start en ny version for at ændre planen.")
+    )
+    if version is None:
         return redirect("borgerforloeb:plan_detail", pk=case.pk)
     if request.method == "POST":
         form = PlanVersionForm(request.POST)
@@ -117,14 +128,7 @@ def plan_edit(request, pk, number):
             return answer
     else:
         form = PlanVersionForm(
-            initial={
-                "purpose": version.purpose,
-                "efforts": version.efforts,
-                "expected_duration": version.expected_duration,
-                "other_matters": version.other_matters,
-                "next_review": version.next_review,
-                "lock_version": version.lock_version,
-            }
+            initial={name: getattr(version, name) for name in [*PLAN_FIELDS, "lock_version"]}
         )
         goals = GoalFormSet(initial=_goal_initial(version), prefix="goals")
     return render(
@@ -137,10 +141,8 @@ def plan_edit(request, pk, number):
 @reads_case
 @login_required
 def plan_accept(request, pk, number):
-    case = managed_case(request, pk)
-    version = _version(case, number)
-    if version.status != PlanVersion.Status.DRAFT:
-        messages.info(request, _("Denne version er allerede behandlet."))
+    case, version = _managed_draft(request, pk, number, _("Denne version er allerede behandlet."))
+    if version is None:
         return redirect("borgerforloeb:plan_detail", pk=case.pk)
     initial = {"lock_version": version.lock_version}
     if case.citizen.interpreter_wanted:
@@ -223,16 +225,7 @@ def plan_compare(request, pk):
     if len(versions) < 2:
         messages.info(request, _("Der er kun én version af planen, så der er intet at sammenligne."))
         return redirect("borgerforloeb:plan_detail", pk=case.pk)
-    by_number = {v.number: v for v in versions}
-
-    def pick(param, default):
-        try:
-            return by_number.get(int(request.GET.get(param, "")), default)
-        except ValueError:
-            return default
-
-    new = pick("ny", versions[0])
-    old = pick("gammel", versions[1] if new is versions[0] else versions[-1])
+    old, new = compared_versions(request, versions)
     return render(
         request,
         "borgerforloeb/plan/compare.html",

@@ -16,6 +16,7 @@ from borgerforloeb.forms.transfers import AcceptTransferForm, DeclineTransferFor
 from borgerforloeb.models import Case, CaseTransfer, TransferPart
 from borgerforloeb.permissions import reads_case
 from borgerforloeb.services.transfers import (
+    SUMMARY_RELATED,
     accept_transfer,
     decline_transfer,
     default_meeting_start,
@@ -37,15 +38,7 @@ def _visible_transfer(user, pk) -> CaseTransfer:
     """The transfer or 404 when the user may not see it (``CaseTransfer.objects.visible_to``)."""
     return get_object_or_404(
         CaseTransfer.objects.visible_to(user).select_related(
-            "case__citizen",
-            "from_municipality",
-            "to_municipality",
-            "started_by",
-            "from_coordinator",
-            "new_coordinator",
-            "answered_by",
-            "consent",
-            "handover_meeting",
+            *SUMMARY_RELATED, "new_coordinator", "answered_by", "handover_meeting"
         ),
         pk=pk,
     )

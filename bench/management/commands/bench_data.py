@@ -212,6 +212,15 @@ def _slug(name: str) -> str:
     return slugify(name.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
 
 
+def _links(pairs, owner, other):
+    """Through-table rows from (owner id, first id, second id): the owner linked to the first and,
+    when it is another one, to the second."""
+    for owner_id, first, second in pairs:
+        yield {owner: owner_id, other: first}
+        if second != first:
+            yield {owner: owner_id, other: second}
+
+
 class Command(BaseCommand):
     help = "Generates a national-scale benchmark data set (PostgreSQL COPY)."
 
@@ -566,14 +575,7 @@ class Command(BaseCommand):
         self._step(
             "consent organisations",
             Consent.organisations.through,
-            (
-                row
-                for c, a, b in consents
-                for row in (
-                    [{"consent_id": c, "organisation_id": a}]
-                    + ([{"consent_id": c, "organisation_id": b}] if b != a else [])
-                )
-            ),
+            _links(consents, "consent_id", "organisation_id"),
         )
 
         def next_ids(model, count):
@@ -687,13 +689,7 @@ class Command(BaseCommand):
         self._step(
             "meeting participants",
             Meeting.participants.through,
-            (
-                row
-                for m, a, b in meetings
-                for row in (
-                    [{"meeting_id": m, "user_id": a}] + ([{"meeting_id": m, "user_id": b}] if a != b else [])
-                )
-            ),
+            _links(meetings, "meeting_id", "user_id"),
         )
 
         kinds = ["case", "coordinator", "task", "meeting", "plan", "participant", "decision"]
