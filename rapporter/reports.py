@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from borgerforloeb.models import Effort
 from rapporter import charts
@@ -686,6 +687,9 @@ def _offers_table(d, offers) -> Table:
     )
 
 
+NATIONAL_TITLE = gettext_lazy("Hele landet")
+
+
 def national_report(filters: dict) -> Report:
     months = months_between(filters["start"], filters["end"])
     kind = filters["organisation_kind"]
@@ -724,7 +728,7 @@ def national_report(filters: dict) -> Report:
     _national_transfers(d, rows, scopes, months)
     d.resolve()
 
-    report = Report(_("Hele landet"))
+    report = Report(NATIONAL_TITLE)
     report.charts.append(_bars_chart(d, municipalities, end))
     report.charts.append(
         _trend_chart(d, None, months, _("Hele landet: tovholder og plan, andel af åbne forløb per måned"))

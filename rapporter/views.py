@@ -3,17 +3,20 @@
 Who sees what is in ``rapporter/access.py``; anyone else gets 404.
 """
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 
 from rapporter import exports
 from rapporter.access import report_municipalities, sees_national
 from rapporter.forms import ReportFilterForm
 from rapporter.models import ReportRun
-from rapporter.reports import municipality_report, national_report
+from rapporter.reports import NATIONAL_TITLE, municipality_report, national_report
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.as_csv),
@@ -55,13 +58,16 @@ def _body_key(export_name, export_kwargs, form, last_run) -> str:
     )
 
 
-def _page(request, report, export_name, export_kwargs, form):
+def _page(request, title, build_report, export_name, export_kwargs, form):
+    """The report page; the figures are computed (``build_report()``) only when their rendering is
+    not in the cache."""
     last_run = ReportRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
     return render(
         request,
         "rapporter/report.html",
         {
-            "report": report,
+            "title": title,
+            "report": SimpleLazyObject(build_report),
             "form": form,
             "csv_url": _export_url(request, export_name, export_kwargs, "csv"),
             "xlsx_url": _export_url(request, export_name, export_kwargs, "xlsx"),
@@ -77,8 +83,8 @@ def _page(request, report, export_name, export_kwargs, form):
 def municipality(request, slug):
     municipality = _municipality(request, slug)
     form = ReportFilterForm(request.GET or None)
-    report = municipality_report(municipality, form.filters())
-    return _page(request, report, "rapporter:municipality_export", {"slug": slug}, form)
+    build = partial(municipality_report, municipality, form.filters())
+    return _page(request, municipality.name, build, "rapporter:municipality_export", {"slug": slug}, form)
 
 
 @login_required
@@ -86,7 +92,8 @@ def national(request):
     if not sees_national(request.user):
         raise Http404
     form = ReportFilterForm(request.GET or None)
-    return _page(request, national_report(form.filters()), "rapporter:national_export", {}, form)
+    build = partial(national_report, form.filters())
+    return _page(request, NATIONAL_TITLE, build, "rapporter:national_export", {}, form)
 
 
 def _export(report, fmt, name):
