@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import json
 import unicodedata
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
@@ -28,7 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.http import Http404
 from django.utils import timezone
 
@@ -52,10 +55,10 @@ from borgerforloeb.models import (
 )
 from core.audit import CITIZEN_VIEW_NOTE
 from core.models import AuditEvent
-from core.pages import page_of, user_key
+from core.pages import bind, compiled, page_of, placeholders_bound, user_key
 from core.roles import Role
 from core.rows import Rows
-from samarbejde.models import Membership, Organisation
+from samarbejde.models import Membership, Municipality, Organisation
 
 
 def visible_case(user, pk) -> Case:
@@ -440,8 +443,8 @@ def _person(prefix: str, *extra: str) -> tuple[str, ...]:
     return (f"{prefix}_id", *(f"{prefix}__{name}" for name in (*_PERSON, *extra)))
 
 
-def case_page_rows(today, now) -> dict[str, Rows]:
-    """The lists on the case page, each correlated to the case row."""
+def case_page_rows(today, since) -> dict[str, Rows]:
+    """The lists on the case page, each correlated to the case row (meetings from ``since`` on)."""
     case = OuterRef("pk")
     return {
         "coordinators": Rows(
@@ -481,9 +484,7 @@ def case_page_rows(today, now) -> dict[str, Rows]:
             ("id", "case_id", "title", "due_date", "status", "overdue", *_person("responsible")),
         ),
         "meetings": Rows(
-            Meeting.objects.filter(case=case, starts_at__gte=now - timedelta(hours=2)).order_by("starts_at")[
-                :5
-            ],
+            Meeting.objects.filter(case=case, starts_at__gte=since).order_by("starts_at")[:5],
             (
                 "id",
                 "case_id",
@@ -585,17 +586,24 @@ def case_page_rows(today, now) -> dict[str, Rows]:
     }
 
 
-def case_page(user, pk) -> tuple[Case, dict]:
-    """The case (or Http404) and every panel of its page, read in one statement together with
-    the facts its permission checks ask (is the user its coordinator, a caseworker of its or its
-    citizen's municipality), which are remembered on the case for ``permissions``."""
-    today, now = timezone.localdate(), timezone.now()
-    rows = case_page_rows(today, now)
+# What the case page's statement is compiled with in the place of the case and the moment (see
+# ``core.pages.bind``): values no request has.
+_CASE_PLACEHOLDER = uuid.UUID("00000000-0000-4000-8000-00000000ca5e")
+_SINCE_PLACEHOLDER = datetime(1901, 1, 1, 0, 0, 1, tzinfo=UTC)
+_PAGE_MODELS = {
+    "case": ("", Case),
+    "citizen": ("citizen__", Citizen),
+    "municipality": ("municipality__", Municipality),
+}
+
+
+def _case_statement(user, today) -> tuple[str, tuple, dict[str, Rows]]:
+    rows = case_page_rows(today, _SINCE_PLACEHOLDER)
     caseworker = permissions.has_caseworker_role(user)
     scope = caseworker_municipalities(user)
     queryset = (
         Case.objects.visible_to(user)
-        .select_related("citizen", "municipality")
+        .filter(pk=_CASE_PLACEHOLDER)
         .annotate(
             **{f"_rows_{name}": spec.expression() for name, spec in rows.items()},
             _i_coordinate=Exists(
@@ -616,17 +624,50 @@ def case_page(user, pk) -> tuple[Case, dict]:
             ),
         )
     )
-    case = queryset.filter(pk=pk).first()
-    if case is None:
+    # The case, its citizen and municipality (every field: the page may show any) and the panels,
+    # as JSON (one object per part: PostgreSQL builds objects of at most 50 keys).
+    parts = {
+        part: JSONObject(**{f.attname: F(prefix + f.attname) for f in model._meta.concrete_fields})
+        for part, (prefix, model) in _PAGE_MODELS.items()
+    }
+    parts["annotations"] = JSONObject(**{name: F(name) for name in queryset.query.annotations})
+    sql, params = queryset.values(row=JSONObject(**parts)).query.sql_with_params()
+    placeholders_bound(sql, params, (_CASE_PLACEHOLDER, _SINCE_PLACEHOLDER))
+    return sql, params, rows
+
+
+def case_page(user, pk) -> tuple[Case, dict]:
+    """The case (or Http404) and every panel of its page, read in one statement together with
+    the facts its permission checks ask (is the user its coordinator, a caseworker of its or its
+    citizen's municipality), which are remembered on the case for ``permissions``.
+
+    The statement is compiled once per (user, day) with placeholders for the case and the moment
+    (``core.pages``): building and compiling it costs more than running it."""
+    today, now = timezone.localdate(), timezone.now()
+    sql, params, rows = compiled(("case_page", user_key(user), today), partial(_case_statement, user, today))
+    values = {_CASE_PLACEHOLDER: pk, _SINCE_PLACEHOLDER: now - timedelta(hours=2)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bind(params, values))
+        found = cursor.fetchone()
+    if found is None:
         raise Http404
+    data = found[0] if isinstance(found[0], dict) else json.loads(found[0])
+    flat = {
+        prefix + name: value
+        for part, (prefix, _model) in _PAGE_MODELS.items()
+        for name, value in data[part].items()
+    }
+    case = Rows._instance(Case, flat)
+    annotations = data["annotations"]
     permissions.remember(
         user,
         case,
         visible=True,
-        active_coordinator=case.__dict__.pop("_i_coordinate"),
-        case_caseworker=case.__dict__.pop("_case_caseworker"),
+        active_coordinator=annotations["_i_coordinate"],
+        case_caseworker=annotations["_case_caseworker"],
     )
-    permissions.remember(user, case.citizen, citizen_caseworker=case.__dict__.pop("_citizen_caseworker"))
-    panels = {name: spec.load(case.__dict__.pop(f"_rows_{name}")) for name, spec in rows.items()}
-    panels["citizen_last_seen"] = case.__dict__.pop("_citizen_last_seen")
+    permissions.remember(user, case.citizen, citizen_caseworker=annotations["_citizen_caseworker"])
+    panels = {name: spec.load(annotations[f"_rows_{name}"]) for name, spec in rows.items()}
+    last_seen = annotations["_citizen_last_seen"]
+    panels["citizen_last_seen"] = datetime.fromisoformat(last_seen) if last_seen else None
     return case, panels

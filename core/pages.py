@@ -51,6 +51,27 @@ def compiled(key: tuple, compile_: Callable[[], object]):
     return value
 
 
+def bind(params: tuple, values: dict) -> tuple:
+    """A compiled statement's parameters with each placeholder (a key of ``values``, compiled in
+    the place of a value that changes per request) replaced by this request's value."""
+
+    def one(param):
+        try:
+            return values.get(param, param)
+        except TypeError:  # unhashable (a list): never a placeholder
+            return param
+
+    return tuple(one(param) for param in params)
+
+
+def placeholders_bound(sql: str, params: tuple, values) -> None:
+    """Refuse a compiled statement that holds a placeholder in its text or lacks one among its
+    parameters: binding would then read the wrong rows."""
+    for value in values:
+        if str(value) in sql or value not in [p for p in params if not isinstance(p, list | tuple | dict)]:
+            raise ValueError(f"placeholder {value!r} is not a parameter of the compiled statement")
+
+
 def _compile(rows: Rows) -> tuple[str, tuple, Rows] | None:
     spec = {name: F(name) for name in rows.fields}
     spec.update({name: many.expression() for name, many in rows.many.items()})
