@@ -50,3 +50,35 @@ def test_a_page_out_of_range_shows_the_last_page(client, world):
         assert response.status_code == 200
         assert [case.pk for case in response.context["cases"]] == [world.case.pk]
         assert response.context["page"].number == 1
+
+
+def test_the_case_page_is_compiled_once_and_bound_to_each_case(client, world):
+    other = make_case(
+        world.municipality,
+        citizen=make_citizen(world.municipality, full_name="Naja Anden"),
+        coordinator=world.coordinator,
+        coordinator_org=world.voluntary,
+    )
+    client.force_login(world.coordinator)
+    first = client.get(reverse("borgerforloeb:case_detail", args=[world.case.pk]))
+    statements = [k for k in pages._COMPILED if k[0] == "case_page" and k[1][0] == world.coordinator.pk]
+    second = client.get(reverse("borgerforloeb:case_detail", args=[other.pk]))
+    assert [
+        k for k in pages._COMPILED if k[0] == "case_page" and k[1][0] == world.coordinator.pk
+    ] == statements
+    assert first.context["case"].pk == world.case.pk and second.context["case"].pk == other.pk
+    assert "Naja Anden" in second.content.decode() and "Naja Anden" not in first.content.decode()
+    client.force_login(world.outsider)  # compiled for another user: still the visibility rule
+    assert client.get(reverse("borgerforloeb:case_detail", args=[other.pk])).status_code == 404
+
+
+def test_a_placeholder_must_be_a_parameter_of_the_statement():
+    import uuid
+
+    mark = uuid.uuid4()
+    assert pages.bind(("a", mark, [1, 2]), {mark: "b"}) == ("a", "b", [1, 2])
+    with pytest.raises(ValueError, match="placeholder"):
+        pages.placeholders_bound("SELECT 1 WHERE id = %s", ("other",), [mark])
+    with pytest.raises(ValueError, match="placeholder"):
+        pages.placeholders_bound(f"SELECT 1 WHERE id = '{mark}'", (mark,), [mark])
+    pages.placeholders_bound("SELECT 1 WHERE id = %s", (mark,), [mark])
