@@ -5,11 +5,12 @@ samarbejde never imports tilbud; it asks the sources registered with it:
 - :class:`FrameworkOffers` (``samarbejde.offers``): the offers a municipality's or an
   organisation's page lists and counts;
 - :func:`offers_needing_verification` (``samarbejde.dashboard``): the dashboard figure of offers
-  whose information needs verifying.
+  whose information needs verifying (a cached directory answer, ``tilbud/answers.py``).
 """
 
 from django.utils.translation import gettext as _
 
+from tilbud.answers import answer
 from tilbud.models import Offer
 
 
@@ -33,5 +34,9 @@ def offers_needing_verification(municipality, user):
     """Offers in the municipality whose information needs verifying (signed-in users only)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    count = Offer.objects.filter(municipalities=municipality).needing_verification().count()
+    count = answer(
+        ("needing_verification", municipality.pk),
+        Offer.objects.filter(municipalities=municipality).needing_verification().count,
+        signed_in=True,
+    )
     return [(_("Tilbud der skal verificeres"), count, None)]
