@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, IntegerField, Model, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
 
@@ -81,3 +81,13 @@ class Rows:
                 instance._prefetched_objects_cache = {}
             instance._prefetched_objects_cache[name] = queryset
         return instance
+
+
+class SubqueryCount(Subquery):
+    """``(SELECT COUNT(*) FROM (<queryset>))``: a row count as an annotation."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))

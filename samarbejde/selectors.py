@@ -10,8 +10,9 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Max, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Case, IntegerField, Max, OuterRef, Prefetch, Value, When
 
+from core.rows import SubqueryCount
 from samarbejde import offers
 from samarbejde.models import (
     Channel,
@@ -42,16 +43,6 @@ KIND_COUNT_FIELDS = {
     Organisation.Kind.PRIVATE: "private_count",
     Organisation.Kind.VOLUNTARY: "voluntary_count",
 }
-
-
-class SubqueryCount(Subquery):
-    """``(SELECT COUNT(*) FROM (<queryset>))``: a row count as an annotation."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
-    output_field = IntegerField()
-
-    def __init__(self, queryset):
-        super().__init__(queryset.order_by().values("pk"))
 
 
 class CountedPaginator(Paginator):
