@@ -8,17 +8,19 @@ and the best few are returned. The score (``WEIGHTS``) is explained on the page 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, OuterRef, Q, Value, When
 from django.db.models import Case as SqlCase
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from borgerforloeb.models import Case, Effort, Language
 from tilbud import picker
+from tilbud.answers import answer
 from tilbud.models import Offer, TargetGroup, open_condition
 
 LIMIT = 5
@@ -58,11 +60,35 @@ def _one_if(lookup: dict):
 
 
 def suggestions_for(case: Case, user, *, limit: int = LIMIT) -> list[Suggestion]:
-    """The best ``limit`` offers, in one query: the candidates are ranked on the offers' own columns
-    and denormalised arrays (GIN-indexed), and the names of the shared target groups are looked up
-    only for the few returned."""
+    """The best ``limit`` offers for the case's citizen, except those the case already has an
+    effort with: a directory answer (``tilbud/answers.py``), cached until the directory changes
+    for citizens alike in what the ranking reads."""
     citizen = case.citizen
     now = timezone.now()
+    used = sorted(
+        str(pk)
+        for pk in Effort.objects.filter(case=case, offer__isnull=False).values_list("offer_id", flat=True)
+    )
+    question = (
+        "suggestions",
+        citizen.municipality_id,
+        tuple(sorted(citizen.target_groups)),
+        citizen.preferred_language == Language.GREENLANDIC,
+        citizen.interpreter_wanted,
+        tuple(used),
+        limit,
+        get_language(),
+    )
+    signed_in = user.is_authenticated and user.is_active
+    return answer(
+        question, partial(_ranked, citizen, used, user, now, limit), signed_in=signed_in, moment=now
+    )
+
+
+def _ranked(citizen, used: list[str], user, now, limit: int) -> list[Suggestion]:
+    """The ranking, in one query: the candidates are ranked on the offers' own columns and
+    denormalised arrays (GIN-indexed), and the names of the shared target groups are looked up
+    only for the few returned."""
     codes = [TARGET_GROUP_CODES.get(code, code) for code in citizen.target_groups]
     group_ids = ArraySubquery(TargetGroup.objects.filter(code__in=codes).values("pk"))
     in_municipality = Q(municipality_ids__contains=[citizen.municipality_id])
@@ -90,7 +116,7 @@ def suggestions_for(case: Case, user, *, limit: int = LIMIT) -> list[Suggestion]
     best = (
         picker.pickable(user)
         .filter(candidates)
-        .exclude(Exists(Effort.objects.filter(case=case, offer=OuterRef("pk"))))
+        .exclude(pk__in=used)
         .annotate(**flags)
         .annotate(score=score)
         .order_by("-score", "name", "pk")
