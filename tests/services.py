@@ -155,10 +155,6 @@ class CeleryWorker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited: {Path(self.log.name).read_text()[-2000:]}")
-            if app.pool._closed or app.amqp.producer_pool.connections._closed:
-                # An earlier test in this process closed the app's pools: open new ones.
-                app._pool = None
-                app.amqp._producer_pool = None
             with app.connection_for_write(self.broker_url) as conn:
                 if app.control.ping(destination=[self.hostname], timeout=0.5, connection=conn):
                     return
