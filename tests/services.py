@@ -89,8 +89,37 @@ class RedisServer:
         self.process = None
 
 
+def drop_closed_broker_pools(app) -> None:
+    """Forget the Celery app's broker pools if something in this process closed them.
+
+    Kombu keeps one pool per broker URL for the whole process and the app's producer pool holds on
+    to it: once closed, every later ping or publish fails with "Acquire on closed pool". Only pools
+    that exist are looked at, so none is created here with the wrong broker.
+    """
+    producers = app.amqp._producer_pool
+    if (app._pool is not None and app._pool._closed) or (
+        producers is not None and (producers._closed or producers.connections._closed)
+    ):
+        reset_broker_pools(app)
+
+
+def reset_broker_pools(app) -> None:
+    """Close the process's broker pools and forget them: the next use opens new ones.
+
+    Not app.close(): that would also take the app off Celery's list of live apps, and a shared task
+    imported after that (core.tasks, say) would never be registered with it.
+    """
+    import kombu.pools
+
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 class CeleryWorker:
     """`celery -A config worker` in a subprocess, against the test database and a given broker."""
+
+    app_module = "config"
 
     def __init__(
         self,
@@ -131,7 +160,7 @@ class CeleryWorker:
             [
                 celery,
                 "-A",
-                "config",
+                self.app_module,
                 "worker",
                 "--loglevel=INFO",
                 f"--pool={self.pool}",
@@ -146,7 +175,11 @@ class CeleryWorker:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready(timeout)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()  # a worker nobody waits for would go on taking later tests' tasks
+            raise
 
     def wait_ready(self, timeout: float) -> None:
         from config.celery import app
@@ -155,6 +188,7 @@ class CeleryWorker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited: {Path(self.log.name).read_text()[-2000:]}")
+            drop_closed_broker_pools(app)
             with app.connection_for_write(self.broker_url) as conn:
                 if app.control.ping(destination=[self.hostname], timeout=0.5, connection=conn):
                     return

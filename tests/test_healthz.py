@@ -46,3 +46,19 @@ def test_healthz_with_redis_on_a_closed_port(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert "redis" in response.json()["down"]
+
+
+def test_a_worker_is_found_after_an_earlier_test_closed_the_broker_pools(settings):
+    """Kombu's pools live for the whole test process: one closed by an earlier test (stopping its
+    own broker, say) must not leave the next worker unreachable ("Acquire on closed pool")."""
+    from config.celery import app
+    from tests.services import CeleryWorker
+
+    app.pool.force_close_all()
+    worker = CeleryWorker(
+        database_name=settings.DATABASES["default"]["NAME"], broker_url=settings.CELERY_BROKER_URL
+    )
+    try:
+        worker.start()
+    finally:
+        worker.stop()

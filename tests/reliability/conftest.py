@@ -9,7 +9,7 @@ import os
 import pytest
 
 from tests.reliability.servers import ProbeWorker, WebServer
-from tests.services import RedisServer
+from tests.services import RedisServer, reset_broker_pools
 
 SLOW = os.environ.get("RELIABILITY_SLOW") == "1"
 
@@ -32,11 +32,8 @@ def _fresh_celery_connections():
 
     assert app.conf.broker_url
     yield
-    # Only the pool: app.close() would also take the app off Celery's list of live apps, and a
-    # shared task imported after that (core.tasks, say) would never be registered with it.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    if app._pool is not None or app.amqp._producer_pool is not None:
+        reset_broker_pools(app)
 
 
 @pytest.fixture

@@ -141,27 +141,7 @@ def login(session: requests.Session, server: WebServer, email: str, password: st
 class ProbeWorker(CeleryWorker):
     """A real Celery worker that also knows the probe task (tests/reliability/probe_tasks.py)."""
 
-    def start(self, timeout: float = 30.0) -> None:
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "tests.reliability.probe_tasks",
-                "worker",
-                "--loglevel=INFO",
-                f"--pool={self.pool}",
-                f"--concurrency={self.concurrency}",
-                "--hostname",
-                self.hostname,
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=self.environment(),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.wait_ready(timeout)
+    app_module = "tests.reliability.probe_tasks"
 
     def wait_ready(self, timeout: float) -> None:
         # Read the worker's own log: a control ping would go through the app's default broker.
